@@ -1,0 +1,1 @@
+namespace LiveMux.Hub; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace LiveMux.Media; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace LiveMux.Rtsp; internal static class Placeholder { }
