@@ -1,1 +1,0 @@
-namespace LiveMux.Media; internal static class Placeholder { }

@@ -1,0 +1,42 @@
+using System.Buffers;
+
+namespace LiveMux.Media.Rtp;
+
+/// <summary>
+/// One decodable frame, in MP4 sample form (NAL units with 4-byte length prefixes for video). It owns a
+/// buffer rented from <see cref="ArrayPool{T}.Shared"/>: whoever holds it disposes it exactly once.
+/// </summary>
+public struct AccessUnit : IDisposable
+{
+    private byte[]? _buffer;
+
+    internal AccessUnit(byte[] buffer, int length, long timestamp, bool isKeyframe, bool configChanged)
+    {
+        _buffer = buffer;
+        Length = length;
+        Timestamp = timestamp;
+        IsKeyframe = isKeyframe;
+        ConfigChanged = configChanged;
+    }
+
+    public int Length { get; }
+
+    /// <summary>Presentation time in the track's clock, unwrapped to 64 bits.</summary>
+    public long Timestamp { get; }
+
+    public bool IsKeyframe { get; }
+
+    /// <summary>The track's decoder configuration changed with this unit; a new init segment must precede it.</summary>
+    public bool ConfigChanged { get; }
+
+    public readonly ReadOnlySpan<byte> Data => _buffer is null ? default : _buffer.AsSpan(0, Length);
+
+    public void Dispose()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace LiveMux.Media.Rtp;
+
+/// <summary>
+/// One state machine per RTP payload format. It turns packets of one track, in sequence order, into whole
+/// access units and reports every discard with a reason.
+/// </summary>
+public interface IDepacketizer : IDisposable
+{
+    /// <summary>Takes one packet. On <see cref="DepacketizeStatus.AccessUnit"/> the caller owns <paramref name="unit"/>.</summary>
+    DepacketizeStatus Push(in RtpPacket packet, out AccessUnit unit);
+
+    DropReason LastDropReason { get; }
+
+    /// <summary>The decoder configuration, or null until the stream has told enough to build one.</summary>
+    TrackConfig? Config { get; }
+}
