@@ -1,0 +1,77 @@
+using System.Buffers;
+using LiveMux.Media.Rtp;
+
+namespace LiveMux.Hub;
+
+/// <summary>
+/// Bytes sent to viewers as one WebSocket message: an init segment or one moof+mdat. It is muxed once per
+/// stream and shared read-only by every viewer queue and the GOP cache, each holding a reference. The
+/// pooled buffer goes back to the pool when the last reference is released.
+/// </summary>
+public sealed class Fragment
+{
+    private byte[]? _buffer;
+    private int _references = 1;
+
+    private Fragment(byte[] buffer, int length, FragmentKind kind, bool isKeyframe, StreamFormat? format)
+    {
+        _buffer = buffer;
+        Length = length;
+        Kind = kind;
+        IsKeyframe = isKeyframe;
+        Format = format;
+    }
+
+    public FragmentKind Kind { get; }
+
+    public bool IsKeyframe { get; }
+
+    public int Length { get; }
+
+    /// <summary>For init segments: the tracks and MIME type they describe.</summary>
+    public StreamFormat? Format { get; }
+
+    public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Fragment));
+
+    /// <summary>A media fragment whose bytes the caller writes into <paramref name="buffer"/>; it starts with one reference.</summary>
+    internal static Fragment Rent(int length, bool isKeyframe, out Span<byte> buffer)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(length);
+        buffer = array.AsSpan(0, length);
+        return new Fragment(array, length, FragmentKind.Media, isKeyframe, null);
+    }
+
+    internal static Fragment ForInit(byte[] initSegment, StreamFormat format) =>
+        new(initSegment, initSegment.Length, FragmentKind.Init, false, format);
+
+    internal Fragment AddReference()
+    {
+        Interlocked.Increment(ref _references);
+        return this;
+    }
+
+    internal void Release()
+    {
+        var left = Interlocked.Decrement(ref _references);
+        if (left == 0 && Kind == FragmentKind.Media && Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+public enum FragmentKind
+{
+    Init,
+    Media,
+}
+
+/// <summary>The tracks of a stream as the browser sees them.</summary>
+public sealed record StreamFormat(IReadOnlyList<TrackConfig> Tracks)
+{
+    public string Codecs => string.Join(",", Tracks.Select(t => t.Codec));
+
+    public string MimeType => $"video/mp4; codecs=\"{Codecs}\"";
+
+    public TrackConfig? Video => Tracks.FirstOrDefault(t => t.Kind == TrackKind.Video);
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace LiveMux.Hub;
+
+internal static partial class HubLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Stream {Stream}: starting {Source}")]
+    public static partial void Starting(ILogger logger, string stream, string source);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Stream {Stream}: live, {Codecs} {Width}x{Height}")]
+    public static partial void Live(ILogger logger, string stream, string codecs, int width, int height);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Stream {Stream}: camera lost ({Reason}); retry {Attempt} in {DelayMs} ms")]
+    public static partial void Reconnecting(ILogger logger, string stream, string reason, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Stream {Stream}: stopped (idle {IdleSeconds} s with no viewers)")]
+    public static partial void StoppedIdle(ILogger logger, string stream, double idleSeconds);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Stream {Stream}: new init segment ({Codecs} {Width}x{Height})")]
+    public static partial void FormatChanged(ILogger logger, string stream, string codecs, int width, int height);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Stream {Stream}: viewer joined ({Viewers} now)")]
+    public static partial void ViewerJoined(ILogger logger, string stream, int viewers);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Stream {Stream}: viewer left ({Viewers} now)")]
+    public static partial void ViewerLeft(ILogger logger, string stream, int viewers);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Stream {Stream}: viewer disconnected: {Reason}")]
+    public static partial void ViewerClosed(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Stream {Stream}: unexpected failure in the source loop")]
+    public static partial void SourceCrashed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Stream {Stream}: dropped ingest data: {Reason}")]
+    public static partial void IngestDrop(ILogger logger, string stream, string reason);
+}

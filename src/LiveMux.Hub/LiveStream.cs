@@ -1,0 +1,410 @@
+using LiveMux.Hub.Sources;
+using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp;
+using LiveMux.Rtsp;
+using Microsoft.Extensions.Logging;
+
+namespace LiveMux.Hub;
+
+/// <summary>
+/// One configured stream: exactly one upstream session whatever the number of viewers, started by the
+/// first viewer (or always on), stopped after an idle time, reconnected with backoff when the camera is
+/// lost. Each access unit is muxed once into a <see cref="Fragment"/> that every viewer queue shares.
+/// A joining viewer gets the init segment and the cached GOP at once.
+/// </summary>
+public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
+{
+    private const long MaxTimestampJumpSeconds = 5;
+
+    private readonly Func<IStreamSource> _createSource;
+    private readonly ViewerQueueOptions _viewerOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<Fragment> _gop = [];
+
+    private Subscription[] _subscribers = [];
+    private long _gopBytes;
+    private bool _gopValid;
+    private Fragment? _init;
+    private TrackConfig?[] _trackConfigs = [];
+    private TrackTimeline[] _timelines = [];
+    private uint _sequence;
+    private CancellationTokenSource? _runCts;
+    private Task _runTask = Task.CompletedTask;
+    private ITimer? _idleTimer;
+    private bool _disposed;
+
+    internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
+    {
+        Name = name;
+        Options = options;
+        _viewerOptions = viewerOptions;
+        _createSource = createSource;
+        _time = time;
+        _logger = logger;
+        Source = createSource().Description;
+    }
+
+    public string Name { get; }
+
+    public StreamOptions Options { get; }
+
+    /// <summary>The redacted upstream address.</summary>
+    public string Source { get; }
+
+    public StreamCounters Counters { get; } = new();
+
+    public StreamState State { get; private set; } = StreamState.Idle;
+
+    /// <summary>Why the camera was last lost, cleared when it is live again.</summary>
+    public string? LastError { get; private set; }
+
+    public StreamFormat? Format { get; private set; }
+
+    public int Viewers => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>Adds a viewer. It receives, in order: the state if not live, the init segment, the cached GOP, then live fragments.</summary>
+    public Subscription Subscribe()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var subscription = new Subscription(_viewerOptions, _time, Counters, Unsubscribe);
+            if (State == StreamState.Reconnecting && LastError is not null)
+            {
+                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastError)));
+            }
+
+            if (_init is not null)
+            {
+                subscription.EnqueueControl(new ViewerItem(_init, null));
+                foreach (var fragment in _gop)
+                {
+                    subscription.EnqueueControl(new ViewerItem(fragment, null));
+                }
+            }
+
+            _subscribers = [.. _subscribers, subscription];
+            _idleTimer?.Dispose();
+            _idleTimer = null;
+            HubLog.ViewerJoined(_logger, Name, _subscribers.Length);
+            EnsureRunning();
+            return subscription;
+        }
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            var index = Array.IndexOf(_subscribers, subscription);
+            if (index < 0)
+            {
+                return;
+            }
+
+            _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
+            HubLog.ViewerLeft(_logger, Name, _subscribers.Length);
+            if (subscription.CloseReason is { } reason)
+            {
+                HubLog.ViewerClosed(_logger, Name, reason);
+            }
+
+            if (_subscribers.Length == 0 && !Options.AlwaysOn && !_disposed)
+            {
+                _idleTimer?.Dispose();
+                _idleTimer = _time.CreateTimer(_ => StopIfIdle(), null, Options.IdleTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>Starts the upstream now, for always-on streams.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            EnsureRunning();
+        }
+    }
+
+    private void EnsureRunning()
+    {
+        if (_runCts is not null || _disposed)
+        {
+            return;
+        }
+
+        _runCts = new CancellationTokenSource();
+        State = StreamState.Starting;
+        _runTask = Task.Run(() => RunAsync(_runCts.Token));
+    }
+
+    private void StopIfIdle()
+    {
+        CancellationTokenSource? cts;
+        lock (_gate)
+        {
+            if (_subscribers.Length > 0 || _runCts is null)
+            {
+                return;
+            }
+
+            cts = _runCts;
+            _runCts = null;
+            State = StreamState.Idle;
+            ClearGop();
+        }
+
+        HubLog.StoppedIdle(_logger, Name, Options.IdleTimeout.TotalSeconds);
+        cts.Cancel();
+        _ = _runTask.ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = new Backoff(Options.ReconnectInitialDelay, Options.ReconnectMaxDelay);
+        while (!ct.IsCancellationRequested)
+        {
+            var source = _createSource();
+            HubLog.Starting(_logger, Name, source.Description);
+            var startedAt = _time.GetTimestamp();
+            string reason;
+            var authFailure = false;
+            try
+            {
+                Counters.CountSession();
+                await source.RunAsync(this, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RtspException e)
+            {
+                reason = e.Message;
+                authFailure = e.Kind == RtspErrorKind.AuthenticationFailed;
+            }
+            catch (Exception e)
+            {
+                HubLog.SourceCrashed(_logger, Name, e);
+                reason = "internal error: " + e.GetType().Name;
+            }
+
+            // A session that ran for a while was a success; the next loss starts the backoff again.
+            if (_time.GetElapsedTime(startedAt) > TimeSpan.FromSeconds(30))
+            {
+                backoff.Reset();
+            }
+
+            var delay = backoff.Next();
+            if (authFailure)
+            {
+                // Retrying bad credentials quickly gets accounts locked on many cameras.
+                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, TimeSpan.FromSeconds(10).Ticks));
+            }
+
+            Counters.CountReconnect();
+            SetReconnecting(reason);
+            HubLog.Reconnecting(_logger, Name, reason, backoff.Attempts, (long)delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void SetReconnecting(string reason)
+    {
+        lock (_gate)
+        {
+            if (_runCts is null)
+            {
+                return;
+            }
+
+            State = StreamState.Reconnecting;
+            LastError = reason;
+            Broadcast(new StreamEvent("status", "reconnecting", reason));
+        }
+    }
+
+    void IAccessUnitSink.OnSessionStarted(int trackCount)
+    {
+        lock (_gate)
+        {
+            if (_trackConfigs.Length != trackCount)
+            {
+                _trackConfigs = new TrackConfig?[trackCount];
+                _timelines = new TrackTimeline[trackCount];
+            }
+
+            for (var i = 0; i < _timelines.Length; i++)
+            {
+                _timelines[i].Rebase();
+            }
+        }
+    }
+
+    void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
+
+    void IAccessUnitSink.OnDrop(DropReason reason)
+    {
+        Counters.CountIngestDrop(reason);
+        HubLog.IngestDrop(_logger, Name, reason.ToString());
+    }
+
+    void IAccessUnitSink.OnAccessUnit(int track, TrackConfig config, AccessUnit unit)
+    {
+        using (unit)
+        {
+            Counters.CountFrame();
+            if ((uint)track >= (uint)_trackConfigs.Length)
+            {
+                return;
+            }
+
+            if (!config.Equals(_trackConfigs[track]))
+            {
+                _trackConfigs[track] = config;
+                UpdateFormat();
+            }
+
+            var (dts, duration) = _timelines[track].Next(unit.Timestamp, config.DefaultDuration, MaxTimestampJumpSeconds * config.Timescale);
+            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, out var buffer);
+            var header = new FragmentHeader(++_sequence, (uint)track + 1, dts, duration, unit.Length, unit.IsKeyframe);
+            MediaFragment.Write(buffer, header, unit.Data);
+            Publish(fragment);
+        }
+    }
+
+    private void UpdateFormat()
+    {
+        var tracks = _trackConfigs.Where(t => t is not null).Select(t => t!).ToArray();
+        var format = new StreamFormat(tracks);
+        if (Format is not null && Format.Tracks.SequenceEqual(format.Tracks))
+        {
+            return;
+        }
+
+        var init = Fragment.ForInit(InitSegment.Build(tracks), format);
+        lock (_gate)
+        {
+            Format = format;
+            _init = init;
+            ClearGop();
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.EnqueueControl(new ViewerItem(init, null));
+            }
+        }
+
+        var video = format.Video;
+        HubLog.FormatChanged(_logger, Name, format.Codecs, video?.Width ?? 0, video?.Height ?? 0);
+    }
+
+    private void Publish(Fragment fragment)
+    {
+        lock (_gate)
+        {
+            if (fragment.IsKeyframe)
+            {
+                ClearGop();
+                _gopValid = true;
+            }
+
+            if (_gopValid)
+            {
+                if (_gopBytes + fragment.Length <= Options.GopCacheMaxBytes)
+                {
+                    _gop.Add(fragment.AddReference());
+                    _gopBytes += fragment.Length;
+                }
+                else
+                {
+                    // An incomplete GOP is useless to a new viewer; it waits for the next keyframe instead.
+                    ClearGop();
+                }
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.EnqueueMedia(fragment);
+            }
+
+            if (State != StreamState.Live && _runCts is not null)
+            {
+                State = StreamState.Live;
+                LastError = null;
+                Broadcast(new StreamEvent("status", "live"));
+                var video = Format?.Video;
+                HubLog.Live(_logger, Name, Format?.Codecs ?? "", video?.Width ?? 0, video?.Height ?? 0);
+            }
+        }
+
+        fragment.Release();
+    }
+
+    private void Broadcast(StreamEvent e)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.EnqueueControl(new ViewerItem(null, e));
+        }
+    }
+
+    private void ClearGop()
+    {
+        foreach (var fragment in _gop)
+        {
+            fragment.Release();
+        }
+
+        _gop.Clear();
+        _gopBytes = 0;
+        _gopValid = false;
+    }
+
+    /// <summary>Stops the upstream (TEARDOWN) and ends every viewer with a reason.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        CancellationTokenSource? cts;
+        Subscription[] subscribers;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _idleTimer?.Dispose();
+            cts = _runCts;
+            _runCts = null;
+            subscribers = _subscribers;
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Close("server shutting down");
+        }
+
+        if (cts is not null)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            await _runTask.ConfigureAwait(false);
+            cts.Dispose();
+        }
+
+        lock (_gate)
+        {
+            ClearGop();
+            State = StreamState.Idle;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace LiveMux.Hub; internal static class Placeholder { }

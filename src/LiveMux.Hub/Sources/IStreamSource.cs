@@ -1,0 +1,29 @@
+using LiveMux.Media.Rtp;
+
+namespace LiveMux.Hub.Sources;
+
+/// <summary>
+/// Where a stream's access units come from: a camera over RTSP today, an ffmpeg process later. A source
+/// runs one upstream session; the stream around it owns retries, muxing and fan-out.
+/// </summary>
+internal interface IStreamSource
+{
+    /// <summary>Redacted description for logs and the API.</summary>
+    string Description { get; }
+
+    /// <summary>Runs one session until <paramref name="ct"/> is cancelled (returns) or the session fails (throws).</summary>
+    Task RunAsync(IAccessUnitSink sink, CancellationToken ct);
+}
+
+internal interface IAccessUnitSink
+{
+    /// <summary>A new upstream session is playing with this many tracks.</summary>
+    void OnSessionStarted(int trackCount);
+
+    /// <summary>A whole access unit. The sink takes ownership and disposes it.</summary>
+    void OnAccessUnit(int track, TrackConfig config, AccessUnit unit);
+
+    void OnPacket(int bytes);
+
+    void OnDrop(DropReason reason);
+}

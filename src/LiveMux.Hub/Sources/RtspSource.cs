@@ -1,0 +1,74 @@
+using LiveMux.Media.Rtp;
+using LiveMux.Media.Sdp;
+using LiveMux.Rtsp;
+using Microsoft.Extensions.Logging;
+
+namespace LiveMux.Hub.Sources;
+
+/// <summary>A camera over RTSP: PLAY, then RTP packets through one depacketizer per track.</summary>
+internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger logger, TimeProvider time) : IStreamSource
+{
+    public string Description => url.ToString();
+
+    public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    {
+        var client = new RtspClient(options, logger, time);
+        await using var session = await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+        var depacketizers = session.Tracks.Select(t => DepacketizerFactory.TryCreate(t)!).ToArray();
+        try
+        {
+            sink.OnSessionStarted(depacketizers.Length);
+            await session.RunAsync(new PacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var d in depacketizers)
+            {
+                d.Dispose();
+            }
+        }
+    }
+
+    // One video track for now; audio joins when its depacketizers exist.
+    private bool _videoChosen;
+
+    private bool IsSupported(MediaTrack track)
+    {
+        if (_videoChosen || track.MediaType != "video" || !DepacketizerFactory.IsSupported(track))
+        {
+            return false;
+        }
+
+        _videoChosen = true;
+        return true;
+    }
+
+    private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, IAccessUnitSink sink) : IRtpSink
+    {
+        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> data)
+        {
+            sink.OnPacket(data.Length);
+            if ((uint)trackIndex >= (uint)depacketizers.Length)
+            {
+                return;
+            }
+
+            if (RtpPacket.TryParse(data, out var packet) != RtpParseStatus.Ok || packet.PayloadType != tracks[trackIndex].PayloadType)
+            {
+                sink.OnDrop(DropReason.Malformed);
+                return;
+            }
+
+            var depacketizer = depacketizers[trackIndex];
+            switch (depacketizer.Push(packet, out var unit))
+            {
+                case DepacketizeStatus.AccessUnit:
+                    sink.OnAccessUnit(trackIndex, depacketizer.Config!, unit);
+                    break;
+                case DepacketizeStatus.Dropped:
+                    sink.OnDrop(depacketizer.LastDropReason);
+                    break;
+            }
+        }
+    }
+}

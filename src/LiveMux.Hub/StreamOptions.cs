@@ -1,0 +1,39 @@
+namespace LiveMux.Hub;
+
+/// <summary>One configured stream: <c>LiveMux:Streams:&lt;name&gt;</c>.</summary>
+public sealed record StreamOptions
+{
+    /// <summary>rtsp://[user:pass@]host[:port]/path. Credentials are used for auth only, never shown.</summary>
+    public string Url { get; init; } = "";
+
+    /// <summary>Keep the camera session open with no viewers, so the first viewer starts instantly.</summary>
+    public bool AlwaysOn { get; init; }
+
+    /// <summary>How long the camera session stays open after the last viewer leaves.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>No media from the camera for this long counts as a lost camera.</summary>
+    public TimeSpan MediaTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Cap of the exponential backoff; a returning camera is picked up within this time.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The GOP cache is skipped for GOPs larger than this; new viewers then wait for a keyframe.</summary>
+    public int GopCacheMaxBytes { get; init; } = 16 * 1024 * 1024;
+}
+
+/// <summary>The bounded queue every viewer gets.</summary>
+public sealed record ViewerQueueOptions
+{
+    /// <summary>Past this many queued frames the viewer skips to the next keyframe.</summary>
+    public int MaxQueuedFrames { get; init; } = 120;
+
+    public int MaxQueuedBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>A viewer that keeps skipping this long is disconnected.</summary>
+    public TimeSpan SlowViewerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

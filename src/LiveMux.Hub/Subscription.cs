@@ -1,0 +1,151 @@
+using System.Threading.Channels;
+
+namespace LiveMux.Hub;
+
+/// <summary>
+/// One viewer's bounded queue. The stream writes to it on its media path and never waits: a viewer whose
+/// queue is full skips whole frames up to the next keyframe (never part of a GOP, so it never sees a
+/// corrupt picture), and one that keeps skipping is disconnected with a reason.
+/// </summary>
+public sealed class Subscription : IDisposable
+{
+    private readonly Channel<ViewerItem> _channel = Channel.CreateUnbounded<ViewerItem>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly ViewerQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly StreamCounters _counters;
+    private readonly Action<Subscription> _onDispose;
+    private long _queuedBytes;
+    private int _queuedFrames;
+    private bool _skipping;
+    private long _skippingSince;
+    private int _disposed;
+
+    internal Subscription(ViewerQueueOptions options, TimeProvider time, StreamCounters counters, Action<Subscription> onDispose)
+    {
+        _options = options;
+        _time = time;
+        _counters = counters;
+        _onDispose = onDispose;
+    }
+
+    /// <summary>Why the stream ended this subscription, when it did.</summary>
+    public string? CloseReason { get; private set; }
+
+    public int QueuedFrames => Volatile.Read(ref _queuedFrames);
+
+    public long SkippedFrames { get; private set; }
+
+    /// <summary>Waits for the next item. Returns false when the subscription has ended.</summary>
+    public async ValueTask<ViewerItem?> ReadAsync(CancellationToken ct)
+    {
+        while (await _channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            if (_channel.Reader.TryRead(out var item))
+            {
+                if (item.Fragment is { Kind: FragmentKind.Media } f)
+                {
+                    Interlocked.Add(ref _queuedBytes, -f.Length);
+                    Interlocked.Decrement(ref _queuedFrames);
+                }
+
+                return item;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Queues an init segment, a status message or the join burst; these are always delivered.</summary>
+    internal void EnqueueControl(ViewerItem item)
+    {
+        if (item.Fragment is { Kind: FragmentKind.Media } media)
+        {
+            // The GOP burst a new viewer starts with: outside the skip policy, but counted like any queued frame.
+            Interlocked.Add(ref _queuedBytes, media.Length);
+            Interlocked.Increment(ref _queuedFrames);
+        }
+
+        item.Fragment?.AddReference();
+        if (!_channel.Writer.TryWrite(item))
+        {
+            item.Fragment?.Release();
+        }
+    }
+
+    /// <summary>Queues a media fragment, or skips it under the slow-viewer policy. Called on the stream's media path.</summary>
+    internal void EnqueueMedia(Fragment fragment)
+    {
+        if (_skipping)
+        {
+            // Resume only on a keyframe, and only once the queue has drained well below the limit, so a
+            // viewer on the edge does not flap between skipping and not.
+            if (fragment.IsKeyframe && QueuedFrames <= _options.MaxQueuedFrames / 2 && Interlocked.Read(ref _queuedBytes) <= _options.MaxQueuedBytes / 2)
+            {
+                _skipping = false;
+            }
+            else
+            {
+                Skip();
+                if (_time.GetElapsedTime(_skippingSince) > _options.SlowViewerTimeout)
+                {
+                    _counters.CountViewerDrop(ViewerDropReason.Disconnected);
+                    Close($"viewer too slow: could not keep up for {_options.SlowViewerTimeout.TotalSeconds:0} s");
+                }
+
+                return;
+            }
+        }
+        else if (QueuedFrames >= _options.MaxQueuedFrames || Interlocked.Read(ref _queuedBytes) + fragment.Length > _options.MaxQueuedBytes)
+        {
+            _skipping = true;
+            _skippingSince = _time.GetTimestamp();
+            Skip();
+            return;
+        }
+
+        Interlocked.Add(ref _queuedBytes, fragment.Length);
+        Interlocked.Increment(ref _queuedFrames);
+        fragment.AddReference();
+        if (!_channel.Writer.TryWrite(new ViewerItem(fragment, null)))
+        {
+            fragment.Release();
+        }
+    }
+
+    private void Skip()
+    {
+        SkippedFrames++;
+        _counters.CountViewerDrop(ViewerDropReason.SkippedToKeyframe);
+    }
+
+    /// <summary>Ends the subscription from the stream side; the reader sees the reason, then the end.</summary>
+    internal void Close(string reason)
+    {
+        CloseReason ??= reason;
+        _channel.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _channel.Writer.TryComplete();
+        while (_channel.Reader.TryRead(out var item))
+        {
+            item.Fragment?.Release();
+        }
+
+        _onDispose(this);
+    }
+}
+
+/// <summary>One message for a viewer: a fragment (init or media) or a status event.</summary>
+public readonly record struct ViewerItem(Fragment? Fragment, StreamEvent? Event);
+
+/// <summary>A state change viewers are told about: reconnecting with a reason, live again, or a fatal error.</summary>
+public sealed record StreamEvent(string Type, string Value, string? Reason = null);

@@ -1,0 +1,44 @@
+using LiveMux.Hub;
+
+namespace LiveMux.Server.Endpoints;
+
+/// <summary>
+/// The codecs a browser's MediaSource accepts, as sent by the player (go2rtc's MSE protocol). A browser
+/// cannot enumerate every profile and level, so a codec family it offers (avc1, hvc1, mp4a, opus, flac)
+/// stands for the family.
+/// </summary>
+internal sealed class CodecOffer
+{
+    public const int MaxCodecs = 64;
+
+    private readonly HashSet<string> _families = new(StringComparer.OrdinalIgnoreCase);
+
+    private CodecOffer()
+    {
+    }
+
+    public static CodecOffer Parse(string value)
+    {
+        var offer = new CodecOffer();
+        foreach (var codec in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(MaxCodecs))
+        {
+            offer._families.Add(Family(codec));
+        }
+
+        return offer;
+    }
+
+    public bool IsEmpty => _families.Count == 0;
+
+    /// <summary>The first codec of <paramref name="format"/> the browser did not offer, or null when it can play all of them.</summary>
+    public string? FirstUnsupported(StreamFormat format) =>
+        format.Tracks.Select(t => t.Codec).FirstOrDefault(c => !_families.Contains(Family(c)));
+
+    private static string Family(string codec)
+    {
+        var dot = codec.IndexOf('.', StringComparison.Ordinal);
+        var family = dot < 0 ? codec : codec[..dot];
+        // hev1 and hvc1 describe the same bitstream; we always mux hvc1.
+        return family.Equals("hev1", StringComparison.OrdinalIgnoreCase) ? "hvc1" : family;
+    }
+}

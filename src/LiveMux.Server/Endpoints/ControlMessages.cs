@@ -1,0 +1,64 @@
+using System.Text.Json;
+using LiveMux.Hub;
+
+namespace LiveMux.Server.Endpoints;
+
+/// <summary>The text frames of go2rtc's MSE protocol, plus LiveMux's status events.</summary>
+internal static class ControlMessages
+{
+    public const int MaxClientMessageBytes = 4096;
+
+    public static byte[] Mse(string mimeType) => Write("mse", mimeType, null);
+
+    public static byte[] Error(string message) => Write("error", message, null);
+
+    public static byte[] Status(StreamEvent e) => Write(e.Type, e.Value, e.Reason);
+
+    private static byte[] Write(string type, string value, string? reason)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", type);
+            json.WriteString("value", value);
+            if (reason is not null)
+            {
+                json.WriteString("reason", reason);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads <c>{"type":"mse","value":"codecs"}</c>; anything else is refused.</summary>
+    public static bool TryParseMseRequest(ReadOnlySpan<byte> utf8, out string codecs)
+    {
+        codecs = "";
+        if (utf8.Length > MaxClientMessageBytes)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "mse")
+            {
+                return false;
+            }
+
+            codecs = root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

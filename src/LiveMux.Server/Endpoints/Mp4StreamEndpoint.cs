@@ -1,0 +1,65 @@
+using LiveMux.Hub;
+
+namespace LiveMux.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /api/stream.mp4?src=NAME</c>: the same fragmented MP4 as one progressive HTTP response, for
+/// ffmpeg, VLC and recorders. A file can hold only one moov, so a format change ends the response.
+/// </summary>
+internal static class Mp4StreamEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, StreamHub hub)
+    {
+        var name = context.Request.Query["src"].ToString();
+        if (!hub.TryGet(name, out var stream))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(new { error = "unknown stream" }, context.RequestAborted);
+            return;
+        }
+
+        var ct = context.RequestAborted;
+        using var subscription = stream.Subscribe();
+        context.Response.ContentType = "video/mp4";
+        context.Response.Headers.CacheControl = "no-store";
+        var sentInit = false;
+        try
+        {
+            while (await subscription.ReadAsync(ct) is { } item)
+            {
+                if (item.Fragment is not { } fragment)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (fragment.Kind == FragmentKind.Init)
+                    {
+                        if (sentInit)
+                        {
+                            return;
+                        }
+
+                        sentInit = true;
+                    }
+                    else if (!sentInit)
+                    {
+                        continue;
+                    }
+
+                    await context.Response.Body.WriteAsync(fragment.Memory, ct);
+                    await context.Response.Body.FlushAsync(ct);
+                    stream.Counters.CountSent(fragment.Length);
+                }
+                finally
+                {
+                    fragment.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

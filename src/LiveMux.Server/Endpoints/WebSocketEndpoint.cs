@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using LiveMux.Hub;
+using Microsoft.Extensions.Options;
+
+namespace LiveMux.Server.Endpoints;
+
+/// <summary>
+/// <c>WS /api/ws?src=NAME</c>, go2rtc's MSE protocol:
+/// <code>
+/// client: {"type":"mse","value":"avc1.640029,mp4a.40.2,..."}     codecs its MediaSource accepts
+/// server: {"type":"mse","value":"video/mp4; codecs=\"...\""}    the SourceBuffer type
+/// server: binary init segment, then one binary moof+mdat per frame (new init segments when the camera changes)
+/// server: {"type":"status","value":"reconnecting","reason":"..."} / {"type":"status","value":"live"}
+/// server: {"type":"error","value":"..."}
+/// </code>
+/// One loop sends (a WebSocket allows one writer); another only reads, to see the viewer leave.
+/// </summary>
+internal static class WebSocketEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILogger<StreamHub> logger)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("expected a WebSocket request", context.RequestAborted);
+            return;
+        }
+
+        var name = context.Request.Query["src"].ToString();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var ct = context.RequestAborted;
+
+        if (!hub.TryGet(name, out var stream))
+        {
+            await SendErrorAndCloseAsync(socket, $"unknown stream '{Truncate(name)}'", ct);
+            return;
+        }
+
+        var offer = await ReadOfferAsync(socket, options.Value.HandshakeTimeout, ct);
+        if (offer is null)
+        {
+            ServerLog.ViewerRefused(logger, stream.Name, "no codec list");
+            await SendErrorAndCloseAsync(socket, "expected {\"type\":\"mse\",\"value\":\"<codecs>\"} as the first message", ct);
+            return;
+        }
+
+        using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var subscription = stream.Subscribe();
+        var reading = DrainClientAsync(socket, viewerLeft);
+        var reason = await SendLoopAsync(socket, stream, subscription, offer, viewerLeft.Token);
+        ServerLog.ViewerEnded(logger, stream.Name, reason);
+        await viewerLeft.CancelAsync();
+        await CloseAsync(socket, reason);
+        await reading;
+    }
+
+    private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, CancellationToken ct)
+    {
+        string? mime = null;
+        try
+        {
+            while (await subscription.ReadAsync(ct) is { } item)
+            {
+                if (item.Event is { } e)
+                {
+                    await SendTextAsync(socket, ControlMessages.Status(e), ct);
+                    if (mime is null && e.Value == "reconnecting")
+                    {
+                        // Nothing has played yet: the viewer is told why, in the form go2rtc front ends show.
+                        await SendTextAsync(socket, ControlMessages.Error($"camera unavailable: {e.Reason}; retrying"), ct);
+                    }
+
+                    continue;
+                }
+
+                var fragment = item.Fragment!;
+                try
+                {
+                    if (fragment.Kind == FragmentKind.Init)
+                    {
+                        var format = fragment.Format!;
+                        if (offer.FirstUnsupported(format) is { } codec)
+                        {
+                            var refusal = $"this browser cannot play the stream's codec {codec}";
+                            await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
+                            return refusal;
+                        }
+
+                        if (format.MimeType != mime)
+                        {
+                            mime = format.MimeType;
+                            await SendTextAsync(socket, ControlMessages.Mse(mime), ct);
+                        }
+                    }
+                    else if (mime is null)
+                    {
+                        continue;
+                    }
+
+                    await socket.SendAsync(fragment.Memory, WebSocketMessageType.Binary, true, ct);
+                    stream.Counters.CountSent(fragment.Length);
+                }
+                finally
+                {
+                    fragment.Release();
+                }
+            }
+
+            var closed = subscription.CloseReason ?? "stream ended";
+            await SendTextAsync(socket, ControlMessages.Error(closed), ct);
+            return closed;
+        }
+        catch (OperationCanceledException)
+        {
+            return "viewer left";
+        }
+        catch (WebSocketException)
+        {
+            return "viewer connection lost";
+        }
+    }
+
+    private static async Task<CodecOffer?> ReadOfferAsync(WebSocket socket, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(timeout);
+        var buffer = ArrayPool<byte>.Shared.Rent(ControlMessages.MaxClientMessageBytes);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length, ControlMessages.MaxClientMessageBytes - length), timer.Token);
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    return null;
+                }
+
+                length += result.Count;
+                if (result.EndOfMessage)
+                {
+                    break;
+                }
+
+                if (length >= ControlMessages.MaxClientMessageBytes)
+                {
+                    return null;
+                }
+            }
+
+            return ControlMessages.TryParseMseRequest(buffer.AsSpan(0, length), out var codecs) ? CodecOffer.Parse(codecs) : null;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads and discards what the viewer sends later; its close or loss ends the send loop.</summary>
+    private static async Task DrainClientAsync(WebSocket socket, CancellationTokenSource viewerLeft)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1024);
+        try
+        {
+            while (!viewerLeft.IsCancellationRequested)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), viewerLeft.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await viewerLeft.CancelAsync();
+        }
+    }
+
+    private static Task SendTextAsync(WebSocket socket, byte[] utf8, CancellationToken ct) =>
+        socket.SendAsync(utf8, WebSocketMessageType.Text, true, ct);
+
+    private static async Task SendErrorAndCloseAsync(WebSocket socket, string message, CancellationToken ct)
+    {
+        try
+        {
+            await SendTextAsync(socket, ControlMessages.Error(message), ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+
+        await CloseAsync(socket, message);
+    }
+
+    private static async Task CloseAsync(WebSocket socket, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, CloseReason(reason), timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+
+    private static string Truncate(string text, int max = 64) => text.Length <= max ? text : text[..max];
+
+    // RFC 6455 5.5: a close reason fits in 123 bytes of UTF-8. ASCII keeps the byte count equal to the length.
+    private static string CloseReason(string reason) =>
+        string.Create(Math.Min(reason.Length, 120), reason, static (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = r[i] is >= ' ' and <= '~' ? r[i] : '?';
+            }
+        });
+}

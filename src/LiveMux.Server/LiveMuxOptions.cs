@@ -1,0 +1,20 @@
+using LiveMux.Hub;
+
+namespace LiveMux.Server;
+
+/// <summary>The <c>LiveMux</c> configuration section.</summary>
+public sealed record LiveMuxOptions
+{
+    public const string Section = "LiveMux";
+
+    /// <summary>Streams by name: <c>LiveMux:Streams:cam1:Url=rtsp://...</c>.</summary>
+    public Dictionary<string, StreamOptions> Streams { get; init; } = new(StringComparer.Ordinal);
+
+    public ViewerQueueOptions Viewers { get; init; } = new();
+
+    /// <summary>Serve the built-in demo stream. Null means: only when no stream is configured.</summary>
+    public bool? Demo { get; init; }
+
+    /// <summary>How long a WebSocket viewer has to send its codec list.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using LiveMux.EndToEnd.Tests.Infrastructure;
+
+namespace LiveMux.EndToEnd.Tests;
+
+/// <summary>
+/// Every kind of bad upstream at once, beside a good camera: each bad stream reports a clear reason in the
+/// API and to its viewers, while the server stays up and the good stream keeps playing.
+/// </summary>
+[Collection("e2e")]
+public sealed class BadInputTests
+{
+    private const string GoodSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:track1\r\n";
+
+    [Fact]
+    public async Task Bad_cameras_get_clear_errors_and_leave_the_good_one_alone()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--user", "admin", "--password", "right", "--fps", "30", "--gop", "30");
+
+        // Answers HTTP on an RTSP port, like a misconfigured URL pointing at a web UI.
+        await using var http = new HostileServer((_, _) => "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+
+        // DESCRIBE returns something that is not SDP.
+        await using var badSdp = new HostileServer((method, cseq) => method switch
+        {
+            "OPTIONS" => HostileServer.Reply(cseq, "200 OK", "Public: OPTIONS, DESCRIBE, SETUP, PLAY\r\n"),
+            "DESCRIBE" => HostileServer.Reply(cseq, "200 OK", "Content-Type: application/sdp\r\n", "this is not an SDP\r\nm=\r\n"),
+            _ => null,
+        });
+
+        // A proper handshake, then noise where interleaved RTP should be.
+        await using var garbage = new HostileServer((method, cseq) => method switch
+        {
+            "OPTIONS" => HostileServer.Reply(cseq, "200 OK", "Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n"),
+            "DESCRIBE" => HostileServer.Reply(cseq, "200 OK", "Content-Type: application/sdp\r\n", GoodSdp),
+            "SETUP" => HostileServer.Reply(cseq, "200 OK", "Session: 1234;timeout=60\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n"),
+            "PLAY" => [.. HostileServer.Reply(cseq, "200 OK", "Session: 1234\r\n"), .. Garbage(64 * 1024)],
+            _ => null,
+        });
+
+        var closedPort = ClosedPort();
+        await using var server = await LiveMuxProcess.StartAsync(
+            $"--LiveMux:Streams:good:Url={camera.Url("admin", "right")}",
+            $"--LiveMux:Streams:badpass:Url={camera.Url("admin", "wrong-password")}",
+            $"--LiveMux:Streams:refused:Url=rtsp://127.0.0.1:{closedPort}/x",
+            $"--LiveMux:Streams:http:Url={http.Url}",
+            $"--LiveMux:Streams:badsdp:Url={badSdp.Url}",
+            $"--LiveMux:Streams:garbage:Url={garbage.Url}");
+
+        await using var good = await WsViewer.ConnectAsync(server.WebSocketUrl("good"));
+        var cases = new (string Stream, string[] Words)[]
+        {
+            ("badpass", ["credentials", "401"]),
+            ("refused", ["refused", "unreachable"]),
+            ("http", ["RTSP", "malformed"]),
+            ("badsdp", ["SDP"]),
+            ("garbage", ["interleaved", "malformed", "frame"]),
+        };
+        var viewers = new List<WsViewer>();
+        try
+        {
+            foreach (var (stream, _) in cases)
+            {
+                viewers.Add(await WsViewer.ConnectAsync(server.WebSocketUrl(stream)));
+            }
+
+            for (var i = 0; i < cases.Length; i++)
+            {
+                var (stream, words) = cases[i];
+                await viewers[i].WaitForAsync(v => v.HasMessage("error"), TimeSpan.FromSeconds(20), $"an error for {stream}");
+                var error = viewers[i].Messages.First(m => m.GetProperty("type").GetString() == "error").GetProperty("value").GetString()!;
+                Assert.True(words.Any(w => error.Contains(w, StringComparison.OrdinalIgnoreCase)), $"{stream}: unclear error '{error}'");
+
+                var api = await server.StreamAsync(stream);
+                Assert.Equal("reconnecting", api.GetProperty("state").GetString());
+                Assert.False(string.IsNullOrEmpty(api.GetProperty("error").GetString()), $"{stream}: no error in the API");
+            }
+
+            await good.WaitForAsync(v => v.BinaryMessages > 60, TimeSpan.FromSeconds(20), "the good stream to keep playing");
+            Assert.False(server.HasExited);
+            Assert.DoesNotContain("wrong-password", server.Log, StringComparison.Ordinal);
+            Assert.DoesNotContain("right@", server.Log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var v in viewers)
+            {
+                await v.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_stream_and_unsupported_codec_are_refused_with_a_reason()
+    {
+        await using var server = await LiveMuxProcess.StartAsync();
+        await using var unknown = await WsViewer.ConnectAsync(server.WebSocketUrl("nope"));
+        await unknown.WaitForAsync(v => v.HasMessage("error", e => e.Contains("unknown stream", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "unknown stream error");
+
+        // A browser that offers only HEVC cannot play the H.264 demo.
+        await using var hevcOnly = await WsViewer.ConnectAsync(server.WebSocketUrl("demo"), codecs: "hvc1.1.6.L153.B0");
+        await hevcOnly.WaitForAsync(v => v.HasMessage("error", e => e.Contains("avc1", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "codec refusal");
+        Assert.Equal(0, hevcOnly.BinaryMessages);
+    }
+
+    private static byte[] Garbage(int length)
+    {
+        var bytes = new byte[length];
+        new Random(42).NextBytes(bytes);
+        bytes[0] = (byte)'$';
+        bytes[1] = 0;
+        bytes[2] = 0xFF; // a frame length far beyond the data, then noise
+        bytes[3] = 0xFF;
+        return bytes;
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+}

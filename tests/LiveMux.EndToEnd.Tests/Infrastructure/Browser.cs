@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+
+namespace LiveMux.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Debian's headless Chromium through Playwright. Playwright's own browser download cannot work here.</summary>
+internal sealed class Browser : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private Browser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        Tool.Require(Tool.Chromium);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Tool.Chromium,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+            ],
+        });
+        return new Browser(playwright, browser);
+    }
+
+    /// <summary>Opens a page and collects its console errors and page errors.</summary>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri url)
+    {
+        var page = await _browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+            {
+                lock (errors)
+                {
+                    errors.Add(m.Text);
+                }
+            }
+        };
+        page.PageError += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.Add(e);
+            }
+        };
+        await page.GotoAsync(url.ToString());
+        return (page, errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LiveMux.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The real server, started as its own process the way users run it, on a free loopback port.</summary>
+internal sealed class LiveMuxProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _log = [];
+
+    private LiveMuxProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public int Port { get; }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public Uri WebSocketUrl(string stream) => new($"ws://127.0.0.1:{Port}/api/ws?src={Uri.EscapeDataString(stream)}");
+
+    /// <summary>Starts LiveMux with <c>--key=value</c> configuration arguments, and waits until it answers.</summary>
+    public static async Task<LiveMuxProcess> StartAsync(params string[] configuration)
+    {
+        var port = FreePort();
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "LiveMux.Server.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.ServerProject,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(serverDll);
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        foreach (var c in configuration)
+        {
+            info.ArgumentList.Add(c);
+        }
+
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__LogLevel__Default"] = "Debug";
+        info.Environment["Logging__LogLevel__Microsoft"] = "Warning";
+        var server = new LiveMuxProcess(Process.Start(info)!, port);
+        server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            Assert.False(server._process.HasExited, "LiveMux exited during start-up:\n" + server.Log);
+            try
+            {
+                using var response = await server.Http.GetAsync(new Uri(server.BaseUrl, "api/streams"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "LiveMux did not answer within 30 s:\n" + server.Log);
+            await Task.Delay(200);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.Add(line);
+            }
+        }
+    }
+
+    public async Task<System.Text.Json.JsonElement> StreamAsync(string name)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync(new Uri(BaseUrl, "api/streams")));
+        foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
+        {
+            if (s.GetProperty("name").GetString() == name)
+            {
+                return s.Clone();
+            }
+        }
+
+        throw new InvalidOperationException($"stream {name} not in /api/streams");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            // SIGTERM first: graceful shutdown tears down camera sessions.
+            _ = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+}
