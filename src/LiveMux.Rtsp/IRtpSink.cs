@@ -1,0 +1,10 @@
+namespace LiveMux.Rtsp;
+
+public interface IRtpSink
+{
+    /// <summary>
+    /// Called on the session's read loop for each RTP packet on the track's RTP channel.
+    /// <paramref name="packet"/> is a view of the receive buffer, valid only during the call.
+    /// </summary>
+    void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet);
+}

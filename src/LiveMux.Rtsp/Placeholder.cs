@@ -1,1 +1,0 @@
-namespace LiveMux.Rtsp; internal static class Placeholder { }

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace LiveMux.Rtsp.Protocol;
+
+/// <summary>A parsed response. Owns its memory (copied out of the receive buffer).</summary>
+internal sealed class RtspResponse
+{
+    public required int StatusCode { get; init; }
+    public required string Reason { get; init; }
+    public required RtspHeaders Headers { get; init; }
+    public required byte[] Body { get; init; }
+
+    /// <summary>-1 when the header is missing or not a number.</summary>
+    public int CSeq => ParseCSeq(Headers);
+
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    internal static int ParseCSeq(RtspHeaders headers) =>
+        int.TryParse(headers["CSeq"], NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
+            CultureInfo.InvariantCulture, out var cseq) ? cseq : -1;
+}
+
+/// <summary>A request sent by the server (RFC 2326 allows OPTIONS, ANNOUNCE, GET/SET_PARAMETER, REDIRECT).</summary>
+internal sealed class RtspServerRequest
+{
+    public required string Method { get; init; }
+    public required string Uri { get; init; }
+    public required RtspHeaders Headers { get; init; }
+    public required byte[] Body { get; init; }
+
+    public int CSeq => RtspResponse.ParseCSeq(Headers);
+}
+
+internal enum RtspFrameKind
+{
+    Response,
+    Request,
+    Interleaved,
+}
+
+/// <summary>
+/// One unit on an RTSP-over-TCP connection. For <see cref="RtspFrameKind.Interleaved"/>, <see cref="Payload"/>
+/// is a view of the receive buffer, valid only until the reader advances.
+/// </summary>
+internal readonly struct RtspFrame
+{
+    public RtspFrameKind Kind { get; private init; }
+    public RtspResponse? Response { get; private init; }
+    public RtspServerRequest? Request { get; private init; }
+    public byte Channel { get; private init; }
+    public System.Buffers.ReadOnlySequence<byte> Payload { get; private init; }
+
+    public static RtspFrame ForResponse(RtspResponse response) => new() { Kind = RtspFrameKind.Response, Response = response };
+    public static RtspFrame ForRequest(RtspServerRequest request) => new() { Kind = RtspFrameKind.Request, Request = request };
+
+    public static RtspFrame ForInterleaved(byte channel, System.Buffers.ReadOnlySequence<byte> payload) =>
+        new() { Kind = RtspFrameKind.Interleaved, Channel = channel, Payload = payload };
+}
+
+/// <summary>Hard limits for <see cref="RtspMessageReader"/>.</summary>
+internal readonly record struct RtspReaderLimits(int MaxHeaderBytes, int MaxBodyBytes, int MaxInterleavedFrameBytes)
+{
+    public static RtspReaderLimits From(RtspClientOptions options) =>
+        new(options.MaxHeaderBytes, options.MaxBodyBytes, options.MaxInterleavedFrameBytes);
+}

@@ -1,0 +1,233 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using LiveMux.Rtsp.Protocol;
+
+namespace LiveMux.Rtsp;
+
+internal interface IRtspFrameHandler
+{
+    /// <summary>Handles one frame; interleaved payloads are valid only during the call. Return true to stop reading.</summary>
+    bool OnFrame(in RtspFrame frame);
+}
+
+/// <summary>
+/// A TCP connection to an RTSP server. A pump task moves socket bytes into a <see cref="Pipe"/> and owns no state;
+/// the owner reads frames with <see cref="ReadFramesAsync"/> (ReadAsync -> while TryRead -> AdvanceTo) and is the
+/// only writer, so writes are serialized by construction. <see cref="Wake"/> interrupts a pending read so an
+/// actor loop can run its timers.
+/// </summary>
+internal sealed class RtspConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly Pipe _pipe;
+    private readonly RtspReaderLimits _limits;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _pump;
+    private int _disposed;
+
+    private RtspConnection(Socket socket, RtspReaderLimits limits)
+    {
+        _socket = socket;
+        _limits = limits;
+        // The pause threshold must exceed the largest frame, or the pump would stop before a frame completes.
+        long largest = Math.Max((long)limits.MaxHeaderBytes + limits.MaxBodyBytes, limits.MaxInterleavedFrameBytes + 4L);
+        var pause = 2 * largest + 65536;
+        _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: pause, resumeWriterThreshold: pause / 2,
+            useSynchronizationContext: false));
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public bool IsBroken { get; private set; }
+
+    public string RemoteEndPoint => _socket.RemoteEndPoint?.ToString() ?? "?";
+
+    public static async Task<RtspConnection> ConnectAsync(
+        RtspUrl url, RtspClientOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var host = url.Uri.Host.Trim('[', ']');
+        EndPoint endPoint = IPAddress.TryParse(host, out var address)
+            ? new IPEndPoint(address, url.Uri.Port)
+            : new DnsEndPoint(host, url.Uri.Port);
+        var socket = endPoint.AddressFamily == AddressFamily.InterNetwork
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(options.ConnectTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(endPoint, linked.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new RtspException(RtspErrorKind.ConnectTimeout,
+                $"no TCP connection to {url.Uri.Authority} within {options.ConnectTimeout.TotalSeconds:0.#} s");
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new RtspException(RtspErrorKind.Unreachable, $"cannot connect to {url.Uri.Authority}: {Describe(e)}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new RtspConnection(socket, RtspReaderLimits.From(options));
+    }
+
+    public void Wake() => _pipe.Reader.CancelPendingRead();
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        try
+        {
+            while (!bytes.IsEmpty)
+            {
+                var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct);
+                bytes = bytes[sent..];
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            IsBroken = true;
+            throw new RtspException(RtspErrorKind.ConnectionClosed, "the connection to the camera was lost while sending", e);
+        }
+    }
+
+    /// <summary>
+    /// Feeds frames to <paramref name="handler"/> until it returns true (result true) or <see cref="Wake"/> is
+    /// called (result false). Throws <see cref="RtspException"/> on bad input or a closed connection.
+    /// </summary>
+    public async ValueTask<bool> ReadFramesAsync(IRtspFrameHandler handler, CancellationToken ct)
+    {
+        var reader = _pipe.Reader;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(ct);
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            {
+                IsBroken = true;
+                throw new RtspException(RtspErrorKind.ConnectionClosed, $"the connection to the camera was lost: {Describe(e)}", e);
+            }
+            var buffer = result.Buffer;
+            var stopped = false;
+            try
+            {
+                while (!stopped && RtspMessageReader.TryRead(ref buffer, _limits, out var frame))
+                {
+                    stopped = handler.OnFrame(frame);
+                }
+            }
+            catch (RtspException)
+            {
+                IsBroken = true;
+                throw;
+            }
+            finally
+            {
+                // When stopped early, leave the rest unexamined so the next read returns it at once.
+                if (stopped)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+            if (stopped)
+            {
+                return true;
+            }
+            if (result.IsCanceled)
+            {
+                return false;
+            }
+            if (result.IsCompleted)
+            {
+                IsBroken = true;
+                throw new RtspException(RtspErrorKind.ConnectionClosed, buffer.IsEmpty
+                    ? "the camera closed the connection"
+                    : "the camera closed the connection in the middle of a message");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await _closing.CancelAsync();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // already reset by the peer
+        }
+        _socket.Dispose();
+        try
+        {
+            await _pump;
+        }
+        catch (Exception)
+        {
+            // the pump reports errors through the pipe
+        }
+        await _pipe.Reader.CompleteAsync();
+        _closing.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        var writer = _pipe.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(8192);
+                var read = await _socket.ReceiveAsync(memory, SocketFlags.None, _closing.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+                writer.Advance(read);
+                var flush = await writer.FlushAsync(_closing.Token);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // closing
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        await writer.CompleteAsync(error);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => "host not found",
+        SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable } => "network unreachable",
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset",
+        SocketException s => s.SocketErrorCode.ToString(),
+        _ => e.GetType().Name,
+    };
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace LiveMux.Rtsp;
+
+/// <summary>
+/// An rtsp:// or rtsps:// URL split into a credential-free <see cref="Uri"/> and the credentials.
+/// <code>
+///   rtsp://user:p%40ss@camera:554/Streaming/Channels/101?x=1
+///          \__ userinfo __/ \_ host:port _/\____ path and query ___/
+/// </code>
+/// The userinfo ends at the LAST '@' before the path, so an unencoded '@' in a password still works;
+/// the user name ends at the first ':', so the password may hold ':'.
+/// </summary>
+public sealed class RtspUrl
+{
+    private const int DefaultPort = 554;
+    private const int DefaultSecurePort = 322; // RFC 7826 section 19.2
+    private const int MaxLength = 4096;
+
+    private readonly string _redacted;
+
+    private RtspUrl(Uri uri, string? userName, string? password, string redacted)
+    {
+        Uri = uri;
+        UserName = userName;
+        Password = password;
+        _redacted = redacted;
+    }
+
+    /// <summary>The URL without userinfo, with an explicit port.</summary>
+    public Uri Uri { get; }
+
+    public string? UserName { get; }
+
+    /// <summary>Never log or print this.</summary>
+    public string? Password { get; }
+
+    internal bool IsSecure => Uri.Scheme == "rtsps";
+
+    /// <summary>The string sent in request lines: <see cref="Uri"/> exactly as built.</summary>
+    internal string RequestUri => Uri.OriginalString;
+
+    public static bool TryParse(
+        string text,
+        [NotNullWhen(true)] out RtspUrl? url,
+        [NotNullWhen(false)] out string? error)
+    {
+        url = null;
+        error = null;
+        text = text?.Trim() ?? "";
+        if (text.Length > MaxLength)
+        {
+            error = $"URL is longer than {MaxLength} characters";
+            return false;
+        }
+        string scheme;
+        int defaultPort;
+        if (text.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase))
+        {
+            (scheme, defaultPort) = ("rtsp", DefaultPort);
+        }
+        else if (text.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase))
+        {
+            (scheme, defaultPort) = ("rtsps", DefaultSecurePort);
+        }
+        else
+        {
+            error = "URL must start with rtsp:// or rtsps://";
+            return false;
+        }
+
+        var rest = text[(scheme.Length + 3)..];
+        var hash = rest.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0)
+        {
+            rest = rest[..hash];
+        }
+        // The authority ends at the first '/' or '?'; its last '@' ends the userinfo (so '@' and ':' in a password are kept).
+        var pathStart = IndexOfPathStart(rest, 0);
+        var at = (pathStart < 0 ? rest : rest[..pathStart]).LastIndexOf('@');
+        var authority = pathStart < 0 ? rest[(at + 1)..] : rest[(at + 1)..pathStart];
+        var pathAndQuery = pathStart < 0 ? "/" : rest[pathStart..];
+        if (pathAndQuery.StartsWith('?'))
+        {
+            pathAndQuery = "/" + pathAndQuery;
+        }
+
+        string? user = null, password = null;
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            if (!IsValidPercentEncoding(userInfo))
+            {
+                error = "URL credentials are not valid percent-encoding";
+                return false;
+            }
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            try
+            {
+                user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+                password = colon < 0 ? null : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+            }
+            catch (UriFormatException)
+            {
+                error = "URL credentials are not valid percent-encoding";
+                return false;
+            }
+        }
+
+        if (!TrySplitHostPort(authority, defaultPort, out var host, out var port, out error))
+        {
+            return false;
+        }
+        if (pathAndQuery.Any(c => c <= ' ' || c == 127))
+        {
+            error = "URL path contains spaces or control characters";
+            return false;
+        }
+        var built = $"{scheme}://{host}:{port.ToString(CultureInfo.InvariantCulture)}{pathAndQuery}";
+        if (!Uri.TryCreate(built, UriKind.Absolute, out var uri))
+        {
+            error = "URL is not valid";
+            return false;
+        }
+        var redacted = user is null ? Redact(built) : Redact($"{scheme}://***:***@{built[(scheme.Length + 3)..]}");
+        url = new RtspUrl(uri, user, password, redacted);
+        return true;
+    }
+
+    /// <summary>The redacted form: credentials become ***, and so do password-like query values.</summary>
+    public override string ToString() => _redacted;
+
+    /// <summary>Removes credentials from any URL string (e.g. a control URL sent by a camera) before logging it.</summary>
+    internal static string Redact(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd >= 0)
+        {
+            var authorityStart = schemeEnd + 3;
+            var pathStart = IndexOfPathStart(url, authorityStart);
+            var authority = pathStart < 0 ? url[authorityStart..] : url[authorityStart..pathStart];
+            var at = authority.LastIndexOf('@');
+            if (at >= 0 && authority[..at] != "***:***")
+            {
+                url = string.Concat(url.AsSpan(0, authorityStart), "***:***", url.AsSpan(authorityStart + at));
+            }
+        }
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0)
+        {
+            return url;
+        }
+        var parts = url[(query + 1)..].Split('&');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var eq = parts[i].IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && IsSecretName(parts[i][..eq]))
+            {
+                parts[i] = parts[i][..(eq + 1)] + "***";
+            }
+        }
+        return url[..(query + 1)] + string.Join('&', parts);
+    }
+
+    private static bool IsSecretName(string name) =>
+        name.Contains("pass", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("pwd", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsValidPercentEncoding(string text)
+    {
+        for (var i = text.IndexOf('%', StringComparison.Ordinal); i >= 0; i = text.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int IndexOfPathStart(string text, int start) =>
+        start >= text.Length ? -1 : text.IndexOfAny(['/', '?'], start);
+
+    private static bool TrySplitHostPort(string authority, int defaultPort, out string host, out int port,
+        [NotNullWhen(false)] out string? error)
+    {
+        host = "";
+        port = defaultPort;
+        error = null;
+        string portText;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                error = "URL has an unterminated IPv6 address";
+                return false;
+            }
+            host = authority[..(close + 1)];
+            portText = authority[(close + 1)..];
+            if (portText.Length > 0 && portText[0] != ':')
+            {
+                error = "URL host is not valid";
+                return false;
+            }
+            portText = portText.Length > 0 ? portText[1..] : "";
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon < 0 ? authority : authority[..colon];
+            portText = colon < 0 ? "" : authority[(colon + 1)..];
+        }
+        if (host.Length == 0)
+        {
+            error = "URL has no host";
+            return false;
+        }
+        if (Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+        {
+            error = "URL host is not valid";
+            return false;
+        }
+        if (portText.Length > 0
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            error = "URL port is not a number between 1 and 65535";
+            return false;
+        }
+        host = host.ToLowerInvariant();
+        return true;
+    }
+}

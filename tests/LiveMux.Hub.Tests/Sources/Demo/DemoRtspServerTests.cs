@@ -1,0 +1,247 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using LiveMux.Hub.Sources.Demo;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LiveMux.Hub.Tests.Sources.Demo;
+
+public sealed class DemoRtspServerTests
+{
+    private static DemoRtspServer NewServer(DemoRtspServerOptions? options = null)
+        => new(options ?? new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+
+    [Fact]
+    public async Task Session_flow_over_a_raw_socket()
+    {
+        await using DemoRtspServer server = NewServer();
+        await server.StartAsync(CancellationToken.None);
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        Assert.NotEqual(0, server.Url.Port);
+        Assert.Equal("/demo", server.Url.AbsolutePath);
+        string url = server.Url.ToString();
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
+
+        RawResponse options = await client.RequestAsync("OPTIONS", url);
+        Assert.Equal(200, options.Status);
+        Assert.Equal(["DESCRIBE", "GET_PARAMETER", "OPTIONS", "PLAY", "SETUP", "TEARDOWN"],
+            options.Headers["Public"].Split(',', StringSplitOptions.TrimEntries).Order());
+
+        RawResponse describe = await client.RequestAsync("DESCRIBE", url, "Accept: application/sdp");
+        Assert.Equal(200, describe.Status);
+        Assert.Equal("application/sdp", describe.Headers["Content-Type"]);
+        Assert.Equal(url + "/", describe.Headers["Content-Base"]);
+        string sps = Convert.ToBase64String(DemoClip.Sps.Span);
+        string pps = Convert.ToBase64String(DemoClip.Pps.Span);
+        string[] sdp = describe.Body.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("v=0", sdp[0]);
+        Assert.Contains("m=video 0 RTP/AVP 96", sdp);
+        Assert.Contains("a=rtpmap:96 H264/90000", sdp);
+        Assert.Contains($"a=fmtp:96 packetization-mode=1;profile-level-id=4D401E;sprop-parameter-sets={sps},{pps}", sdp);
+        Assert.Equal("a=control:trackID=0", sdp[^1]);
+
+        Assert.Equal(0, server.ActiveSessions);
+        RawResponse udp = await client.RequestAsync("SETUP", url + "/trackID=0", "Transport: RTP/AVP;unicast;client_port=5000-5001");
+        Assert.Equal(461, udp.Status);
+        Assert.Equal(0, server.ActiveSessions);
+
+        RawResponse setup = await client.RequestAsync("SETUP", url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+        Assert.Equal(200, setup.Status);
+        string[] session = setup.Headers["Session"].Split(';');
+        Assert.Equal("timeout=60", session[1]);
+        Assert.StartsWith("RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=", setup.Headers["Transport"]);
+        uint ssrc = uint.Parse(setup.Headers["Transport"].Split("ssrc=")[1].Split(';')[0], NumberStyles.HexNumber);
+        Assert.Equal(1, server.ActiveSessions);
+
+        Assert.Equal(454, (await client.RequestAsync("PLAY", url, "Session: nosuchsession")).Status);
+
+        RawResponse play = await client.RequestAsync("PLAY", url, $"Session: {session[0]}", "Range: npt=0.000-");
+        Assert.Equal(200, play.Status);
+        Dictionary<string, string> rtpInfo = play.Headers["RTP-Info"].Split(';')
+            .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        Assert.Equal(url + "/trackID=0", rtpInfo["url"]);
+        ushort expectedSeq = ushort.Parse(rtpInfo["seq"], CultureInfo.InvariantCulture);
+        uint firstTimestamp = uint.Parse(rtpInfo["rtptime"], CultureInfo.InvariantCulture);
+
+        // Read 40 frames (over one GOP boundary) and check every RTP header field.
+        var frames = new List<(uint Timestamp, List<int> NalTypes)>();
+        List<int> current = [];
+        var reassembly = new List<byte>();
+        while (frames.Count < 40)
+        {
+            (byte channel, byte[] p) = await client.ReadInterleavedAsync();
+            Assert.Equal(0, channel);
+            Assert.Equal(0x80, p[0]);
+            Assert.Equal(96, p[1] & 0x7F);
+            Assert.Equal(expectedSeq++, BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2)));
+            uint timestamp = BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4));
+            Assert.Equal(unchecked(firstTimestamp + (uint)(frames.Count * 3000)), timestamp);
+            Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8)));
+            int type = p[12] & 0x1F;
+            if (type == 28)
+            {
+                if ((p[13] & 0x80) != 0)
+                {
+                    reassembly.Clear();
+                    reassembly.Add((byte)((p[12] & 0xE0) | (p[13] & 0x1F)));
+                }
+
+                reassembly.AddRange(p[14..]);
+                if ((p[13] & 0x40) != 0)
+                {
+                    current.Add(reassembly[0] & 0x1F);
+                }
+            }
+            else
+            {
+                current.Add(type);
+            }
+
+            if ((p[1] & 0x80) != 0)
+            {
+                frames.Add((timestamp, current));
+                current = [];
+            }
+        }
+
+        Assert.Equal([7, 8, 6, 5], frames[0].NalTypes);   // SPS, PPS, encoder SEI, IDR
+        Assert.Equal([1], frames[1].NalTypes);
+        Assert.Equal([7, 8, 5], frames[30].NalTypes);      // SPS and PPS in-band before every IDR
+
+        Assert.Equal(200, (await client.RequestAsync("GET_PARAMETER", url, $"Session: {session[0]}")).Status);
+        Assert.Equal(200, (await client.RequestAsync("OPTIONS", url, $"Session: {session[0]}")).Status);
+        RawResponse teardown = await client.RequestAsync("TEARDOWN", url, $"Session: {session[0]}");
+        Assert.Equal(200, teardown.Status);
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+        await WaitUntilAsync(() => server.ActiveSessions == 0);
+    }
+
+    [Theory]
+    [InlineData("DESCRIBE", "/other", "", 404)]
+    [InlineData("SETUP", "/demo/trackID=0", "Transport: RTP/AVP/UDP;unicast;client_port=5000-5001", 461)]
+    [InlineData("SETUP", "/demo/trackID=0", "", 461)]
+    [InlineData("SETUP", "/other/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1", 404)]
+    [InlineData("PLAY", "", "", 455)]
+    [InlineData("PAUSE", "", "", 501)]
+    [InlineData("RECORD", "", "", 501)]
+    [InlineData("GET_PARAMETER", "", "", 200)]
+    public async Task Answers_each_request_with_its_status(string method, string path, string header, int expected)
+    {
+        await using DemoRtspServer server = NewServer();
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
+        string uri = path.Length == 0 ? server.Url.ToString() : $"rtsp://127.0.0.1:{server.Url.Port}{path}";
+        RawResponse response = header.Length == 0
+            ? await client.RequestAsync(method, uri)
+            : await client.RequestAsync(method, uri, header);
+        Assert.Equal(expected, response.Status);
+    }
+
+    [Fact]
+    public async Task Honours_the_requested_interleaved_channels_and_ignores_client_rtcp()
+    {
+        await using DemoRtspServer server = NewServer();
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
+        RawResponse setup = await client.RequestAsync("SETUP", server.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=4-5");
+        Assert.Contains("interleaved=4-5", setup.Headers["Transport"]);
+        string session = setup.Headers["Session"].Split(';')[0];
+        Assert.Equal(200, (await client.RequestAsync("PLAY", server.Url.ToString(), $"Session: {session}")).Status);
+        Assert.Equal(4, (await client.ReadInterleavedAsync()).Channel);
+
+        // An RTCP receiver report on channel 5, as ffmpeg sends, then a request in the same write.
+        byte[] rr = [0x24, 5, 0, 8, 0x80, 201, 0, 1, 0, 0, 0, 1];
+        await client.Stream.WriteAsync(rr);
+        RawResponse keepalive = await client.RequestAsync("GET_PARAMETER", server.Url.ToString(), $"Session: {session}");
+        Assert.Equal(200, keepalive.Status);
+    }
+
+    [Fact]
+    public async Task Rejects_a_request_over_the_size_limit_and_closes()
+    {
+        await using DemoRtspServer server = NewServer();
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
+        await client.SendRawAsync($"OPTIONS {server.Url} RTSP/1.0\r\nCSeq: 1\r\nX-Padding: {new string('a', 9000)}\r\n\r\n");
+        RawResponse response = await client.ReadResponseAsync();
+        Assert.Equal(413, response.Status);
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Rejects_connections_beyond_MaxSessions_with_503()
+    {
+        await using DemoRtspServer server = NewServer(new DemoRtspServerOptions { MaxSessions = 1 });
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient first = await RawRtspClient.ConnectAsync(server.Url);
+        Assert.Equal(200, (await first.RequestAsync("OPTIONS", server.Url.ToString())).Status);
+        using RawRtspClient second = await RawRtspClient.ConnectAsync(server.Url);
+        Assert.Equal(503, (await second.RequestAsync("OPTIONS", server.Url.ToString())).Status);
+        Assert.True(await second.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(200, (await first.RequestAsync("OPTIONS", server.Url.ToString())).Status);
+    }
+
+    [Fact]
+    public async Task Closes_a_client_that_stops_reading_instead_of_buffering_without_bound()
+    {
+        var options = new DemoRtspServerOptions
+        {
+            SendQueueFrames = 5,
+            SocketSendBufferBytes = 8 * 1024,
+            StallTimeout = TimeSpan.FromSeconds(1),
+        };
+        await using DemoRtspServer server = NewServer(options);
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url, receiveBuffer: 4 * 1024);
+        RawResponse setup = await client.RequestAsync("SETUP", server.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+        string session = setup.Headers["Session"].Split(';')[0];
+        Assert.Equal(200, (await client.RequestAsync("PLAY", server.Url.ToString(), $"Session: {session}")).Status);
+        Assert.Equal(1, server.ActiveSessions);
+
+        // Read nothing: socket buffers (~20-50 KB) and 5 queued frames fill within seconds, then the
+        // server drops frames and, after the stall timeout, closes the session.
+        await WaitUntilAsync(() => server.ActiveSessions == 0, TimeSpan.FromSeconds(30));
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Disposing_the_server_closes_its_clients()
+    {
+        DemoRtspServer server = NewServer();
+        await server.StartAsync(CancellationToken.None);
+        using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
+        RawResponse setup = await client.RequestAsync("SETUP", server.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+        Assert.Equal(200, setup.Status);
+        await server.DisposeAsync();
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, server.ActiveSessions);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_with_reasons()
+    {
+        var bad = new DemoRtspServerOptions { Port = 70000, Path = "demo", MaxSessions = 0 };
+        Assert.Equal(3, bad.Validate().Count);
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => NewServer(bad));
+        Assert.Contains("MaxSessions", ex.Message);
+        Assert.Empty(new DemoRtspServerOptions().Validate());
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1_000_000 / 30)]
+    [InlineData(29, 29 * 1_000_000 / 30)]
+    [InlineData(30, 1_000_000)]
+    [InlineData(30L * 3600 * 24 * 365, 3600L * 24 * 365 * 1_000_000)] // a year in: no drift, no overflow
+    public void Frame_due_times_come_from_the_start_time(long frame, long expectedOffset)
+        => Assert.Equal(5 + expectedOffset, DemoRtpStreamer.DueTimestamp(5, frame, 1_000_000, 30));
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? within = null)
+    {
+        DateTime until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}
