@@ -32,5 +32,5 @@ internal static partial class HubLog
     public static partial void SourceCrashed(ILogger logger, string stream, Exception exception);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Stream {Stream}: dropped ingest data: {Reason}")]
-    public static partial void IngestDrop(ILogger logger, string stream, string reason);
+    public static partial void IngestDrop(ILogger logger, string stream, LiveMux.Media.Rtp.DropReason reason);
 }

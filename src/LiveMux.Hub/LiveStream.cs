@@ -256,7 +256,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     void IAccessUnitSink.OnDrop(DropReason reason)
     {
         Counters.CountIngestDrop(reason);
-        HubLog.IngestDrop(_logger, Name, reason.ToString());
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            HubLog.IngestDrop(_logger, Name, reason);
+        }
     }
 
     void IAccessUnitSink.OnAccessUnit(int track, TrackConfig config, AccessUnit unit)

@@ -31,7 +31,7 @@ internal sealed class HubService(
             _demo = new DemoRtspServer(new DemoRtspServerOptions(), loggers.CreateLogger<DemoRtspServer>(), time);
             await _demo.StartAsync(cancellationToken).ConfigureAwait(false);
             hub.Add("demo", new StreamOptions { Url = _demo.Url.ToString(), AlwaysOn = true });
-            ServerLog.DemoStarted(logger, _demo.Url.ToString());
+            ServerLog.DemoStarted(logger, _demo.Url);
         }
     }
 

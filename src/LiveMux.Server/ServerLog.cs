@@ -6,7 +6,7 @@ internal static partial class ServerLog
     public static partial void InvalidConfiguration(ILogger logger, string error);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "No streams configured: serving the demo stream at {Url}")]
-    public static partial void DemoStarted(ILogger logger, string url);
+    public static partial void DemoStarted(ILogger logger, Uri url);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Stream {Stream} configured: {Source}")]
     public static partial void StreamConfigured(ILogger logger, string stream, string source);
