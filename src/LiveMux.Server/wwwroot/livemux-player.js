@@ -1,0 +1,922 @@
+// <livemux-player src="NAME"> — plays one LiveMux stream live over WebSocket + Media Source Extensions.
+//
+// Wire protocol (go2rtc-compatible MSE over WebSocket, see /work/shared/design/ARCHITECTURE.md):
+//
+//   browser                                   server  (WS /api/ws?src=NAME)
+//     | -- text {"type":"mse","value":"avc1.640029,..."} -->|  codecs our MediaSource accepts
+//     | <-- text {"type":"mse","value":"video/mp4; codecs=..."} |  mime of the stream
+//     | <-- binary  ftyp+moov (init segment) ----------------|
+//     | <-- binary  moof+mdat, moof+mdat, ...  (1 frame each) |  cached GOP as a burst, then live
+//     | <-- text {"type":"status","value":"reconnecting",...} |  camera lost; keep socket and buffer
+//     | <-- binary  ftyp+moov (new init) + fragments ...      |  camera back, maybe new parameters
+//     | <-- text {"type":"error","value":"reason"} ----------|  then the server may close
+//
+// Pipeline: socket -> bounded queue -> one coalesced appendBuffer per `updateend` -> SourceBuffer
+// -> <video>, with a live-edge controller keeping `buffered.end - currentTime` near target-latency.
+
+/** Codec strings we probe with isTypeSupported; the server picks from those the browser accepts. */
+const CODEC_CANDIDATES = [
+  'avc1.42E01E', 'avc1.42C01E', 'avc1.4D401F', 'avc1.4D4029', 'avc1.640029', 'avc1.640033', 'avc1.640C33',
+  'hvc1.1.6.L153.B0', 'hev1.1.6.L153.B0', 'hvc1.2.4.L153.B0', 'hev1.2.4.L153.B0',
+  'mp4a.40.2', 'mp4a.40.5', 'opus', 'flac',
+];
+
+const MAX_QUEUE_BYTES = 8 * 1024 * 1024; // socket data waiting for the SourceBuffer
+const MAX_APPEND_BYTES = 2 * 1024 * 1024; // one coalesced appendBuffer
+const BACK_BUFFER_S = 10; // keep this much behind currentTime for nothing but scrubbing
+const TRIM_SLACK_S = 2; // trim only when this much extra piled up, so removes stay rare
+const QUOTA_RETRIES = 3;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 10000;
+const MAX_RATE = 1.25; // faster is visible; beyond this we jump instead
+const MIN_RATE = 0.95; // gentle slow-down absorbs a camera clock slower than ours
+const STARTUP_WINDOW_MS = 1500; // while starting, any excess latency is removed by a seek
+const TICK_MS = 200;
+const DEFAULT_TARGET_MS = 100;
+const DEFAULT_MAX_LATENCY_MS = 1500;
+
+// ---------------------------------------------------------------------------------------------
+// ISO BMFF (ISO/IEC 14496-12) reading, only what the player needs: is a chunk an init segment,
+// the timescale of each track, and the decode time and sync flag of a fragment's first sample.
+//
+//   init:      [ftyp][moov [trak [tkhd][mdia [mdhd][hdlr]...]]... [mvex [trex]...]]
+//   fragment:  [moof [mfhd][traf [tfhd][tfdt][trun]]...][mdat]
+// Corrupt input stops the walk; nothing here throws on bad bytes.
+
+function fourcc(dv, at) {
+  return String.fromCharCode(dv.getUint8(at), dv.getUint8(at + 1), dv.getUint8(at + 2), dv.getUint8(at + 3));
+}
+
+function* boxes(dv, start, end) {
+  for (let p = start; p + 8 <= end;) {
+    let size = dv.getUint32(p);
+    let header = 8;
+    if (size === 1) {
+      if (p + 16 > end) return;
+      size = Number(dv.getBigUint64(p + 8));
+      header = 16;
+    } else if (size === 0) {
+      size = end - p;
+    }
+    if (size < header || p + size > end) return;
+    yield { type: fourcc(dv, p + 4), body: p + header, end: p + size };
+    p += size;
+  }
+}
+
+function child(dv, box, type) {
+  for (const b of boxes(dv, box.body, box.end)) if (b.type === type) return b;
+  return null;
+}
+
+function isInitSegment(u8) {
+  if (u8.byteLength < 8) return false;
+  const t = String.fromCharCode(u8[4], u8[5], u8[6], u8[7]);
+  return t === 'ftyp' || t === 'moov';
+}
+
+/** @returns {Map<number, {timescale:number, handler:string, defaultFlags:number}>} */
+function parseInit(u8) {
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  const tracks = new Map();
+  const moov = [...boxes(dv, 0, dv.byteLength)].find((b) => b.type === 'moov');
+  if (!moov) return tracks;
+  const trex = new Map();
+  const mvex = child(dv, moov, 'mvex');
+  if (mvex) {
+    for (const b of boxes(dv, mvex.body, mvex.end)) {
+      if (b.type === 'trex' && b.body + 24 <= b.end) trex.set(dv.getUint32(b.body + 4), dv.getUint32(b.body + 20));
+    }
+  }
+  for (const trak of boxes(dv, moov.body, moov.end)) {
+    if (trak.type !== 'trak') continue;
+    const tkhd = child(dv, trak, 'tkhd');
+    const mdia = child(dv, trak, 'mdia');
+    const mdhd = mdia && child(dv, mdia, 'mdhd');
+    const hdlr = mdia && child(dv, mdia, 'hdlr');
+    if (!tkhd || !mdhd || tkhd.body + 24 > tkhd.end || mdhd.body + 24 > mdhd.end) continue;
+    const id = dv.getUint32(tkhd.body + (dv.getUint8(tkhd.body) === 1 ? 20 : 12));
+    const timescale = dv.getUint32(mdhd.body + (dv.getUint8(mdhd.body) === 1 ? 20 : 12));
+    const handler = hdlr && hdlr.body + 12 <= hdlr.end ? fourcc(dv, hdlr.body + 8) : '';
+    tracks.set(id, { timescale, handler, defaultFlags: trex.get(id) ?? 0 });
+  }
+  return tracks;
+}
+
+/**
+ * First traf of a moof: its track, decode time in seconds (null if unknown) and whether the
+ * first sample of every video traf is a sync sample (null if the flags can't be found).
+ */
+function parseFragment(u8, tracks) {
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  const moof = [...boxes(dv, 0, dv.byteLength)].find((b) => b.type === 'moof');
+  if (!moof) return null;
+  let first = null;
+  let key = true;
+  let keyKnown = false;
+  for (const traf of boxes(dv, moof.body, moof.end)) {
+    if (traf.type !== 'traf') continue;
+    const tfhd = child(dv, traf, 'tfhd');
+    if (!tfhd || tfhd.body + 8 > tfhd.end) continue;
+    const tfhdFlags = dv.getUint32(tfhd.body) & 0xffffff;
+    const trackId = dv.getUint32(tfhd.body + 4);
+    const track = tracks.get(trackId);
+    let flags = track?.defaultFlags ?? null;
+    if (tfhdFlags & 0x20) {
+      // Optional fields precede default_sample_flags: base offset 8, desc index 4, duration 4, size 4.
+      let at = tfhd.body + 8;
+      if (tfhdFlags & 0x01) at += 8;
+      if (tfhdFlags & 0x02) at += 4;
+      if (tfhdFlags & 0x08) at += 4;
+      if (tfhdFlags & 0x10) at += 4;
+      if (at + 4 <= tfhd.end) flags = dv.getUint32(at);
+    }
+    const trun = child(dv, traf, 'trun');
+    if (trun && trun.body + 8 <= trun.end) {
+      const trunFlags = dv.getUint32(trun.body) & 0xffffff;
+      let at = trun.body + 8 + (trunFlags & 0x01 ? 4 : 0);
+      if (trunFlags & 0x04) {
+        if (at + 4 <= trun.end) flags = dv.getUint32(at);
+      } else if (trunFlags & 0x400) {
+        at += (trunFlags & 0x100 ? 4 : 0) + (trunFlags & 0x200 ? 4 : 0);
+        if (at + 4 <= trun.end) flags = dv.getUint32(at);
+      }
+    }
+    if (!track || track.handler === 'vide') {
+      if (flags === null) key = null;
+      else if (key !== null) key = key && (flags & 0x00010000) === 0; // sample_is_non_sync_sample
+      keyKnown = true;
+    }
+    if (!first) {
+      let time = null;
+      const tfdt = child(dv, traf, 'tfdt');
+      if (tfdt && track?.timescale && tfdt.body + 8 <= tfdt.end) {
+        const v1 = dv.getUint8(tfdt.body) === 1;
+        if (!v1 || tfdt.body + 12 <= tfdt.end) {
+          const ticks = v1 ? Number(dv.getBigUint64(tfdt.body + 4)) : dv.getUint32(tfdt.body + 4);
+          time = ticks / track.timescale;
+        }
+      }
+      first = { trackId, time };
+    }
+  }
+  if (!first) return null;
+  return { ...first, key: keyKnown ? key : true };
+}
+
+function supportedCodecs() {
+  const MS = globalThis.ManagedMediaSource || globalThis.MediaSource;
+  if (!MS) return [];
+  return CODEC_CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`));
+}
+
+function wsUrl(server, src) {
+  const base = new URL(server || location.href, location.href);
+  const url = new URL('/api/ws', base);
+  url.protocol = base.protocol === 'https:' || base.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.search = new URLSearchParams({ src }).toString();
+  return url.href;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One connection: a WebSocket feeding one MediaSource. Thrown away whole on reconnect, so no
+// stale state survives; every callback checks `closed` because events outlive close().
+
+class Session {
+  /**
+   * @param {HTMLVideoElement} video
+   * @param {string} url
+   * @param {object} hooks onMime(mime), onServerStatus(msg), onServerError(reason), onData(bytes, isInit),
+   *   onAppended(), onFail(reason), onClose(reason)
+   */
+  constructor(video, url, hooks) {
+    this.video = video;
+    this.hooks = hooks;
+    this.closed = false;
+    this.mime = '';
+    this.queue = []; // {kind:'data', bytes, init, key, resync} | {kind:'mime', mime}
+    this.queuedBytes = 0;
+    this.waitForKey = false; // after an overflow: drop media until an init segment or keyframe
+    this.droppedChunks = 0;
+    this.tracks = new Map();
+    this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
+    this.pendingRemove = null; // [start, end] to remove before the next append
+    this.quotaRetries = 0;
+    this.lastTrim = 0;
+    this.serverError = null;
+    this.#attachMediaSource();
+
+    this.ws = new WebSocket(url);
+    this.ws.binaryType = 'arraybuffer';
+    this.ws.onopen = () => this.ws.send(JSON.stringify({ type: 'mse', value: supportedCodecs().join(',') }));
+    this.ws.onmessage = (ev) => this.#onMessage(ev.data);
+    this.ws.onclose = (ev) => {
+      if (this.closed) return;
+      const reason = this.serverError ?? (ev.reason || (ev.code === 1006 ? 'connection lost' : `closed (${ev.code})`));
+      this.hooks.onClose(reason);
+    };
+  }
+
+  /** Stops everything this session started; the element reconnects with a new Session. */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.onopen = this.ws.onmessage = this.ws.onclose = null;
+    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
+    this.#detachMediaSource();
+    this.queue = [];
+    this.queuedBytes = 0;
+  }
+
+  #attachMediaSource() {
+    const video = this.video;
+    const managed = !!globalThis.ManagedMediaSource;
+    const ms = managed ? new globalThis.ManagedMediaSource() : new MediaSource();
+    this.ms = ms;
+    this.sb = null;
+    this.objectUrl = null;
+    ms.addEventListener('sourceopen', () => this.#onSourceOpen(ms), { once: true });
+    if (managed) {
+      // Without this, ManagedMediaSource never fires sourceopen (it wants an AirPlay-able fallback).
+      video.disableRemotePlayback = true;
+      try {
+        video.srcObject = ms;
+        return;
+      } catch {
+        // Browsers with MMS but without srcObject support for it: fall through to an object URL.
+      }
+    }
+    this.objectUrl = URL.createObjectURL(ms);
+    video.src = this.objectUrl;
+  }
+
+  #detachMediaSource() {
+    const video = this.video;
+    if (this.sb) {
+      this.sb.onupdateend = this.sb.onerror = null;
+      try {
+        if (this.ms.readyState === 'open') this.sb.abort();
+      } catch {
+        // Already detached: nothing left to abort.
+      }
+    }
+    if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+    if (video.srcObject === this.ms) video.srcObject = null;
+    video.removeAttribute('src');
+    video.load(); // releases the decoder and the old MediaSource's memory now, not at GC
+    this.sb = null;
+  }
+
+  #onSourceOpen(ms) {
+    if (this.closed || ms !== this.ms) return;
+    if (this.objectUrl) {
+      URL.revokeObjectURL(this.objectUrl);
+      this.objectUrl = null;
+    }
+    ms.duration = Infinity; // live: also switches Chrome's renderer to low-delay mode
+    this.pump();
+  }
+
+  #onMessage(data) {
+    if (this.closed) return;
+    if (typeof data === 'string') {
+      let msg;
+      try {
+        msg = JSON.parse(data);
+      } catch {
+        console.warn('livemux-player: ignoring a text frame that is not JSON');
+        return;
+      }
+      if (msg.type === 'mse' && typeof msg.value === 'string') {
+        this.#enqueue({ kind: 'mime', mime: msg.value, bytes: null });
+        this.hooks.onMime(msg.value);
+      } else if (msg.type === 'error') {
+        this.serverError = String(msg.value ?? 'server error');
+        this.hooks.onServerError(this.serverError);
+      } else if (msg.type === 'status') {
+        this.hooks.onServerStatus(msg);
+      }
+      return; // unknown types are ignored on purpose: the protocol may grow
+    }
+    const bytes = new Uint8Array(data);
+    const item = { kind: 'data', bytes, init: isInitSegment(bytes), key: false, resync: null };
+    if (item.init) {
+      this.tracks = parseInit(bytes);
+      item.key = true;
+    } else {
+      const frag = parseFragment(bytes, this.tracks);
+      item.key = frag?.key ?? false;
+      if (frag && frag.time !== null) {
+        // A timeline that jumps back (camera restarted its clock) or far ahead would land outside
+        // the playing range; re-anchor it at the current buffered end with timestampOffset.
+        const last = this.lastTime.get(frag.trackId);
+        if (last !== undefined && (frag.time < last - 0.5 || frag.time > last + 10)) item.resync = frag.time;
+        this.lastTime.set(frag.trackId, frag.time);
+      }
+    }
+    this.hooks.onData(bytes.byteLength, item.init);
+    this.#enqueue(item);
+  }
+
+  #enqueue(item) {
+    if (item.kind === 'data' && this.waitForKey) {
+      if (!item.init && !item.key) {
+        this.droppedChunks++;
+        return;
+      }
+      this.waitForKey = false;
+    }
+    this.queue.push(item);
+    if (item.bytes) this.queuedBytes += item.bytes.byteLength;
+    if (this.queuedBytes > MAX_QUEUE_BYTES) this.#shed();
+    this.pump();
+  }
+
+  // Queue overflow: drop the oldest media up to the next init segment or keyframe, so the
+  // decoder never sees a frame whose references were dropped. Mime changes are kept.
+  #shed() {
+    while (this.queuedBytes > MAX_QUEUE_BYTES) {
+      const next = this.queue.findIndex((it, i) => i > 0 && it.kind === 'data' && (it.init || it.key));
+      const cut = next === -1 ? this.queue.length : next;
+      const dropped = this.queue.splice(0, cut);
+      const kept = dropped.filter((it) => it.kind === 'mime');
+      const lastInit = dropped.findLast((it) => it.kind === 'data' && it.init);
+      // A dropped init still describes the keyframe we resume at; keep the newest one.
+      if (lastInit && !(this.queue[0]?.init)) kept.push(lastInit);
+      this.queue.unshift(...kept);
+      for (const it of dropped) {
+        if (it.kind === 'data' && !kept.includes(it)) {
+          this.queuedBytes -= it.bytes.byteLength;
+          this.droppedChunks++;
+        }
+      }
+      if (next === -1) {
+        this.waitForKey = true;
+        break;
+      }
+    }
+    console.warn(`livemux-player: append queue over ${MAX_QUEUE_BYTES} bytes, dropped to the next keyframe`);
+  }
+
+  /** Feeds the SourceBuffer: one operation at a time, never while `updating`. */
+  pump() {
+    if (this.closed || this.ms.readyState !== 'open') return;
+    while (!this.sb?.updating) {
+      const sb = this.sb;
+      if (sb && this.pendingRemove) {
+        const [start, end] = this.pendingRemove;
+        this.pendingRemove = null;
+        if (end > start) {
+          sb.remove(start, end);
+          return;
+        }
+        continue;
+      }
+      const head = this.queue[0];
+      if (!head) {
+        this.#trimBackBuffer();
+        return;
+      }
+      if (head.kind === 'mime') {
+        this.queue.shift();
+        if (!this.#applyMime(head.mime)) return;
+        continue;
+      }
+      if (!sb) return; // media before the mime: wait for it (the queue is bounded)
+      if (head.resync !== null) {
+        const b = sb.buffered;
+        if (b.length) sb.timestampOffset = b.end(b.length - 1) - head.resync;
+        head.resync = null;
+      }
+      this.#appendCoalesced(sb);
+      return;
+    }
+  }
+
+  #applyMime(mime) {
+    if (mime === this.mime && this.sb) return true;
+    try {
+      if (!this.sb) {
+        this.sb = this.ms.addSourceBuffer(mime);
+        this.sb.mode = 'segments'; // fragment timestamps (tfdt) place the frames, not arrival order
+        this.sb.onupdateend = () => {
+          if (this.closed) return;
+          this.pump();
+          this.hooks.onAppended();
+        };
+        this.sb.onerror = () => this.hooks.onFail('SourceBuffer append error');
+      } else if (typeof this.sb.changeType === 'function') {
+        this.sb.changeType(mime);
+      } else {
+        // No changeType (old browsers): a fresh MediaSource; the new init segment is next in the queue.
+        this.mime = '';
+        this.#detachMediaSource();
+        this.#attachMediaSource();
+        this.queue.unshift({ kind: 'mime', mime, bytes: null });
+        return false;
+      }
+    } catch (err) {
+      this.hooks.onFail(`cannot play ${mime}: ${err.message}`);
+      return false;
+    }
+    this.mime = mime;
+    return true;
+  }
+
+  #appendCoalesced(sb) {
+    // Coalesce queued chunks up to a resync point (needs its own timestampOffset) or a mime change.
+    let count = 0;
+    let size = 0;
+    for (const it of this.queue) {
+      if (it.kind !== 'data' || (count > 0 && it.resync !== null)) break;
+      if (count > 0 && size + it.bytes.byteLength > MAX_APPEND_BYTES) break;
+      size += it.bytes.byteLength;
+      count++;
+    }
+    let chunk = this.queue[0].bytes;
+    if (count > 1) {
+      chunk = new Uint8Array(size);
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        chunk.set(this.queue[i].bytes, at);
+        at += this.queue[i].bytes.byteLength;
+      }
+    }
+    try {
+      sb.appendBuffer(chunk);
+    } catch (err) {
+      if (err.name === 'QuotaExceededError' && this.quotaRetries < QUOTA_RETRIES) {
+        // Keep the chunk queued; evict, and the remove's updateend retries this very append.
+        this.quotaRetries++;
+        this.#evictForQuota(sb);
+        return;
+      }
+      this.hooks.onFail(`append failed: ${err.name}: ${err.message}`);
+      return;
+    }
+    this.quotaRetries = 0;
+    this.queue.splice(0, count);
+    this.queuedBytes -= size;
+  }
+
+  #evictForQuota(sb) {
+    const b = sb.buffered;
+    if (!b.length) {
+      this.hooks.onFail('QuotaExceededError with an empty buffer');
+      return;
+    }
+    const now = this.video.currentTime;
+    const start = b.start(0);
+    const end = b.end(b.length - 1);
+    // First retry: everything but the last second behind the playhead. Later: all but the live
+    // edge, even ahead of the playhead (a hidden tab can pile up unplayed seconds).
+    let until = now - 1;
+    if (this.quotaRetries > 1 || until <= start) {
+      until = end - 1;
+      this.video.currentTime = end - 0.1;
+    }
+    console.warn(`livemux-player: QuotaExceededError, evicting ${start.toFixed(2)}-${until.toFixed(2)} s`);
+    if (until > start) sb.remove(start, until);
+    else this.hooks.onFail('QuotaExceededError and nothing left to evict');
+  }
+
+  #trimBackBuffer() {
+    const sb = this.sb;
+    if (!sb || sb.updating || performance.now() - this.lastTrim < 1000) return;
+    const b = sb.buffered;
+    if (!b.length) return;
+    const until = this.video.currentTime - BACK_BUFFER_S;
+    if (b.start(0) < until - TRIM_SLACK_S) {
+      this.lastTrim = performance.now();
+      sb.remove(b.start(0), until);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const STYLE = `
+:host { display: block; position: relative; background: #000; overflow: hidden; aspect-ratio: 16 / 9; }
+video { display: block; width: 100%; height: 100%; object-fit: contain; background: #000; }
+.status { position: absolute; left: 6px; bottom: 6px; max-width: calc(100% - 12px); padding: 2px 6px;
+  border-radius: 3px; background: rgba(0,0,0,.6); color: #ddd; pointer-events: none;
+  font: 11px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+:host([controls]) .status { bottom: 48px; }
+.status[data-status="playing"] { color: #8f8; }
+.status[data-status="reconnecting"], .status[data-status="buffering"] { color: #fd6; }
+.status[data-status="error"] { color: #f88; }
+`;
+
+/**
+ * `<livemux-player src="NAME">` plays one LiveMux stream at the live edge.
+ *
+ * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `muted`
+ * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
+ * hold, default 100), `max-latency` (ms behind live before a hard jump, default 1500).
+ *
+ * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
+ * playing, reconnecting, error (or paused when the browser blocked autoplay).
+ */
+export class LiveMuxPlayer extends HTMLElement {
+  static get observedAttributes() {
+    return ['src', 'server', 'muted', 'controls', 'target-latency', 'max-latency'];
+  }
+
+  #video;
+  #statusEl;
+  #session = null;
+  #connected = false;
+  #status = '';
+  #reason = '';
+  #error = null; // sticky until media flows again
+  #serverReconnecting = null; // reason while the server says the camera is being retried
+  #retryTimer = 0;
+  #retryReason = '';
+  #attempt = 0;
+  #tickTimer = 0;
+  #playing = false;
+  #playedOnce = false;
+  #userPaused = false;
+  #sessionStart = 0;
+  #startupUntil = 0;
+  #lagAvg = null;
+  #lastSeek = 0;
+  #lastTick = 0;
+  #rate = 1;
+  #catchingUp = false;
+  #slowing = false;
+  #frameLog = []; // [performance.now(), presented frame count]
+  #rvfcPending = false;
+  #counters = { bytes: 0, stalls: 0, reconnects: 0, jumps: 0, droppedChunks: 0 };
+  #firstFrameTime = null;
+  #startupMs = null;
+  #onVisibility = () => this.#visibilityChanged();
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style><video part="video"></video><div class="status" part="status"></div>`;
+    this.#video = root.querySelector('video');
+    this.#statusEl = root.querySelector('.status');
+    const v = this.#video;
+    v.muted = true;
+    v.playsInline = true;
+    v.autoplay = true;
+    v.addEventListener('playing', () => {
+      this.#playing = true;
+      this.#playedOnce = true;
+      this.#updateStatus();
+    });
+    v.addEventListener('waiting', () => {
+      // Seeks also fire `waiting`; only a playhead starved of data is a stall.
+      if (this.#playedOnce && !v.seeking && performance.now() - this.#lastSeek > 500) this.#counters.stalls++;
+      this.#playing = false;
+      this.#updateStatus();
+      this.#tick(); // maybe the data is there, just after a gap
+    });
+    v.addEventListener('pause', () => {
+      if (this.hasAttribute('controls') && performance.now() - this.#sessionStart > 1000 && v.readyState > 1) {
+        this.#userPaused = true;
+      }
+    });
+    v.addEventListener('play', () => {
+      if (this.#userPaused) this.#startupUntil = performance.now() + STARTUP_WINDOW_MS; // resume at live
+      this.#userPaused = false;
+    });
+    v.addEventListener('error', () => {
+      if (this.#session && v.error) this.#fail(`media error ${v.error.code}: ${v.error.message || 'decode failed'}`);
+    });
+    this.addEventListener('click', () => {
+      if (this.#status === 'paused') v.play().catch(() => {});
+    });
+  }
+
+  /** The `<video>` element inside the shadow root. */
+  get video() {
+    return this.#video;
+  }
+
+  /** Current status: connecting, buffering, playing, reconnecting, error or paused. */
+  get status() {
+    return this.#status;
+  }
+
+  /**
+   * Playback figures, cheap enough to read several times per second.
+   * @returns {{status:string, reason:string, latency:number, buffer:number, fps:number,
+   *   framesDecoded:number, framesDropped:number, bytes:number, stalls:number, codec:string,
+   *   playbackRate:number, reconnects:number, jumps:number, droppedChunks:number,
+   *   firstFrameTime:(number|null), startupMs:(number|null)}}
+   */
+  get stats() {
+    const v = this.#video;
+    const q = v.getVideoPlaybackQuality?.();
+    const { lag, ahead } = this.#measure();
+    return {
+      status: this.#status,
+      reason: this.#reason,
+      latency: lag, // seconds of buffer between the playhead and the newest frame
+      buffer: ahead, // seconds playable from the playhead without a gap
+      fps: this.#fps(),
+      framesDecoded: q?.totalVideoFrames ?? 0,
+      framesDropped: q?.droppedVideoFrames ?? 0,
+      bytes: this.#counters.bytes,
+      stalls: this.#counters.stalls,
+      codec: this.#session?.mime ?? '',
+      playbackRate: v.playbackRate,
+      reconnects: this.#counters.reconnects,
+      jumps: this.#counters.jumps,
+      droppedChunks: this.#counters.droppedChunks + (this.#session?.droppedChunks ?? 0),
+      firstFrameTime: this.#firstFrameTime, // performance.now() of the first frame shown
+      startupMs: this.#startupMs, // connect -> first frame shown, for the current connection
+    };
+  }
+
+  connectedCallback() {
+    this.#connected = true;
+    this.#applyMediaAttributes();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#tickTimer = setInterval(() => this.#tick(), TICK_MS);
+    this.#attempt = 0;
+    this.#open();
+  }
+
+  disconnectedCallback() {
+    this.#connected = false;
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    clearInterval(this.#tickTimer);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = 0;
+    this.#closeSession();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this.#connected || oldValue === newValue) return;
+    if (name === 'src' || name === 'server') {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = 0;
+      this.#attempt = 0;
+      this.#error = null;
+      this.#open();
+    } else {
+      this.#applyMediaAttributes();
+    }
+  }
+
+  #applyMediaAttributes() {
+    this.#video.muted = this.getAttribute('muted') !== 'false';
+    this.#video.controls = this.hasAttribute('controls');
+  }
+
+  #targetLatency() {
+    const ms = Number(this.getAttribute('target-latency'));
+    return (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
+  }
+
+  #maxLatency() {
+    const ms = Number(this.getAttribute('max-latency'));
+    return Math.max((ms > 0 ? ms : DEFAULT_MAX_LATENCY_MS) / 1000, this.#targetLatency() + 0.3);
+  }
+
+  // --- connection -----------------------------------------------------------------------------
+
+  #open() {
+    this.#closeSession();
+    this.#retryTimer = 0;
+    const src = this.getAttribute('src');
+    if (!src) {
+      this.#error = 'no src attribute';
+      this.#updateStatus();
+      return;
+    }
+    if (!globalThis.MediaSource && !globalThis.ManagedMediaSource) {
+      this.#error = 'this browser has no Media Source Extensions';
+      this.#updateStatus();
+      return;
+    }
+    this.#sessionStart = performance.now();
+    this.#startupUntil = 0;
+    this.#startupMs = null;
+    this.#lagAvg = null;
+    this.#playing = false;
+    this.#serverReconnecting = null;
+    const session = new Session(this.#video, wsUrl(this.getAttribute('server'), src), {
+      onMime: () => this.#updateStatus(),
+      onServerError: (reason) => {
+        this.#error = reason;
+        this.#updateStatus();
+      },
+      onServerStatus: (msg) => {
+        if (msg.value === 'reconnecting') this.#serverReconnecting = String(msg.reason ?? 'camera lost');
+        else if (msg.value === 'live') this.#serverReconnecting = null;
+        this.#updateStatus();
+      },
+      onData: (bytes) => {
+        this.#counters.bytes += bytes;
+        if (this.#error || this.#serverReconnecting !== null) {
+          this.#error = null;
+          this.#serverReconnecting = null;
+          this.#updateStatus();
+        }
+      },
+      onAppended: () => {
+        this.#attempt = 0; // media flows: the next outage starts its backoff from the bottom
+        if (!this.#startupUntil) this.#startupUntil = performance.now() + STARTUP_WINDOW_MS;
+        this.#tick();
+      },
+      onFail: (reason) => {
+        if (this.#session === session) this.#fail(reason);
+      },
+      onClose: (reason) => {
+        if (this.#session === session) this.#scheduleReconnect(reason);
+      },
+    });
+    this.#session = session;
+    this.#watchFrames();
+    this.#updateStatus();
+  }
+
+  #closeSession() {
+    if (!this.#session) return;
+    this.#counters.droppedChunks += this.#session.droppedChunks;
+    this.#session.close();
+    this.#session = null;
+    this.#playing = false;
+    this.#frameLog = [];
+  }
+
+  #fail(reason) {
+    console.error(`livemux-player: ${reason}`);
+    this.#error = reason;
+    this.#scheduleReconnect(reason);
+  }
+
+  #scheduleReconnect(reason) {
+    this.#closeSession();
+    if (!this.#connected) return;
+    // 0.5 s doubling to 10 s, +-25 % jitter so many players don't reconnect in lockstep.
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.#attempt);
+    const delay = base * (0.75 + Math.random() * 0.5);
+    this.#attempt++;
+    this.#counters.reconnects++;
+    this.#retryReason = reason;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.#open(), delay);
+    this.#updateStatus();
+  }
+
+  // --- status ---------------------------------------------------------------------------------
+
+  #updateStatus() {
+    let status;
+    let reason = '';
+    const v = this.#video;
+    if (this.#error) [status, reason] = ['error', this.#error];
+    else if (this.#retryTimer) [status, reason] = ['reconnecting', this.#retryReason];
+    else if (this.#serverReconnecting !== null) [status, reason] = ['reconnecting', this.#serverReconnecting];
+    else if (!this.#session || !this.#session.mime) status = 'connecting';
+    else if (this.#playing && !v.paused) status = 'playing';
+    else if (v.paused && this.#playedOnce && this.#userPaused) status = 'paused';
+    else status = 'buffering';
+    if (status === this.#status && reason === this.#reason) return;
+    this.#status = status;
+    this.#reason = reason;
+    this.#statusEl.dataset.status = status;
+    this.#statusEl.textContent = reason ? `${status}: ${reason}` : status;
+    this.dispatchEvent(new CustomEvent('statuschange', { detail: { status, reason } }));
+  }
+
+  // --- live-edge controller -------------------------------------------------------------------
+
+  #measure() {
+    const v = this.#video;
+    const b = v.buffered;
+    const now = v.currentTime;
+    if (!b.length) return { lag: 0, ahead: 0, end: 0, start: 0, nextStart: null, inRange: false };
+    let ahead = 0;
+    let inRange = false;
+    let nextStart = null;
+    for (let i = 0; i < b.length; i++) {
+      if (now >= b.start(i) - 0.01 && now <= b.end(i) + 0.01) {
+        inRange = true;
+        ahead = Math.max(0, b.end(i) - now);
+      } else if (b.start(i) > now && nextStart === null) {
+        nextStart = b.start(i);
+      }
+    }
+    const end = b.end(b.length - 1);
+    return { lag: Math.max(0, end - now), ahead, end, start: b.start(b.length - 1), nextStart, inRange };
+  }
+
+  #tick() {
+    const v = this.#video;
+    const session = this.#session;
+    if (!session || !session.sb || v.readyState === 0) return;
+    session.pump(); // drains anything waiting on a quiet socket (e.g. a pending trim)
+    const m = this.#measure();
+    if (!m.end) return;
+    const target = this.#targetLatency();
+    const nowMs = performance.now();
+    const dt = this.#lastTick ? Math.min(1, (nowMs - this.#lastTick) / 1000) : 0;
+    this.#lastTick = nowMs;
+    this.#lagAvg = this.#lagAvg === null ? m.lag : this.#lagAvg + (m.lag - this.#lagAvg) * Math.min(1, dt / 0.5);
+
+    if (!v.seeking && !this.#userPaused) {
+      const starting = nowMs < this.#startupUntil;
+      const jumpAt = starting ? target + 0.08 : this.#maxLatency();
+      // A gap ahead with nothing left before it (start-up, dropped chunks), a playhead past all
+      // data, or too far behind: go to the live edge. Everything else is the rate's job.
+      const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
+      const pastData = !m.inRange && m.nextStart === null;
+      if (stuckBeforeGap || pastData || m.lag > jumpAt) {
+        this.#seek(Math.max(m.start, m.end - target));
+        this.#lagAvg = target;
+        if (!starting) this.#counters.jumps++;
+      }
+    }
+
+    // Playback rate with hysteresis on the smoothed lag: 1.0 normally, up to MAX_RATE when
+    // behind, MIN_RATE when the buffer runs thin.
+    const lag = this.#lagAvg;
+    if (this.#catchingUp) this.#catchingUp = lag > target + 0.02;
+    else this.#catchingUp = lag > target + Math.max(0.1, target);
+    if (this.#slowing) this.#slowing = lag < target;
+    else this.#slowing = lag < target * 0.5 && this.#playing;
+    const rate = this.#catchingUp
+      ? Math.min(MAX_RATE, 1 + (lag - target)) // proportional, so small excesses go gently
+      : this.#slowing ? MIN_RATE : 1;
+    if (Math.abs(rate - this.#rate) > 0.01) {
+      this.#rate = rate;
+      v.playbackRate = rate;
+    }
+
+    if (v.paused && !this.#userPaused && v.readyState >= 2) {
+      v.play().catch((err) => {
+        if (err.name === 'NotAllowedError') {
+          this.#userPaused = true;
+          this.#status = ''; // force a refresh
+          this.#updateStatus();
+          if (this.#status === 'paused') this.#statusEl.textContent = 'paused: click to play';
+        }
+      });
+    }
+    if (!this.#rvfcPending) this.#watchFrames();
+    if (!('requestVideoFrameCallback' in v)) this.#logFrames(presentedFrames(v));
+    this.#updateStatus();
+  }
+
+  #visibilityChanged() {
+    // Chrome stops rendering MSE video in hidden tabs; coming back, show live, not the past.
+    if (document.visibilityState !== 'visible' || !this.#session) return;
+    const m = this.#measure();
+    if (m.end && m.lag > this.#targetLatency() + 0.05) this.#seek(Math.max(m.start, m.end - this.#targetLatency()));
+  }
+
+  #seek(time) {
+    this.#lastSeek = performance.now();
+    this.#video.currentTime = time;
+  }
+
+  // --- frame statistics -----------------------------------------------------------------------
+
+  #watchFrames() {
+    const v = this.#video;
+    if (this.#rvfcPending || !('requestVideoFrameCallback' in v)) return;
+    this.#rvfcPending = true;
+    v.requestVideoFrameCallback((now, meta) => {
+      this.#rvfcPending = false;
+      if (!this.#connected) return;
+      if (this.#startupMs === null && this.#session) {
+        this.#firstFrameTime ??= now;
+        this.#startupMs = now - this.#sessionStart;
+      }
+      this.#logFrames(meta.presentedFrames);
+      this.#watchFrames();
+    });
+  }
+
+  #logFrames(count) {
+    const now = performance.now();
+    const log = this.#frameLog;
+    if (log.length && count < log[log.length - 1][1]) log.length = 0; // counter reset by a new source
+    log.push([now, count]);
+    while (log.length > 2 && now - log[1][0] > 1000) log.shift();
+  }
+
+  #fps() {
+    const log = this.#frameLog;
+    if (log.length < 2 || performance.now() - log[log.length - 1][0] > 1000) return 0; // frames stopped
+    const [t0, n0] = log[0];
+    const [t1, n1] = log[log.length - 1];
+    return t1 - t0 >= 200 ? ((n1 - n0) * 1000) / (t1 - t0) : 0;
+  }
+}
+
+/** Frames shown so far, for browsers without requestVideoFrameCallback. */
+function presentedFrames(v) {
+  const quality = v.getVideoPlaybackQuality?.();
+  return quality ? quality.totalVideoFrames - quality.droppedVideoFrames : 0;
+}
+
+if (!customElements.get('livemux-player')) customElements.define('livemux-player', LiveMuxPlayer);

@@ -1,0 +1,208 @@
+// Headless-Chromium checks of the LiveMux player against the dev server (server.mjs).
+// Starts its own server on a free port, drives Debian's /usr/bin/chromium with playwright-core
+// (no browser downloads), prints measured figures and exits non-zero if any check fails.
+//
+// Usage: node check.mjs [--steady 30] [--chromium /usr/bin/chromium]
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const STEADY_S = Number(arg('steady', 30));
+const results = [];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function check(name, ok, detail) {
+  results.push({ name, ok });
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}${detail ? `  (${detail})` : ''}`);
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(fn, timeoutMs, stepMs = 100) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) return null;
+    await sleep(stepMs);
+  }
+}
+
+const port = await freePort();
+const base = `http://localhost:${port}`;
+const server = spawn(process.execPath, [`${here}/server.mjs`, '--port', String(port), '--streams', 'demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+server.stdout.on('data', (d) => process.stdout.write(`  [server] ${d}`));
+const stopServer = () => server.kill('SIGTERM');
+process.on('exit', stopServer);
+
+// A "running stream": wait until the GOP cache has a keyframe and some frames after it.
+const running = await waitFor(async () => {
+  try {
+    const j = await (await fetch(`${base}/api/streams`)).json();
+    return j.streams?.[0]?.fragments > 75 ? j : null;
+  } catch {
+    return null;
+  }
+}, 15000, 250);
+check('dev server streams', !!running, running ? JSON.stringify(running.streams[0]) : 'no fragments');
+
+const browser = await chromium.launch({
+  executablePath: arg('chromium', '/usr/bin/chromium'),
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+const consoleProblems = [];
+async function openPage(path) {
+  const page = await browser.newPage({ viewport: { width: 960, height: 600 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${path}: ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleProblems.push(`${path}: pageerror: ${e.message}`));
+  await page.goto(base + path);
+  return page;
+}
+
+const snapshot = (page) => page.evaluate(() => {
+  const p = document.querySelector('livemux-player');
+  const v = p.video;
+  const q = v.getVideoPlaybackQuality();
+  return { ...p.stats, currentTime: v.currentTime, totalVideoFrames: q.totalVideoFrames, width: v.videoWidth,
+    statusText: p.shadowRoot.querySelector('.status').textContent, marker: window.__marker ?? null };
+});
+
+try {
+  // 1. First frame after page load, on a running stream (GOP burst, then seek to live).
+  const firsts = [];
+  for (let i = 0; i < 3; i++) {
+    const page = await openPage('/player.html?src=demo');
+    const s = await waitFor(async () => {
+      const x = await snapshot(page);
+      return x.firstFrameTime !== null ? x : null;
+    }, 5000);
+    firsts.push(s ? s.firstFrameTime : Infinity);
+    await page.close();
+  }
+  const firstSorted = [...firsts].sort((a, b) => a - b);
+  check('first frame within 400 ms of page load', firstSorted[1] < 400,
+    `ms after navigation start, 3 loads: ${firsts.map((x) => x.toFixed(0)).join(', ')}; median ${firstSorted[1].toFixed(0)}`);
+
+  // 2. Steady state: frames presented, latency held, no stalls.
+  const page = await openPage('/player.html?src=demo');
+  await page.evaluate(() => { window.__marker = 'same-page'; });
+  const atLive = await waitFor(async () => {
+    const s = await snapshot(page);
+    return s.status === 'playing' && s.latency < 0.3 ? s : null;
+  }, 3000, 50);
+  check('at live edge within 1 s', !!atLive, atLive ? `startupMs ${atLive.startupMs?.toFixed(0)}, latency ${(atLive.latency * 1000).toFixed(0)} ms` : 'not live');
+  await sleep(1000);
+  const first = await snapshot(page);
+  const samples = [];
+  for (let t = 0; t < STEADY_S * 4; t++) {
+    await sleep(250);
+    samples.push(await snapshot(page));
+  }
+  const last = samples[samples.length - 1];
+  const lat = samples.map((s) => s.latency).sort((a, b) => a - b);
+  const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+  const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
+  check('currentTime advances', last.currentTime - first.currentTime > STEADY_S * 0.95,
+    `${(last.currentTime - first.currentTime).toFixed(2)} s media in ${STEADY_S} s`);
+  check('frames presented', last.totalVideoFrames - first.totalVideoFrames > STEADY_S * 28,
+    `+${last.totalVideoFrames - first.totalVideoFrames} totalVideoFrames, fps ${last.fps.toFixed(1)}, dropped ${last.framesDropped}`);
+  check(`latency under 0.3 s for ${STEADY_S} s`, lat[lat.length - 1] < 0.3,
+    `min ${(lat[0] * 1000).toFixed(0)} / mean ${(mean * 1000).toFixed(0)} / p95 ${(pct(0.95) * 1000).toFixed(0)} / max ${(lat[lat.length - 1] * 1000).toFixed(0)} ms`);
+  check('no stalls while steady', last.stalls === first.stalls, `stalls ${first.stalls} -> ${last.stalls}, rate ${last.playbackRate}`);
+
+  await mkdir(`${here}/out`, { recursive: true });
+  await page.screenshot({ path: `${here}/out/player.png` });
+
+  // 3. Far behind (as after a frozen tab): the controller jumps back to live on its own.
+  await page.evaluate(() => {
+    const v = document.querySelector('livemux-player').video;
+    v.currentTime = Math.max(v.buffered.start(0), v.buffered.end(v.buffered.length - 1) - 3);
+  });
+  const behind = await snapshot(page);
+  const t0 = Date.now();
+  const caught = await waitFor(async () => ((await snapshot(page)).latency < 0.3 ? true : null), 3000, 50);
+  check('jumps back to live when far behind', !!caught, `latency ${(behind.latency * 1000).toFixed(0)} ms -> < 300 ms in ${Date.now() - t0} ms`);
+
+  // 4. Camera outage: status reconnecting, then a new init (other size, maybe other level) resumes.
+  await fetch(`${base}/dev/outage?src=demo&seconds=4&size=480x270`, { method: 'POST' });
+  const down = await waitFor(async () => {
+    const s = await snapshot(page);
+    return s.status === 'reconnecting' ? s : null;
+  }, 2000, 50);
+  check('outage shown', !!down, down ? `status line "${down.statusText}"` : 'no reconnecting status');
+  const tDown = Date.now();
+  const back = await waitFor(async () => {
+    const s = await snapshot(page);
+    return s.status === 'playing' && s.width === 480 ? s : null;
+  }, 10000, 50);
+  check('resumes after outage without reload', !!back && back.marker === 'same-page',
+    back ? `playing again ${Date.now() - tDown} ms after outage start (4 s outage), ${back.width}px, ${back.codec}, reconnects ${back.reconnects}` : 'not playing');
+  await sleep(5000);
+  const after = [];
+  for (let t = 0; t < 20; t++) {
+    await sleep(250);
+    after.push(await snapshot(page));
+  }
+  const afterMax = Math.max(...after.map((s) => s.latency));
+  check('latency under 0.3 s after outage', afterMax < 0.3 && after[19].currentTime > after[0].currentTime + 4,
+    `max ${(afterMax * 1000).toFixed(0)} ms, fps ${after[19].fps.toFixed(1)}`);
+
+  // 5. Socket dropped by the server: the element reconnects with backoff and plays again.
+  const beforeKick = await snapshot(page);
+  await fetch(`${base}/dev/kick?src=demo`, { method: 'POST' });
+  const tKick = Date.now();
+  const rejoined = await waitFor(async () => {
+    const s = await snapshot(page);
+    return s.reconnects > beforeKick.reconnects && s.status === 'playing' && s.latency < 0.3 ? s : null;
+  }, 5000, 50);
+  check('reconnects after socket loss', !!rejoined, rejoined ? `playing at live ${Date.now() - tKick} ms after the kick` : 'not playing');
+  await page.close();
+
+  // 6. Unknown stream: the server's error reaches the status line.
+  const bad = await openPage('/player.html?src=no-such-camera');
+  const err = await waitFor(async () => {
+    const s = await snapshot(bad);
+    return s.status === 'error' ? s : null;
+  }, 3000, 50);
+  check('error shown for unknown stream', !!err && err.statusText.includes('unknown stream'), err ? `"${err.statusText}"` : 'no error status');
+  await bad.close();
+
+  // 7. Index page: lists the stream with a live tile.
+  const index = await openPage('/');
+  const tile = await waitFor(async () => index.evaluate(() => {
+    const card = document.querySelector('.card');
+    const p = card?.querySelector('livemux-player');
+    if (!p || p.video.getVideoPlaybackQuality().totalVideoFrames < 10) return null;
+    return { name: card.querySelector('.name').textContent, state: card.querySelector('.state').textContent, codecs: card.querySelector('.codecs').textContent };
+  }), 5000);
+  check('index lists streams with live tiles', !!tile && tile.name === 'demo', tile ? JSON.stringify(tile) : 'no playing tile');
+  await index.screenshot({ path: `${here}/out/index.png` });
+  await index.close();
+
+  check('no console errors or warnings', consoleProblems.length === 0, consoleProblems.slice(0, 5).join(' | '));
+} finally {
+  await browser.close();
+  stopServer();
+}
+
+const failed = results.filter((r) => !r.ok);
+console.log(`\n${results.length - failed.length}/${results.length} checks passed`);
+process.exit(failed.length ? 1 : 0);
