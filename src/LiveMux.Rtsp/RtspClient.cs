@@ -32,9 +32,9 @@ public sealed class RtspClient
         {
             throw new RtspException(RtspErrorKind.UnsupportedTransport, $"{url}: rtsps (RTSP over TLS) is not supported yet");
         }
-        RtspLog.Connecting(_logger, url);
+        RtspLog.Connecting(_logger, url.ToString());
         var connection = await RtspConnection.ConnectAsync(url, _options, _time, ct);
-        RtspLog.Connected(_logger, url, connection.RemoteEndPoint);
+        RtspLog.Connected(_logger, url.ToString(), connection.RemoteEndPoint);
         var control = new RtspControl(connection, url, _options, _time, _logger);
         try
         {
@@ -54,7 +54,7 @@ public sealed class RtspClient
         if (!options.IsSuccess)
         {
             // Some cameras refuse OPTIONS yet play fine; DESCRIBE decides.
-            RtspLog.OptionsRejected(_logger, url, options.StatusCode);
+            RtspLog.OptionsRejected(_logger, url.ToString(), options.StatusCode);
         }
         var supportsGetParameter = (options.Headers["Public"] ?? "")
             .Split(',', StringSplitOptions.TrimEntries)
@@ -71,7 +71,7 @@ public sealed class RtspClient
         }
         var baseUrl = ControlUrl.BaseOf(url.RequestUri, describe.Headers["Content-Base"], describe.Headers["Content-Location"]);
         var server = describe.Headers["Server"] ?? options.Headers["Server"] ?? "unknown";
-        RtspLog.Described(_logger, url, RtspMessageReader.Printable(server), string.Join(", ", sdp.Tracks));
+        RtspLog.Described(_logger, url.ToString(), RtspMessageReader.Printable(server), string.Join(", ", sdp.Tracks));
 
         var selected = sdp.Tracks.Where(selectTrack).ToList();
         if (selected.Count == 0)
@@ -109,13 +109,13 @@ public sealed class RtspClient
             }
             // A server may pick other channels than we asked for; follow its choice.
             channels[i] = transport.RtpChannel ?? 2 * i;
-            RtspLog.TrackSetUp(_logger, url, i, selected[i].ToString(), channels[i], transport.RtcpChannel ?? channels[i] + 1);
+            RtspLog.TrackSetUp(_logger, url.ToString(), i, selected[i].ToString(), channels[i], transport.RtcpChannel ?? channels[i] + 1);
         }
 
         var sessionUrl = ControlUrl.Resolve(baseUrl, sdp.Control);
         var play = await control.ExchangeAsync("PLAY", sessionUrl, [new("Range", "npt=0.000-")], ct);
         EnsureSuccess(play, "PLAY", url);
-        RtspLog.Playing(_logger, url, selected.Count, sessionTimeout);
+        RtspLog.Playing(_logger, url.ToString(), selected.Count, sessionTimeout);
         return new RtspPlaySession(control, selected, channels, sessionUrl, supportsGetParameter ? "GET_PARAMETER" : "OPTIONS",
             sessionTimeout, RtspMessageReader.Printable(server), _options, _time, _logger);
     }

@@ -79,7 +79,7 @@ internal sealed class RtspControl
                 if (!renewedStale && Authenticator is not null && Authenticator.TryRenewStale(challenges))
                 {
                     renewedStale = true;
-                    RtspLog.NonceStale(_logger, Url);
+                    RtspLog.NonceStale(_logger, Url.ToString());
                     continue;
                 }
                 throw new RtspException(RtspErrorKind.AuthenticationFailed,
@@ -87,7 +87,7 @@ internal sealed class RtspControl
             }
             Authenticator = RtspAuthenticator.TryCreate(Url.UserName, Url.Password ?? "", challenges, out var reason)
                 ?? throw new RtspException(RtspErrorKind.AuthenticationFailed, reason!);
-            RtspLog.AuthChallenged(_logger, Url, Authenticator.Scheme);
+            RtspLog.AuthChallenged(_logger, Url.ToString(), Authenticator.Scheme);
             answeredChallenge = true;
         }
     }
@@ -119,7 +119,7 @@ internal sealed class RtspControl
         }
         if (waiter.DroppedFrames > 0)
         {
-            RtspLog.FramesDroppedBeforePlay(_logger, Url, waiter.DroppedFrames);
+            RtspLog.FramesDroppedBeforePlay(_logger, Url.ToString(), waiter.DroppedFrames);
         }
         var response = waiter.Response!;
         RtspLog.ResponseReceived(_logger, response.StatusCode, response.Reason, cseq);
@@ -134,7 +134,7 @@ internal sealed class RtspControl
             var (status, reason) = request.Method is "OPTIONS" or "GET_PARAMETER" or "SET_PARAMETER"
                 ? (200, "OK")
                 : (501, "Not Implemented");
-            RtspLog.ServerRequest(_logger, Url, RtspMessageReader.Printable(request.Method), status);
+            RtspLog.ServerRequest(_logger, Url.ToString(), RtspMessageReader.Printable(request.Method), status);
             var reply = $"RTSP/1.0 {status} {reason}\r\nCSeq: {request.CSeq}\r\nUser-Agent: {_options.UserAgent}\r\n\r\n";
             await Connection.SendAsync(Encoding.ASCII.GetBytes(reply), ct);
         }

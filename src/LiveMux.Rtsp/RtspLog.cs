@@ -6,10 +6,10 @@ namespace LiveMux.Rtsp;
 internal static partial class RtspLog
 {
     [LoggerMessage(1000, LogLevel.Debug, "Connecting to {Url}")]
-    public static partial void Connecting(ILogger logger, RtspUrl url);
+    public static partial void Connecting(ILogger logger, string url);
 
     [LoggerMessage(1001, LogLevel.Debug, "Connected to {Url} ({Endpoint})")]
-    public static partial void Connected(ILogger logger, RtspUrl url, string endpoint);
+    public static partial void Connected(ILogger logger, string url, string endpoint);
 
     [LoggerMessage(1002, LogLevel.Trace, "Sent {Method} {Uri} CSeq={CSeq}")]
     public static partial void RequestSent(ILogger logger, string method, string uri, int cseq);
@@ -18,44 +18,44 @@ internal static partial class RtspLog
     public static partial void ResponseReceived(ILogger logger, int statusCode, string reason, int cseq);
 
     [LoggerMessage(1004, LogLevel.Debug, "{Url} asks for {Scheme} authentication")]
-    public static partial void AuthChallenged(ILogger logger, RtspUrl url, string scheme);
+    public static partial void AuthChallenged(ILogger logger, string url, string scheme);
 
     [LoggerMessage(1005, LogLevel.Debug, "{Url} marked the digest nonce stale; retrying with the new nonce")]
-    public static partial void NonceStale(ILogger logger, RtspUrl url);
+    public static partial void NonceStale(ILogger logger, string url);
 
     [LoggerMessage(1006, LogLevel.Information, "{Url}: server {Server}, tracks {Tracks}")]
-    public static partial void Described(ILogger logger, RtspUrl url, string server, string tracks);
+    public static partial void Described(ILogger logger, string url, string server, string tracks);
 
     [LoggerMessage(1007, LogLevel.Debug, "{Url}: track {TrackIndex} ({Track}) set up on channels {RtpChannel}-{RtcpChannel}")]
-    public static partial void TrackSetUp(ILogger logger, RtspUrl url, int trackIndex, string track, int rtpChannel, int rtcpChannel);
+    public static partial void TrackSetUp(ILogger logger, string url, int trackIndex, string track, int rtpChannel, int rtcpChannel);
 
     [LoggerMessage(1008, LogLevel.Information, "{Url}: playing {TrackCount} track(s), session timeout {SessionTimeout}")]
-    public static partial void Playing(ILogger logger, RtspUrl url, int trackCount, TimeSpan sessionTimeout);
+    public static partial void Playing(ILogger logger, string url, int trackCount, TimeSpan sessionTimeout);
 
     [LoggerMessage(1009, LogLevel.Trace, "{Url}: keepalive {Method} sent")]
-    public static partial void KeepaliveSent(ILogger logger, RtspUrl url, string method);
+    public static partial void KeepaliveSent(ILogger logger, string url, string method);
 
     [LoggerMessage(1010, LogLevel.Debug, "{Url}: keepalive answered {StatusCode}")]
-    public static partial void KeepaliveAnswered(ILogger logger, RtspUrl url, int statusCode);
+    public static partial void KeepaliveAnswered(ILogger logger, string url, int statusCode);
 
     [LoggerMessage(1011, LogLevel.Debug, "{Url}: server sent request {Method}; answering {StatusCode}")]
-    public static partial void ServerRequest(ILogger logger, RtspUrl url, string method, int statusCode);
+    public static partial void ServerRequest(ILogger logger, string url, string method, int statusCode);
 
     [LoggerMessage(1012, LogLevel.Debug, "{Url}: ignoring unexpected response {StatusCode} CSeq={CSeq}")]
-    public static partial void UnexpectedResponse(ILogger logger, RtspUrl url, int statusCode, int cseq);
+    public static partial void UnexpectedResponse(ILogger logger, string url, int statusCode, int cseq);
 
     [LoggerMessage(1013, LogLevel.Debug, "{Url}: {Count} interleaved frame(s) dropped before PLAY")]
-    public static partial void FramesDroppedBeforePlay(ILogger logger, RtspUrl url, int count);
+    public static partial void FramesDroppedBeforePlay(ILogger logger, string url, int count);
 
     [LoggerMessage(1014, LogLevel.Information, "{Url}: session stopped")]
-    public static partial void SessionStopped(ILogger logger, RtspUrl url);
+    public static partial void SessionStopped(ILogger logger, string url);
 
     [LoggerMessage(1015, LogLevel.Warning, "{Url}: session failed ({Kind}): {Reason}")]
-    public static partial void SessionFailed(ILogger logger, RtspUrl url, RtspErrorKind kind, string reason);
+    public static partial void SessionFailed(ILogger logger, string url, RtspErrorKind kind, string reason);
 
     [LoggerMessage(1016, LogLevel.Debug, "{Url}: TEARDOWN not acknowledged: {Reason}")]
-    public static partial void TeardownFailed(ILogger logger, RtspUrl url, string reason);
+    public static partial void TeardownFailed(ILogger logger, string url, string reason);
 
     [LoggerMessage(1017, LogLevel.Debug, "{Url}: OPTIONS answered {StatusCode}; continuing")]
-    public static partial void OptionsRejected(ILogger logger, RtspUrl url, int statusCode);
+    public static partial void OptionsRejected(ILogger logger, string url, int statusCode);
 }

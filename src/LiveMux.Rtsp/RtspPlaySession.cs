@@ -86,7 +86,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
             {
                 if (ct.IsCancellationRequested || _stop.IsCancellationRequested)
                 {
-                    RtspLog.SessionStopped(_logger, _control.Url);
+                    RtspLog.SessionStopped(_logger, _control.Url.ToString());
                     return;
                 }
                 await connection.ReadFramesAsync(loop, CancellationToken.None);
@@ -103,14 +103,14 @@ public sealed class RtspPlaySession : IAsyncDisposable
                     var request = _control.Build(_keepaliveMethod, _sessionUrl, null, out var cseq);
                     loop.KeepaliveCSeq = cseq;
                     await connection.SendAsync(request, CancellationToken.None);
-                    RtspLog.KeepaliveSent(_logger, _control.Url, _keepaliveMethod);
+                    RtspLog.KeepaliveSent(_logger, _control.Url.ToString(), _keepaliveMethod);
                     nextKeepalive = now + keepaliveTicks;
                 }
             }
         }
         catch (RtspException e)
         {
-            RtspLog.SessionFailed(_logger, _control.Url, e.Kind, e.Message);
+            RtspLog.SessionFailed(_logger, _control.Url.ToString(), e.Kind, e.Message);
             throw;
         }
     }
@@ -142,7 +142,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
             }
             catch (RtspException e)
             {
-                RtspLog.TeardownFailed(_logger, _control.Url, e.Message);
+                RtspLog.TeardownFailed(_logger, _control.Url.ToString(), e.Message);
             }
         }
         await _control.Connection.DisposeAsync();
@@ -191,11 +191,11 @@ public sealed class RtspPlaySession : IAsyncDisposable
                     var response = frame.Response!;
                     if (response.CSeq == KeepaliveCSeq)
                     {
-                        RtspLog.KeepaliveAnswered(session._logger, session._control.Url, response.StatusCode);
+                        RtspLog.KeepaliveAnswered(session._logger, session._control.Url.ToString(), response.StatusCode);
                     }
                     else
                     {
-                        RtspLog.UnexpectedResponse(session._logger, session._control.Url, response.StatusCode, response.CSeq);
+                        RtspLog.UnexpectedResponse(session._logger, session._control.Url.ToString(), response.StatusCode, response.CSeq);
                     }
                     return false;
                 }

@@ -173,7 +173,7 @@ public sealed class RtspClientIntegrationTests
                 _ => FakeRtspServer.Reply(cseq, "200 OK"),
             };
         });
-        var options = s_options with { MediaTimeout = TimeSpan.FromSeconds(1.5) };
+        var options = s_options with { MediaTimeout = TimeSpan.FromSeconds(3) };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var session = await NewClient(options).PlayAsync(Url($"rtsp://127.0.0.1:{server.Port}/live"), t => t.MediaType == "video", timeout.Token);
         var sink = new CountingSink(int.MaxValue);

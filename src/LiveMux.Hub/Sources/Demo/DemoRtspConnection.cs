@@ -260,7 +260,7 @@ internal sealed class DemoRtspConnection : IDisposable
             return new DemoRtspResponse(455, request.CSeq);
         }
 
-        if (!TryParseTcpTransport(request.Header("Transport"), out byte rtp, out byte rtcp))
+        if (!DemoTransportHeader.TryParseTcp(request.Header("Transport"), out byte rtp, out byte rtcp))
         {
             return new DemoRtspResponse(461, request.CSeq);
         }
@@ -360,47 +360,5 @@ internal sealed class DemoRtspConnection : IDisposable
             ? requestUri
             : Uri.TryCreate(requestUri, UriKind.Absolute, out Uri? uri) && uri.Scheme == "rtsp" ? uri.AbsolutePath : null;
         return actual is not null && actual.TrimEnd('/') == path;
-    }
-
-    /// <summary>Picks the first RTP/AVP/TCP alternative of a Transport header (RFC 2326 12.39).</summary>
-    internal static bool TryParseTcpTransport(string? header, out byte rtpChannel, out byte rtcpChannel)
-    {
-        rtpChannel = 0;
-        rtcpChannel = 1;
-        if (header is null)
-        {
-            return false;
-        }
-
-        foreach (string alternative in header.Split(','))
-        {
-            string[] parts = alternative.Split(';', StringSplitOptions.TrimEntries);
-            if (!parts[0].Equals("RTP/AVP/TCP", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            string? interleaved = parts.FirstOrDefault(p => p.StartsWith("interleaved=", StringComparison.OrdinalIgnoreCase));
-            if (interleaved is null)
-            {
-                return true;
-            }
-
-            string[] channels = interleaved["interleaved=".Length..].Split('-');
-            if (!byte.TryParse(channels[0], CultureInfo.InvariantCulture, out rtpChannel) || rtpChannel == 255)
-            {
-                continue;
-            }
-
-            rtcpChannel = (byte)(rtpChannel + 1);
-            if (channels.Length == 2 && !byte.TryParse(channels[1], CultureInfo.InvariantCulture, out rtcpChannel))
-            {
-                continue;
-            }
-
-            return true;
-        }
-
-        return false;
     }
 }
