@@ -55,7 +55,7 @@ public sealed class BadInputTests
             ("refused", ["refused", "unreachable"]),
             ("http", ["RTSP", "malformed"]),
             ("badsdp", ["SDP"]),
-            ("garbage", ["interleaved", "malformed", "frame"]),
+            ("garbage", ["interleaved", "not speaking RTSP", "malformed"]),
         };
         var viewers = new List<WsViewer>();
         try
@@ -108,10 +108,7 @@ public sealed class BadInputTests
     {
         var bytes = new byte[length];
         new Random(42).NextBytes(bytes);
-        bytes[0] = (byte)'$';
-        bytes[1] = 0;
-        bytes[2] = 0xFF; // a frame length far beyond the data, then noise
-        bytes[3] = 0xFF;
+        bytes[0] = 0x17; // neither '$' (an interleaved frame) nor the start of an RTSP message
         return bytes;
     }
 

@@ -50,8 +50,12 @@ internal static class WebSocketEndpoint
         var reading = DrainClientAsync(socket, viewerLeft);
         var reason = await SendLoopAsync(socket, stream, subscription, offer, viewerLeft.Token);
         ServerLog.ViewerEnded(logger, stream.Name, reason);
-        await viewerLeft.CancelAsync();
+
+        // Cancelling a pending receive aborts the socket and can lose the last message, so close our
+        // side first and give the viewer a moment to answer the close.
         await CloseAsync(socket, reason);
+        await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(2), ct));
+        await viewerLeft.CancelAsync();
         await reading;
     }
 
