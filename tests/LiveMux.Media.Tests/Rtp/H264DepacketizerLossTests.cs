@@ -21,6 +21,9 @@ public sealed class H264DepacketizerLossTests
     // As Sliced, but the parameter sets come only from the SDP (sprop-parameter-sets): IDR = slice0..3.
     private static readonly SyntheticH264.Stream SlicedSprop = Sliced with { ParameterSetsInBand = false };
 
+    // One packet per frame, parameter sets from the SDP only.
+    private static readonly SyntheticH264.Stream SinglePacketSprop = new(Frames: 9, Gop: 3, IdrSliceBytes: 300, SliceBytes: 100, ParameterSetsInBand: false);
+
     internal sealed record Case(
         SyntheticH264.Stream Stream,
         PacketizerOptions Packetizer,
@@ -39,6 +42,7 @@ public sealed class H264DepacketizerLossTests
         ["lose_first_slice_of_idr_sprop_only"] = new(SlicedSprop, SlicedPackets, f => f[3].RemoveAt(0), [0, 1, 2, 6, 7, 8], [DropReason.SequenceGap]),
         ["lose_two_leading_slices_of_idr_sprop_only"] = new(SlicedSprop, SlicedPackets, f => f[3].RemoveRange(0, 2), [0, 1, 2, 6, 7, 8], [DropReason.SequenceGap]),
         ["lose_last_slice_of_p_before_idr_sprop_only"] = new(SlicedSprop, SlicedPackets, f => f[2].RemoveAt(3), [0, 1, 3, 4, 5, 6, 7, 8], [DropReason.SequenceGap]),
+        ["lose_single_packet_p_frame_before_single_packet_idr"] = new(SinglePacketSprop, SlicedPackets, f => f[2].Clear(), [0, 1, 3, 4, 5, 6, 7, 8], [DropReason.SequenceGap]),
         ["lose_first_slice_of_multi_slice_p"] = new(Sliced, SlicedPackets, f => f[1].RemoveAt(0), [0, 3, 4, 5, 6, 7, 8], [DropReason.SequenceGap]),
         ["lose_last_slice_of_multi_slice_idr"] = new(Sliced, SlicedPackets, f => f[3].RemoveAt(6), [0, 1, 2, 6, 7, 8], [DropReason.SequenceGap]),
 
