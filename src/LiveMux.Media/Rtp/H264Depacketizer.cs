@@ -78,7 +78,9 @@ public sealed class H264Depacketizer : IDepacketizer
             }
 
             // Loss. The frame in progress is incomplete, and so is the rest of it if this packet belongs to it.
-            breakNewUnit = _unitStarted && packet.Timestamp == _unitTimestamp;
+            // A packet of a new frame is only trusted if it begins that frame: the lost packets may have been
+            // its first slices.
+            breakNewUnit = (_unitStarted && packet.Timestamp == _unitTimestamp) || !StartsAccessUnit(packet.Payload);
             var hadUnit = _unitStarted;
             ResetUnit();
             _waitForKeyframe = true;
@@ -151,6 +153,49 @@ public sealed class H264Depacketizer : IDepacketizer
 
         LastDropReason = previousReason;
         return status;
+    }
+
+    /// <summary>
+    /// Whether the first NAL unit in a payload can begin an access unit (H.264 7.4.1.2.3): any non-VCL unit
+    /// that may precede the first slice, or a slice whose first_mb_in_slice, the first ue(v) of its header, is 0.
+    /// </summary>
+    private static bool StartsAccessUnit(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 2)
+        {
+            return true; // malformed; AddPayload reports it
+        }
+
+        var type = NalUnit.TypeOf(payload[0]);
+        var body = payload[1..];
+        if (type == NalUnitType.StapA)
+        {
+            if (payload.Length < 4)
+            {
+                return true;
+            }
+
+            type = NalUnit.TypeOf(payload[3]);
+            body = payload[4..];
+        }
+        else if (type == NalUnitType.FuA)
+        {
+            if ((payload[1] & 0x80) == 0)
+            {
+                return false;
+            }
+
+            type = NalUnit.TypeOf(payload[1]);
+            body = payload[2..];
+        }
+
+        if (type is NalUnitType.SliceDataB or NalUnitType.SliceDataC)
+        {
+            return false;
+        }
+
+        // ue(v) 0 is the single bit 1.
+        return !NalUnit.IsVcl(type) || (!body.IsEmpty && (body[0] & 0x80) != 0);
     }
 
     private DropReason AddPayload(ReadOnlySpan<byte> payload)
