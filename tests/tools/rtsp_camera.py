@@ -145,6 +145,7 @@ class FrameSource:
         period = 1.0 / self.args.fps
         t0 = time.monotonic()
         n = 0
+        base = None
         while not self.stop_event.is_set():
             due = t0 + n * period
             delay = due - time.monotonic()
@@ -157,6 +158,12 @@ class FrameSource:
             epoch_ms = time.time_ns() // 1_000_000
             data = self.make_frame(n, epoch_ms)
             buf = Gst.Buffer.new_wrapped(data)
+            # Stamp the nominal capture time, as a camera's sensor clock does; stamping the push time
+            # would add this script's scheduling jitter to every RTP timestamp.
+            if base is None:
+                running = self.appsrc.get_current_running_time()
+                base = 0 if running == Gst.CLOCK_TIME_NONE else running
+            buf.pts = base + n * Gst.SECOND // self.args.fps
             buf.duration = Gst.SECOND // self.args.fps
             ret = self.appsrc.emit("push-buffer", buf)
             if ret not in (Gst.FlowReturn.OK,):
@@ -203,7 +210,7 @@ class Camera:
             tail = "! rtph264pay name=pay0 pt=96 config-interval=-1"
         # sliced-threads=false: zerolatency would otherwise cut every frame into one slice per thread.
         return (
-            f"( appsrc name=src is-live=true format=time do-timestamp=true caps={caps} "
+            f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
             f"! queue max-size-buffers=4 "
             f"! x264enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} "
             f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false{opt} "
