@@ -7,6 +7,7 @@ PY=/usr/bin/python3
 CAMERA="$REPO_ROOT/tests/tools/rtsp_camera.py"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/livemux-bench.XXXXXX")"
 STARTED_PGIDS=()
+FG_PIDS=()
 
 die() { echo "ERROR: $*" >&2; exit 1; }
 log() { echo "--- $*" >&2; }
@@ -42,6 +43,14 @@ start_bg() { # start_bg NAME LOGFILE CMD...: sets LAST_PID (also the process gro
   log "started $name pid=$LAST_PID (log $logf)"
 }
 
+run_fg() { # run_fg CMD...: like running CMD in the foreground, but a TERM/INT to this script acts
+  # at once (bash defers traps until a foreground child ends; `wait` is interruptible).
+  "$@" &
+  local pid=$!
+  FG_PIDS+=("$pid")
+  wait "$pid"
+}
+
 stop_pgid() { # stop_pgid PGID: TERM the group, KILL it if still there after 5 s
   local pgid="$1" i
   kill -TERM -- "-$pgid" 2>/dev/null || return 0
@@ -53,9 +62,11 @@ stop_pgid() { # stop_pgid PGID: TERM the group, KILL it if still there after 5 s
 }
 
 cleanup() {
-  local rc=$? pgid
+  local rc=$? pgid pid
+  for pid in "${FG_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pgid in "${STARTED_PGIDS[@]}"; do stop_pgid "$pgid"; done
   STARTED_PGIDS=()
+FG_PIDS=()
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }

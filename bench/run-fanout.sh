@@ -43,7 +43,7 @@ npm_install "$BENCH_DIR/baseline"
 start_camera --bitrate "$BITRATE" --fps 30 --gop 60 --width "${SIZE%x*}" --height "${SIZE#*x}"
 
 log "checking the camera's real bitrate (8 s)"
-timeout 30 ffmpeg -v error -rtsp_transport tcp -i "$CAMERA_URL" -t 8 -c copy -f mp4 -y "$WORK/rate.mp4" \
+run_fg timeout 30 ffmpeg -v error -rtsp_transport tcp -i "$CAMERA_URL" -t 8 -c copy -f mp4 -y "$WORK/rate.mp4" \
   || die "could not read the camera with ffmpeg"
 CAMERA_KBPS="$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$WORK/rate.mp4" | awk '{printf "%d", $1/1000}')"
 log "camera real rate: ${CAMERA_KBPS} kbit/s (asked ${BITRATE})"
@@ -78,8 +78,9 @@ for server in "${SERVERS[@]}"; do
     node "$BENCH_DIR/fanout/viewers.mjs" --url "$URL" --n "$n" --warmup "$WARMUP" --seconds "$SECONDS_" \
       >"$WORK/viewers.json" 2>"$WORK/viewers.err" &
     VIEWERS_PID=$!
-    sleep "$WARMUP"
-    "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$SERVER_PID" --seconds "$((SECONDS_ - 1))" \
+    FG_PIDS+=("$VIEWERS_PID")
+    run_fg sleep "$WARMUP"
+    run_fg "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$SERVER_PID" --seconds "$((SECONDS_ - 1))" \
       --sessions-log "$CAMERA_LOG" >"$WORK/procmon.json"
     wait "$VIEWERS_PID" || { cat "$WORK/viewers.err" >&2; die "$server: viewers got no data at n=$n"; }
     cat "$WORK/viewers.err" >&2

@@ -46,5 +46,6 @@ fi
 mkdir -p "$BENCH_DIR/results"
 [ -n "$OUT" ] || OUT="$BENCH_DIR/results/latency-$(date -u +%Y%m%dT%H%M%SZ).json"
 log "measuring ${TARGETS[*]} (warm-up ${WARMUP}s, ${MEASURE}s each)"
-CHROMIUM="$CHROMIUM" node "$BENCH_DIR/latency/run.mjs" --warmup "$WARMUP" --measure "$MEASURE" --fps "$FPS" \
+export CHROMIUM
+run_fg node "$BENCH_DIR/latency/run.mjs" --warmup "$WARMUP" --measure "$MEASURE" --fps "$FPS" \
   --out "$OUT" "${TARGETS[@]}"
