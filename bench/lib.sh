@@ -125,12 +125,17 @@ start_livemux() { # start_livemux ROOT LOGFILE: sets LIVEMUX_PID LIVEMUX_PORT (b
     --urls "http://127.0.0.1:$LIVEMUX_PORT" "--LiveMux:Streams:cam:Url=$CAMERA_URL"
   popd >/dev/null
   LIVEMUX_PID=$LAST_PID
-  local i
-  for i in $(seq 600); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$LIVEMUX_PORT/player.html?src=cam" 2>/dev/null; then return 0; fi
+  local i code
+  for i in $(seq 900); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LIVEMUX_PORT/player.html?src=cam" 2>/dev/null || true)"
+    case "$code" in
+      200) return 0 ;;
+      000|"") ;;
+      *) cat "$2" >&2; die "LiveMux is up but GET /player.html?src=cam answered HTTP $code" ;;
+    esac
     kill -0 "$LIVEMUX_PID" 2>/dev/null || { cat "$2" >&2; die "LiveMux exited during start-up (log above)"; }
     sleep 0.1
   done
   cat "$2" >&2
-  die "LiveMux did not serve /player.html within 60 s"
+  die "LiveMux did not answer HTTP within 90 s"
 }
