@@ -64,14 +64,16 @@ SERVERS=(baseline)
 for server in "${SERVERS[@]}"; do
   for n in ${VIEWERS//,/ }; do
     wait_sessions_zero
+    SKIP_ROOT=()
     if [ "$server" = baseline ]; then
       start_baseline "$WORK/baseline-$n.log"
       SERVER_PID=$BASELINE_PID
       URL="ws://127.0.0.1:$BASELINE_PORT/ws"
     else
       start_livemux "$LIVEMUX_ROOT" "$WORK/livemux-$n.log"
-      # `dotnet run` is the group leader; the server is its child, so the tree covers both.
+      # `dotnet run` is only a launcher: measure its descendants (the server), not itself.
       SERVER_PID=$LIVEMUX_PID
+      SKIP_ROOT=(--skip-root)
       URL="ws://127.0.0.1:$LIVEMUX_PORT/api/ws?src=cam"
     fi
     log "$server: $n viewers, warm-up ${WARMUP}s, window ${SECONDS_}s"
@@ -81,7 +83,7 @@ for server in "${SERVERS[@]}"; do
     FG_PIDS+=("$VIEWERS_PID")
     run_fg sleep "$WARMUP"
     run_fg "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$SERVER_PID" --seconds "$((SECONDS_ - 1))" \
-      --sessions-log "$CAMERA_LOG" >"$WORK/procmon.json"
+      --sessions-log "$CAMERA_LOG" "${SKIP_ROOT[@]}" >"$WORK/procmon.json"
     wait "$VIEWERS_PID" || { cat "$WORK/viewers.err" >&2; die "$server: viewers got no data at n=$n"; }
     cat "$WORK/viewers.err" >&2
     "$PY" -c 'import json,sys; v=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); print(json.dumps({"server":sys.argv[3],"n":int(sys.argv[4]),"viewers":v,"process":p}))' \
