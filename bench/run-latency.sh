@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --fps) FPS="$2"; shift ;;
     --gop) GOP="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift
