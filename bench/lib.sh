@@ -7,6 +7,7 @@ PY=/usr/bin/python3
 CAMERA="$REPO_ROOT/tests/tools/rtsp_camera.py"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/livemux-bench.XXXXXX")"
 STARTED_PGIDS=()
+FG_PIDS=()
 
 die() { echo "ERROR: $*" >&2; exit 1; }
 log() { echo "--- $*" >&2; }
@@ -42,6 +43,14 @@ start_bg() { # start_bg NAME LOGFILE CMD...: sets LAST_PID (also the process gro
   log "started $name pid=$LAST_PID (log $logf)"
 }
 
+run_fg() { # run_fg CMD...: like running CMD in the foreground, but a TERM/INT to this script acts
+  # at once (bash defers traps until a foreground child ends; `wait` is interruptible).
+  "$@" &
+  local pid=$!
+  FG_PIDS+=("$pid")
+  wait "$pid"
+}
+
 stop_pgid() { # stop_pgid PGID: TERM the group, KILL it if still there after 5 s
   local pgid="$1" i
   kill -TERM -- "-$pgid" 2>/dev/null || return 0
@@ -53,9 +62,11 @@ stop_pgid() { # stop_pgid PGID: TERM the group, KILL it if still there after 5 s
 }
 
 cleanup() {
-  local rc=$? pgid
+  local rc=$? pgid pid
+  for pid in "${FG_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pgid in "${STARTED_PGIDS[@]}"; do stop_pgid "$pgid"; done
   STARTED_PGIDS=()
+FG_PIDS=()
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -114,12 +125,17 @@ start_livemux() { # start_livemux ROOT LOGFILE: sets LIVEMUX_PID LIVEMUX_PORT (b
     --urls "http://127.0.0.1:$LIVEMUX_PORT" "--LiveMux:Streams:cam:Url=$CAMERA_URL"
   popd >/dev/null
   LIVEMUX_PID=$LAST_PID
-  local i
-  for i in $(seq 600); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$LIVEMUX_PORT/player.html?src=cam" 2>/dev/null; then return 0; fi
+  local i code
+  for i in $(seq 900); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LIVEMUX_PORT/player.html?src=cam" 2>/dev/null || true)"
+    case "$code" in
+      200) return 0 ;;
+      000|"") ;;
+      *) cat "$2" >&2; die "LiveMux is up but GET /player.html?src=cam answered HTTP $code" ;;
+    esac
     kill -0 "$LIVEMUX_PID" 2>/dev/null || { cat "$2" >&2; die "LiveMux exited during start-up (log above)"; }
     sleep 0.1
   done
   cat "$2" >&2
-  die "LiveMux did not serve /player.html within 60 s"
+  die "LiveMux did not answer HTTP within 90 s"
 }

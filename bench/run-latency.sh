@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --fps) FPS="$2"; shift ;;
     --gop) GOP="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift
@@ -46,5 +46,6 @@ fi
 mkdir -p "$BENCH_DIR/results"
 [ -n "$OUT" ] || OUT="$BENCH_DIR/results/latency-$(date -u +%Y%m%dT%H%M%SZ).json"
 log "measuring ${TARGETS[*]} (warm-up ${WARMUP}s, ${MEASURE}s each)"
-CHROMIUM="$CHROMIUM" node "$BENCH_DIR/latency/run.mjs" --warmup "$WARMUP" --measure "$MEASURE" --fps "$FPS" \
+export CHROMIUM
+run_fg node "$BENCH_DIR/latency/run.mjs" --warmup "$WARMUP" --measure "$MEASURE" --fps "$FPS" \
   --out "$OUT" "${TARGETS[@]}"

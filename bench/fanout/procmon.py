@@ -2,7 +2,7 @@
 """Samples a process tree from /proc: CPU time (utime+stime of the root and all descendants, e.g.
 one ffmpeg per viewer) and RSS summed over the tree, for a fixed window.
 
-    procmon.py --pid PID --seconds 20 [--interval 0.5] [--sessions-log camera.log]
+    procmon.py --pid PID --seconds 20 [--interval 0.5] [--sessions-log camera.log] [--skip-root]
 
 Prints one JSON object: cpuSeconds, cpuPercentOfCore (100 = one core busy), peakRssMb (peak of the
 tree's summed RSS), maxProcesses, and with --sessions-log the camera's active RTSP session count
@@ -36,7 +36,7 @@ def read_stat(pid):
             "rss": rss_pages * PAGE}
 
 
-def tree(root):
+def tree(root, skip_root=False):
     stats = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -52,6 +52,8 @@ def tree(root):
         if pid in stats and pid not in out:
             out[pid] = stats[pid]
             todo.extend(children.get(pid, []))
+    if skip_root:
+        out.pop(root, None)
     return out
 
 
@@ -75,6 +77,8 @@ def main():
     p.add_argument("--seconds", type=float, required=True)
     p.add_argument("--interval", type=float, default=0.5)
     p.add_argument("--sessions-log")
+    p.add_argument("--skip-root", action="store_true",
+                   help="count only the root's descendants (e.g. root = `dotnet run`, a launcher)")
     a = p.parse_args()
 
     sessions_last, sessions_max, log_offset = None, None, 0
@@ -83,13 +87,13 @@ def main():
         if values:  # the count in force when the window opens
             sessions_last = sessions_max = values[-1]
 
-    first = {(pid, s["start"]): s["ticks"] for pid, s in tree(a.pid).items()}
+    first = {(pid, s["start"]): s["ticks"] for pid, s in tree(a.pid, a.skip_root).items()}
     last = dict(first)
     peak_rss, max_procs = 0, 0
     t0 = time.monotonic()
     end = t0 + a.seconds
     while True:
-        now_tree = tree(a.pid)
+        now_tree = tree(a.pid, a.skip_root)
         for pid, s in now_tree.items():
             last[(pid, s["start"])] = s["ticks"]
         peak_rss = max(peak_rss, sum(s["rss"] for s in now_tree.values()))

@@ -9,6 +9,8 @@ gstreamer1.0-plugins-ugly (x264enc) and python3-numpy (`apt-get install python3-
 
 Pictures are generated here (appsrc), paced by the wall clock at --fps: a scrolling texture plus
 fresh low-amplitude noise every frame, so x264's CBR rate control really spends --bitrate.
+One slice per frame unless --slices N. x264 signals the lowest profile that fits, so --profile high
+with ultrafast comes out as Main; --bframes N (main/high) adds B-frames.
 
 STDOUT PROTOCOL (one line per event, flushed; tests parse these)
     READY port=<p> url=rtsp://127.0.0.1:<p><path>        (the url never carries credentials)

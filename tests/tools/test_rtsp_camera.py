@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Tests for rtsp_camera.py:  /usr/bin/python3 -m unittest discover -s tests/tools -v
+
+The barcode tests decode with an independent reader written here from the docstring's spec; the
+camera tests run the real camera and check it with ffprobe/ffmpeg (skipped if those are missing).
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import rtsp_camera  # noqa: E402
+
+CAMERA = os.path.join(HERE, "rtsp_camera.py")
+
+
+def read_barcode(luma, width):
+    """Spec reader: luma rows 0..31 as bytes (row-major, `width` wide) -> epoch ms or None."""
+    bits = []
+    for band in range(2):
+        cells = []
+        for c in range(32):
+            total = 0
+            for y in range(band * 16 + 4, band * 16 + 12):
+                row = luma[y * width + c * 16 + 4 : y * width + c * 16 + 12]
+                total += sum(row)
+            cells.append(1 if total / 64 >= 128 else 0)
+        if cells[:2] != [1, 0] or cells[30:] != [0, 1]:
+            return None
+        bits += cells[2:30]
+    word = int("".join(map(str, bits)), 2)
+    value, check = word >> 8, word & 0xFF
+    x = 0
+    for b in value.to_bytes(6, "big"):
+        x ^= b
+    return value if x == check else None
+
+
+class BarcodeTests(unittest.TestCase):
+    CASES = [
+        # (epoch ms, expected check byte = XOR of the 6 big-endian bytes)
+        (0, 0x00),
+        (1, 0x01),
+        (0x0102_0304_0506, 0x01 ^ 0x02 ^ 0x03 ^ 0x04 ^ 0x05 ^ 0x06),
+        (1_795_500_000_123, None),
+        ((1 << 48) - 1, 0x00),
+    ]
+
+    def frame_luma(self, epoch_ms, width=640, height=360):
+        args = rtsp_camera.parse_args(["--clock", "--width", str(width), "--height", str(height)])
+        frame = rtsp_camera.FrameSource(None, args).make_frame(17, epoch_ms)
+        self.assertEqual(len(frame), width * height * 3 // 2)
+        return frame[: width * height]
+
+    def test_round_trip_through_a_generated_frame(self):
+        for value, _ in self.CASES:
+            with self.subTest(value=value):
+                self.assertEqual(read_barcode(self.frame_luma(value), 640), value)
+
+    def test_check_byte(self):
+        for value, check in self.CASES:
+            if check is None:
+                continue
+            with self.subTest(value=value):
+                bits = rtsp_camera.clock_bits(value)
+                self.assertEqual(len(bits), 56)
+                self.assertEqual(int("".join(map(str, bits[48:])), 2), check)
+
+    def test_guards_and_levels(self):
+        luma = self.frame_luma(1_795_500_000_123)
+        for band in range(2):
+            row = luma[(band * 16 + 8) * 640 : (band * 16 + 9) * 640]
+            self.assertEqual((row[8], row[24]), (235, 16), "start guard white, black")
+            self.assertEqual((row[30 * 16 + 8], row[31 * 16 + 8]), (16, 235), "stop guard black, white")
+            self.assertTrue(all(v in (16, 235) for v in row[:512]))
+            self.assertTrue(all(v == 128 for v in row[512:]), "gray right of the bands")
+
+    def test_flipped_bit_is_rejected(self):
+        luma = bytearray(self.frame_luma(1_795_500_000_123))
+        for y in range(16, 32):  # invert payload cell 10 of band 1
+            for x in range(12 * 16, 13 * 16):
+                luma[y * 640 + x] = 251 - luma[y * 640 + x]
+        self.assertIsNone(read_barcode(bytes(luma), 640))
+
+    def test_too_small_for_clock_is_refused(self):
+        for argv in (["--clock", "--width", "480"], ["--clock", "--height", "48"]):
+            with self.subTest(argv=argv), self.assertRaises(SystemExit):
+                rtsp_camera.parse_args(argv)
+
+
+@unittest.skipUnless(shutil.which("ffprobe") and shutil.which("ffmpeg"), "ffmpeg/ffprobe not installed")
+class CameraTests(unittest.TestCase):
+    def start(self, *extra):
+        proc = subprocess.Popen(["/usr/bin/python3", "-u", CAMERA, "--port", "0", *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        line = proc.stdout.readline()
+        m = re.match(r"READY port=(\d+) url=(rtsp://\S+)", line)
+        self.assertIsNotNone(m, f"no READY line, got {line!r}")
+        return proc, int(m.group(1)), m.group(2)
+
+    def ffprobe(self, url):
+        return subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                               "stream=codec_name,width,height", "-of", "csv=p=0", url],
+                              capture_output=True, text=True, timeout=30)
+
+    def stop(self, proc):
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 0)
+        return out
+
+    def test_digest_auth(self):
+        proc, port, url = self.start("--user", "admin", "--password", "s3cret")
+        self.assertNotIn("s3cret", url)
+        table = [("admin:s3cret@", True), ("admin:wrong@", False), ("", False)]
+        for creds, ok in table:
+            with self.subTest(creds=creds):
+                r = self.ffprobe(f"rtsp://{creds}127.0.0.1:{port}/cam")
+                self.assertEqual(r.returncode == 0, ok, r.stderr)
+                if ok:
+                    self.assertEqual(r.stdout.strip(), "h264,640,360")
+                else:
+                    self.assertIn("401", r.stderr)
+        out = self.stop(proc)
+        self.assertIn("SESSIONS n=1", out)
+        self.assertIn("CLIENT_CLOSED n=0", out)
+        self.assertTrue(out.rstrip().endswith("STOPPED"))
+
+    def test_clock_frames_decode_and_are_current(self):
+        proc, _, url = self.start("--clock", "--fps", "30", "--gop", "15")
+        w, h = 640, 360
+        raw = subprocess.run(["ffmpeg", "-v", "error", "-rtsp_transport", "tcp", "-i", url, "-frames:v", "60",
+                              "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], capture_output=True, timeout=60).stdout
+        now = time.time() * 1000
+        frames = [raw[i : i + w * h] for i in range(0, len(raw) - w * h + 1, w * h)]
+        self.assertEqual(len(frames), 60)
+        values = [read_barcode(f, w) for f in frames[15:]]  # from the second keyframe on
+        self.assertTrue(all(v is not None for v in values), values)
+        self.assertEqual(values, sorted(values))
+        self.assertTrue(all(now - 10_000 < v <= now for v in values))
+        self.stop(proc)
+
+
+if __name__ == "__main__":
+    unittest.main()
