@@ -117,12 +117,14 @@ build_livemux() { # build_livemux ROOT
 }
 
 start_livemux() { # start_livemux ROOT LOGFILE: sets LIVEMUX_PID LIVEMUX_PORT (build first)
+  # AlwaysOn: viewers join a running stream, as they do in production once anyone has watched it.
+  # The baseline cannot share a session, so each of its viewers pays for a new one: that is its design.
   LIVEMUX_PORT="$(free_port)"
   require curl
   pushd "$1" >/dev/null
   start_bg livemux "$2" env MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     dotnet run --project src/LiveMux.Server -c Release --no-build -- \
-    --urls "http://127.0.0.1:$LIVEMUX_PORT" "--LiveMux:Streams:cam:Url=$CAMERA_URL"
+    --urls "http://127.0.0.1:$LIVEMUX_PORT" "--LiveMux:Streams:cam:Url=$CAMERA_URL" "--LiveMux:Streams:cam:AlwaysOn=true"
   popd >/dev/null
   LIVEMUX_PID=$LAST_PID
   local i code

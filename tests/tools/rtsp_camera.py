@@ -211,11 +211,12 @@ class Camera:
         else:
             tail = "! rtph264pay name=pay0 pt=96 config-interval=-1"
         # sliced-threads=false: zerolatency would otherwise cut every frame into one slice per thread.
+        # threads=1: frame threading would hold back one frame per thread, which no camera does.
         return (
             f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
             f"! queue max-size-buffers=4 "
             f"! x264enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} "
-            f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false{opt} "
+            f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false threads=1{opt} "
             f"! video/x-h264,profile={a.profile} "
             f"{tail} )"
         )

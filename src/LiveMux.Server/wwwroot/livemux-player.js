@@ -513,7 +513,7 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
  *
  * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `muted`
  * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
- * hold, default 100), `max-latency` (ms behind live before a hard jump, default 1500).
+ * hold, default 100, and never less than two frame intervals), `max-latency` (ms behind live before a hard jump, default 1500).
  *
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
@@ -671,7 +671,11 @@ export class LiveMuxPlayer extends HTMLElement {
 
   #targetLatency() {
     const ms = Number(this.getAttribute('target-latency'));
-    return (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
+    const wanted = (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
+    // Frames arrive one at a time, so the buffer must span about two frame intervals or a late
+    // frame stalls playback: 67 ms at 30 fps, but 400 ms for a 5 fps camera.
+    const fps = this.#fps();
+    return fps > 1 ? Math.max(wanted, 2 / fps) : wanted;
   }
 
   #maxLatency() {
@@ -829,7 +833,12 @@ export class LiveMuxPlayer extends HTMLElement {
       // data, or too far behind: go to the live edge. Everything else is the rate's job.
       const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
       const pastData = !m.inRange && m.nextStart === null;
-      if (stuckBeforeGap || pastData || m.lag > jumpAt) {
+      if (this.#startupMs === null) {
+        // Nothing shown yet: show the cached GOP's keyframe, which decodes at once, while the live
+        // edge may need a whole GOP decoded first. Once it is on screen the lag check below
+        // jumps to live, and the decoder catches up behind a picture instead of a black box.
+        if (!m.inRange && m.start > v.currentTime) this.#seek(m.start);
+      } else if (stuckBeforeGap || pastData || m.lag > jumpAt) {
         this.#seek(Math.max(m.start, m.end - target));
         this.#lagAvg = target;
         if (!starting) this.#counters.jumps++;
@@ -839,10 +848,11 @@ export class LiveMuxPlayer extends HTMLElement {
     // Playback rate with hysteresis on the smoothed lag: 1.0 normally, up to MAX_RATE when
     // behind, MIN_RATE when the buffer runs thin.
     const lag = this.#lagAvg;
-    if (this.#catchingUp) this.#catchingUp = lag > target + 0.02;
-    else this.#catchingUp = lag > target + Math.max(0.1, target);
-    if (this.#slowing) this.#slowing = lag < target;
-    else this.#slowing = lag < target * 0.5 && this.#playing;
+    // The band is narrow on purpose: where the lag settles inside it is latency every viewer pays.
+    if (this.#catchingUp) this.#catchingUp = lag > target + 0.01;
+    else this.#catchingUp = lag > target + 0.04;
+    if (this.#slowing) this.#slowing = lag < target - 0.01;
+    else this.#slowing = lag < target - 0.03 && this.#playing;
     const rate = this.#catchingUp
       ? Math.min(MAX_RATE, 1 + (lag - target)) // proportional, so small excesses go gently
       : this.#slowing ? MIN_RATE : 1;
