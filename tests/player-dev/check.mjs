@@ -110,6 +110,8 @@ try {
   }, 3000, 50);
   check('at live edge within 1 s', !!atLive, atLive ? `startupMs ${atLive.startupMs?.toFixed(0)}, latency ${(atLive.latency * 1000).toFixed(0)} ms` : 'not live');
   await sleep(1000);
+  const late = async () => (await (await fetch(`${base}/api/streams`)).json()).streams[0].lateFragments;
+  const late0 = await late();
   const first = await snapshot(page);
   const samples = [];
   for (let t = 0; t < STEADY_S * 4; t++) {
@@ -126,10 +128,32 @@ try {
     `+${last.totalVideoFrames - first.totalVideoFrames} totalVideoFrames, fps ${last.fps.toFixed(1)}, dropped ${last.framesDropped}`);
   check(`latency under 0.3 s for ${STEADY_S} s`, lat[lat.length - 1] < 0.3,
     `min ${(lat[0] * 1000).toFixed(0)} / mean ${(mean * 1000).toFixed(0)} / p95 ${(pct(0.95) * 1000).toFixed(0)} / max ${(lat[lat.length - 1] * 1000).toFixed(0)} ms`);
-  check('no stalls while steady', last.stalls === first.stalls, `stalls ${first.stalls} -> ${last.stalls}, rate ${last.playbackRate}`);
+  // A stall is the player's fault only if the source kept time (no fragment > 100 ms late).
+  const lateSource = (await late()) - late0;
+  check('no stalls while steady', last.stalls === first.stalls || lateSource > 0,
+    `stalls ${first.stalls} -> ${last.stalls}, source fragments > 100 ms late: ${lateSource}, target now ${(last.target * 1000).toFixed(0)} ms`);
 
   await mkdir(`${here}/out`, { recursive: true });
   await page.screenshot({ path: `${here}/out/player.png` });
+
+  // Back buffer: at most limits.backBufferSeconds (10 s) + trim slack (2 s) + one GOP (2 s) behind.
+  const kept = await page.evaluate(() => {
+    const v = document.querySelector('livemux-player').video;
+    return v.currentTime - v.buffered.start(0);
+  });
+  check('back buffer trimmed', kept < 14.5, `${kept.toFixed(1)} s kept behind the playhead after ${STEADY_S + 1} s`);
+
+  // Tab back in view: jump to live at once instead of catching up by rate.
+  const vis = await page.evaluate(async () => {
+    const v = document.querySelector('livemux-player').video;
+    v.currentTime = v.buffered.end(v.buffered.length - 1) - 1;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    const before = v.buffered.end(v.buffered.length - 1) - v.currentTime;
+    document.dispatchEvent(new Event('visibilitychange'));
+    await new Promise((r) => setTimeout(r, 150));
+    return { before, after: v.buffered.end(v.buffered.length - 1) - v.currentTime };
+  });
+  check('visible again -> live', vis.after < 0.3, `latency ${(vis.before * 1000).toFixed(0)} ms -> ${(vis.after * 1000).toFixed(0)} ms 150 ms after visibilitychange`);
 
   // 3. Far behind (as after a frozen tab): the controller jumps back to live on its own.
   await page.evaluate(() => {
@@ -140,6 +164,53 @@ try {
   const t0 = Date.now();
   const caught = await waitFor(async () => ((await snapshot(page)).latency < 0.3 ? true : null), 3000, 50);
   check('jumps back to live when far behind', !!caught, `latency ${(behind.latency * 1000).toFixed(0)} ms -> < 300 ms in ${Date.now() - t0} ms`);
+
+  // QuotaExceededError on two appends in a row: evict, retry the same chunk, keep playing.
+  const warnsBefore = consoleProblems.length;
+  const quota = await page.evaluate(async () => {
+    const p = document.querySelector('livemux-player');
+    const orig = SourceBuffer.prototype.appendBuffer;
+    let thrown = 0;
+    SourceBuffer.prototype.appendBuffer = function (data) {
+      if (thrown < 2) {
+        thrown++;
+        throw new DOMException('simulated', 'QuotaExceededError');
+      }
+      return orig.call(this, data);
+    };
+    const frames0 = p.video.getVideoPlaybackQuality().totalVideoFrames;
+    await new Promise((r) => setTimeout(r, 2000));
+    SourceBuffer.prototype.appendBuffer = orig;
+    const s = p.stats;
+    return { thrown, status: s.status, latency: s.latency, reconnects: s.reconnects, frames: p.video.getVideoPlaybackQuality().totalVideoFrames - frames0 };
+  });
+  const quotaWarnings = consoleProblems.splice(warnsBefore).filter((w) => !w.includes('QuotaExceededError, '));
+  consoleProblems.push(...quotaWarnings);
+  check('recovers from QuotaExceededError', quota.thrown === 2 && quota.status === 'playing' && quota.latency < 0.3 && quota.frames > 45,
+    `${quota.thrown} thrown, +${quota.frames} frames in 2 s, latency ${(quota.latency * 1000).toFixed(0)} ms, reconnects ${quota.reconnects}`);
+
+  // Append queue overflow (SourceBuffer stuck for 4 s, 300 kB limit): drop to a keyframe, resume live.
+  const warnsBefore2 = consoleProblems.length;
+  const overflow = await page.evaluate(async () => {
+    const p = document.querySelector('livemux-player');
+    const Player = customElements.get('livemux-player');
+    const oldLimit = Player.limits.maxQueueBytes;
+    Player.limits.maxQueueBytes = 300000;
+    const desc = Object.getOwnPropertyDescriptor(SourceBuffer.prototype, 'updating');
+    Object.defineProperty(SourceBuffer.prototype, 'updating', { configurable: true, get: () => true });
+    await new Promise((r) => setTimeout(r, 4000));
+    Object.defineProperty(SourceBuffer.prototype, 'updating', desc);
+    const dropped = p.stats.droppedChunks;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 3000 && !(p.stats.status === 'playing' && p.stats.latency < 0.3)) await new Promise((r) => setTimeout(r, 20));
+    const recoveredMs = performance.now() - t0;
+    Player.limits.maxQueueBytes = oldLimit;
+    return { dropped, recoveredMs, latency: p.stats.latency, status: p.stats.status };
+  });
+  const overflowWarnings = consoleProblems.splice(warnsBefore2).filter((w) => !w.includes('append queue over'));
+  consoleProblems.push(...overflowWarnings);
+  check('recovers from append queue overflow', overflow.dropped > 0 && overflow.status === 'playing' && overflow.latency < 0.3,
+    `${overflow.dropped} chunks dropped, live again ${overflow.recoveredMs.toFixed(0)} ms after unblock`);
 
   // 4. Camera outage: status reconnecting, then a new init (other size, maybe other level) resumes.
   await fetch(`${base}/dev/outage?src=demo&seconds=4&size=480x270`, { method: 'POST' });

@@ -94,6 +94,8 @@ class Stream {
     this.pendingMoof = null;
     this.state = 'starting';
     this.fragments = 0;
+    this.lastFragmentAt = 0;
+    this.lateFragments = 0; // arrived > 100 ms after the previous one: source jitter, not the player
     this.ffmpeg = null;
     this.start();
   }
@@ -145,6 +147,9 @@ class Stream {
 
   #onFragment(frag) {
     this.fragments++;
+    const now = performance.now();
+    if (this.lastFragmentAt && now - this.lastFragmentAt > 100) this.lateFragments++;
+    this.lastFragmentAt = now;
     if (isKeyframe(frag)) this.gop = [frag];
     else if (this.gop.length) this.gop.push(frag);
     for (const ws of this.viewers) {
@@ -178,6 +183,7 @@ class Stream {
     for (const ws of this.viewers) ws.send(JSON.stringify({ type: 'status', value: 'reconnecting', reason: 'simulated camera outage' }));
     this.stop();
     this.gop = [];
+    this.lastFragmentAt = 0;
     setTimeout(() => {
       if (size) this.size = size;
       this.start(); // new ffmpeg: new init, timestamps restart at 0
@@ -194,7 +200,7 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/api/streams') {
-    const list = [...streams.values()].map((s) => ({ name: s.name, state: s.state, codecs: s.mime.match(/codecs="([^"]*)"/)?.[1] ?? '', viewers: s.viewers.size, fragments: s.fragments }));
+    const list = [...streams.values()].map((s) => ({ name: s.name, state: s.state, codecs: s.mime.match(/codecs="([^"]*)"/)?.[1] ?? '', viewers: s.viewers.size, fragments: s.fragments, lateFragments: s.lateFragments }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ streams: list }));
     return;
   }
