@@ -7,6 +7,7 @@
 //   GET /api/streams     <-- JSON list
 //   POST /dev/outage?src=NAME&seconds=4[&size=WxH]  camera outage: status reconnecting, ffmpeg restarted
 //   POST /dev/kick?src=NAME                          close every viewer socket (tests client reconnect)
+//   GET  /dev/connections                            {opened, open}: WebSocket connections, any src
 //
 // Usage: node server.mjs [--port 8090] [--streams demo,demo2]
 import { spawn } from 'node:child_process';
@@ -204,6 +205,10 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ streams: list }));
     return;
   }
+  if (url.pathname === '/dev/connections') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ opened: connectionsOpened, open: wss.clients.size }));
+    return;
+  }
   if (req.method === 'POST' && url.pathname.startsWith('/dev/')) {
     const s = streams.get(url.searchParams.get('src'));
     if (!s) return res.writeHead(404).end('unknown stream');
@@ -224,7 +229,9 @@ const server = createServer(async (req, res) => {
 });
 
 const wss = new WebSocketServer({ server, path: '/api/ws' });
+let connectionsOpened = 0;
 wss.on('connection', (ws, req) => {
+  connectionsOpened++;
   const name = new URL(req.url, 'http://localhost').searchParams.get('src');
   const stream = streams.get(name);
   ws.on('close', () => stream?.viewers.delete(ws));

@@ -184,9 +184,11 @@ function supportedCodecs() {
 }
 
 function wsUrl(server, src) {
-  const base = new URL(server || location.href, location.href);
-  const url = new URL('/api/ws', base);
-  url.protocol = base.protocol === 'https:' || base.protocol === 'wss:' ? 'wss:' : 'ws:';
+  // A `server` base may carry a path prefix (reverse proxy), so resolve relative to it; without
+  // one the endpoint is /api/ws on this page's origin.
+  const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
+  const url = base ? new URL('api/ws', base) : new URL('/api/ws', location.href);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
   url.search = new URLSearchParams({ src }).toString();
   return url.href;
 }
@@ -213,11 +215,8 @@ class Session {
     this.droppedChunks = 0;
     this.tracks = new Map();
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
-    this.pendingRemove = null; // [start, end] to remove before the next append
     this.quotaRetries = 0;
     this.lastTrim = 0;
-    this.retryAt = 0; // no append before this time (quota back-off)
-    this.keyTimes = []; // buffer times of appended keyframes: where a remove() may end cleanly
     this.serverError = null;
     this.#attachMediaSource();
 
@@ -250,6 +249,8 @@ class Session {
     this.ms = ms;
     this.sb = null;
     this.objectUrl = null;
+    this.keyTimes = []; // buffer times of appended keyframes: where a remove() may end cleanly
+    this.retryAt = 0; // no append before this time (quota back-off)
     ms.addEventListener('sourceopen', () => this.#onSourceOpen(ms), { once: true });
     if (managed) {
       // Without this, ManagedMediaSource never fires sourceopen (it wants an AirPlay-able fallback).
@@ -383,20 +384,9 @@ class Session {
     if (this.closed || this.ms.readyState !== 'open') return;
     while (!this.sb?.updating) {
       const sb = this.sb;
-      if (sb && this.pendingRemove) {
-        const [start, end] = this.pendingRemove;
-        this.pendingRemove = null;
-        if (end > start) {
-          sb.remove(start, end);
-          return;
-        }
-        continue;
-      }
+      if (this.#trimBackBuffer()) return; // its updateend pumps again
       const head = this.queue[0];
-      if (!head) {
-        this.#trimBackBuffer();
-        return;
-      }
+      if (!head) return;
       if (head.kind === 'mime') {
         this.queue.shift();
         if (!this.#applyMime(head.mime)) return;
@@ -528,18 +518,17 @@ class Session {
     setTimeout(() => this.pump(), 260);
   }
 
+  /** Starts a remove() of old data at most once a second; true if it did. */
   #trimBackBuffer() {
     const sb = this.sb;
-    if (!sb || sb.updating || performance.now() - this.lastTrim < 1000) return;
+    if (!sb || sb.updating || performance.now() - this.lastTrim < 1000) return false;
+    this.lastTrim = performance.now();
     const b = sb.buffered;
-    if (!b.length) return;
+    if (!b.length) return false;
     const behind = this.video.currentTime - limits.backBufferSeconds;
     // Without parsed keyframe times (unusual muxers), fall back to the time itself.
     const until = this.keyTimes.length ? this.#keyAtOrBefore(behind) : behind;
-    if (until !== null && b.start(0) < until - TRIM_SLACK_S) {
-      this.lastTrim = performance.now();
-      this.#removeUntil(sb, until);
-    }
+    return until !== null && b.start(0) < until - TRIM_SLACK_S && this.#removeUntil(sb, until);
   }
 }
 
