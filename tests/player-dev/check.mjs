@@ -319,6 +319,34 @@ try {
   check('removed tiles close their sockets', !!closed, `open sockets: ${(await conns()).open}`);
   await index.close();
 
+  // Autoplay blocked (as for unmuted video without a user gesture; headless Chromium always has
+  // user activation, so the policy is emulated: no native autoplay, play() rejects until a click).
+  const sp = await browser.newPage({ viewport: { width: 640, height: 400 } });
+  await sp.addInitScript(() => {
+    const play = HTMLMediaElement.prototype.play;
+    let clicked = false;
+    addEventListener('click', () => { clicked = true; }, true);
+    Object.defineProperty(HTMLMediaElement.prototype, 'autoplay', { configurable: true, get: () => false, set: () => {} });
+    HTMLMediaElement.prototype.play = function () {
+      return clicked ? play.call(this) : Promise.reject(new DOMException('needs a gesture', 'NotAllowedError'));
+    };
+  });
+  await sp.goto(`${base}/player.html?src=demo`);
+  await sp.evaluate(() => document.querySelector('livemux-player').removeAttribute('controls'));
+  const blocked = await waitFor(async () => {
+    const s = await snapshot(sp);
+    return s.status === 'paused' ? s : null;
+  }, 5000, 50);
+  await sleep(1500); // time passes while paused: the click must resume at live, not here
+  await sp.click('livemux-player');
+  const unblocked = await waitFor(async () => {
+    const s = await snapshot(sp);
+    return s.status === 'playing' && s.latency < 0.3 ? s : null;
+  }, 3000, 50);
+  check('blocked autoplay asks for a click, click plays at live', !!blocked && !!unblocked,
+    `${blocked ? `"${blocked.statusText}"` : 'never paused'} -> ${unblocked ? `playing, latency ${(unblocked.latency * 1000).toFixed(0)} ms` : 'not playing'}`);
+  await sp.close();
+
   check('no console errors or warnings', consoleProblems.length === 0, consoleProblems.slice(0, 5).join(' | '));
 } finally {
   await browser.close();

@@ -582,6 +582,7 @@ export class LiveMuxPlayer extends HTMLElement {
   #playing = false;
   #playedOnce = false;
   #userPaused = false;
+  #autoplayBlocked = false;
   #sessionStart = 0;
   #startupUntil = 0;
   #lagAvg = null;
@@ -589,7 +590,6 @@ export class LiveMuxPlayer extends HTMLElement {
   #boost = 0; // seconds added to the target after stalls
   #lastStall = 0;
   #lastTick = 0;
-  #rate = 1;
   #catchingUp = false;
   #slowing = false;
   #frameLog = []; // [performance.now(), presented frame count]
@@ -638,7 +638,10 @@ export class LiveMuxPlayer extends HTMLElement {
       if (this.#session && v.error) this.#fail(`media error ${v.error.code}: ${v.error.message || 'decode failed'}`);
     });
     this.addEventListener('click', () => {
-      if (this.#status === 'paused') v.play().catch(() => {});
+      if (!this.#autoplayBlocked) return;
+      this.#autoplayBlocked = false;
+      this.#startupUntil = performance.now() + STARTUP_WINDOW_MS; // start at live, not where it stopped
+      v.play().catch(() => {});
     });
   }
 
@@ -756,8 +759,17 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#startupMs = null;
     this.#lagAvg = null;
     this.#playing = false;
+    this.#userPaused = false;
     this.#serverReconnecting = null;
-    const session = new Session(this.#video, wsUrl(this.getAttribute('server'), src), {
+    let url;
+    try {
+      url = wsUrl(this.getAttribute('server'), src);
+    } catch {
+      this.#error = `bad server attribute: ${this.getAttribute('server')}`;
+      this.#updateStatus();
+      return;
+    }
+    const session = new Session(this.#video, url, {
       onMime: () => this.#updateStatus(),
       onServerError: (reason) => {
         this.#error = reason;
@@ -833,6 +845,7 @@ export class LiveMuxPlayer extends HTMLElement {
     else if (this.#serverReconnecting !== null) [status, reason] = ['reconnecting', this.#serverReconnecting];
     else if (!this.#session || !this.#session.mime) status = 'connecting';
     else if (this.#playing && !v.paused) status = 'playing';
+    else if (this.#autoplayBlocked) [status, reason] = ['paused', 'click to play'];
     else if (v.paused && this.#playedOnce && this.#userPaused) status = 'paused';
     else status = 'buffering';
     if (status === this.#status && reason === this.#reason) return;
@@ -901,22 +914,18 @@ export class LiveMuxPlayer extends HTMLElement {
     if (this.#catchingUp) this.#catchingUp = lag > target;
     else this.#catchingUp = lag > target + Math.max(0.05, target / 2);
     if (this.#slowing) this.#slowing = lag < target;
-    else this.#slowing = lag < target * 0.5 && this.#playing;
+    else this.#slowing = lag < target * 0.5;
     const rate = this.#catchingUp
-      ? Math.min(MAX_RATE, 1 + (lag - target)) // proportional, so small excesses go gently
+      ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
       : this.#slowing ? MIN_RATE : 1;
-    if (Math.abs(rate - this.#rate) > 0.01) {
-      this.#rate = rate;
-      v.playbackRate = rate;
-    }
+    if (v.playbackRate !== rate) v.playbackRate = rate; // load() resets it, so compare with the element
 
-    if (v.paused && !this.#userPaused && v.readyState >= 2) {
+    if (v.paused && !this.#userPaused && !this.#autoplayBlocked && v.readyState >= 2) {
       v.play().catch((err) => {
+        // Unmuted autoplay without a user gesture: wait for a click instead of retrying forever.
         if (err.name === 'NotAllowedError') {
-          this.#userPaused = true;
-          this.#status = ''; // force a refresh
+          this.#autoplayBlocked = true;
           this.#updateStatus();
-          if (this.#status === 'paused') this.#statusEl.textContent = 'paused: click to play';
         }
       });
     }
