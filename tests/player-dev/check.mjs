@@ -158,7 +158,7 @@ try {
   await mkdir(`${here}/out`, { recursive: true });
   await page.screenshot({ path: `${here}/out/player.png` });
 
-  // Back buffer: at most limits.backBufferSeconds (10 s) + trim slack (2 s) + one GOP (2 s) behind.
+  // Back buffer: at most limits.backBufferSeconds (10 s) + trim slack (1 s) + one GOP (2 s) + 1 s between trims.
   const kept = await page.evaluate(() => {
     const v = document.querySelector('livemux-player').video;
     return v.currentTime - v.buffered.start(0);

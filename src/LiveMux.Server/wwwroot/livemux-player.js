@@ -32,7 +32,7 @@ const limits = {
   backBufferSeconds: 10,
 };
 const MAX_APPEND_BYTES = 2 * 1024 * 1024; // one coalesced appendBuffer
-const TRIM_SLACK_S = 2; // trim only when this much extra piled up, so removes stay rare
+const TRIM_SLACK_S = 1; // trim only when this much extra piled up, so removes stay rare
 const QUOTA_RETRIES = 3;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
@@ -625,6 +625,9 @@ export class LiveMuxPlayer extends HTMLElement {
       this.#updateStatus();
       this.#tick(); // maybe the data is there, just after a gap
     });
+    // `stalled` on MSE means no new data for a while: nothing to do but check for a gap; if the
+    // data simply isn't there yet, waiting is right.
+    v.addEventListener('stalled', () => this.#tick());
     v.addEventListener('pause', () => {
       if (this.hasAttribute('controls') && performance.now() - this.#sessionStart > 1000 && v.readyState > 1) {
         this.#userPaused = true;
