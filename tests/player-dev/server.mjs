@@ -7,6 +7,7 @@
 //   GET /api/streams     <-- JSON list
 //   POST /dev/outage?src=NAME&seconds=4[&size=WxH]  camera outage: status reconnecting, ffmpeg restarted
 //   POST /dev/kick?src=NAME                          close every viewer socket (tests client reconnect)
+//   GET  /dev/connections                            {opened, open}: WebSocket connections, any src
 //
 // Usage: node server.mjs [--port 8090] [--streams demo,demo2]
 import { spawn } from 'node:child_process';
@@ -94,6 +95,8 @@ class Stream {
     this.pendingMoof = null;
     this.state = 'starting';
     this.fragments = 0;
+    this.lastFragmentAt = 0;
+    this.lateFragments = 0; // arrived > 100 ms after the previous one: source jitter, not the player
     this.ffmpeg = null;
     this.start();
   }
@@ -145,6 +148,9 @@ class Stream {
 
   #onFragment(frag) {
     this.fragments++;
+    const now = performance.now();
+    if (this.lastFragmentAt && now - this.lastFragmentAt > 100) this.lateFragments++;
+    this.lastFragmentAt = now;
     if (isKeyframe(frag)) this.gop = [frag];
     else if (this.gop.length) this.gop.push(frag);
     for (const ws of this.viewers) {
@@ -178,6 +184,7 @@ class Stream {
     for (const ws of this.viewers) ws.send(JSON.stringify({ type: 'status', value: 'reconnecting', reason: 'simulated camera outage' }));
     this.stop();
     this.gop = [];
+    this.lastFragmentAt = 0;
     setTimeout(() => {
       if (size) this.size = size;
       this.start(); // new ffmpeg: new init, timestamps restart at 0
@@ -194,8 +201,12 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/api/streams') {
-    const list = [...streams.values()].map((s) => ({ name: s.name, state: s.state, codecs: s.mime.match(/codecs="([^"]*)"/)?.[1] ?? '', viewers: s.viewers.size, fragments: s.fragments }));
+    const list = [...streams.values()].map((s) => ({ name: s.name, state: s.state, codecs: s.mime.match(/codecs="([^"]*)"/)?.[1] ?? '', viewers: s.viewers.size, fragments: s.fragments, lateFragments: s.lateFragments }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ streams: list }));
+    return;
+  }
+  if (url.pathname === '/dev/connections') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ opened: connectionsOpened, open: wss.clients.size }));
     return;
   }
   if (req.method === 'POST' && url.pathname.startsWith('/dev/')) {
@@ -218,7 +229,9 @@ const server = createServer(async (req, res) => {
 });
 
 const wss = new WebSocketServer({ server, path: '/api/ws' });
+let connectionsOpened = 0;
 wss.on('connection', (ws, req) => {
+  connectionsOpened++;
   const name = new URL(req.url, 'http://localhost').searchParams.get('src');
   const stream = streams.get(name);
   ws.on('close', () => stream?.viewers.delete(ws));

@@ -21,16 +21,30 @@ const CODEC_CANDIDATES = [
   'mp4a.40.2', 'mp4a.40.5', 'opus', 'flac',
 ];
 
-const MAX_QUEUE_BYTES = 8 * 1024 * 1024; // socket data waiting for the SourceBuffer
+/**
+ * Tunables shared by every player on the page (`LiveMuxPlayer.limits`); read on use, so a change
+ * applies to running players too.
+ */
+const limits = {
+  /** Socket data waiting for the SourceBuffer; beyond it, queued media is dropped to a keyframe. */
+  maxQueueBytes: 8 * 1024 * 1024,
+  /** Seconds kept behind currentTime; older data is removed from the SourceBuffer. */
+  backBufferSeconds: 10,
+};
 const MAX_APPEND_BYTES = 2 * 1024 * 1024; // one coalesced appendBuffer
-const BACK_BUFFER_S = 10; // keep this much behind currentTime for nothing but scrubbing
-const TRIM_SLACK_S = 2; // trim only when this much extra piled up, so removes stay rare
+const TRIM_SLACK_S = 1; // trim only when this much extra piled up, so removes stay rare
 const QUOTA_RETRIES = 3;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
 const MAX_RATE = 1.25; // faster is visible; beyond this we jump instead
 const MIN_RATE = 0.95; // gentle slow-down absorbs a camera clock slower than ours
+const REFILL_RATE = 0.5; // after a stall, until the buffer is back at the target
 const STARTUP_WINDOW_MS = 1500; // while starting, any excess latency is removed by a seek
+// Each stall adds this much to the target (the network is jitterier than the target allows), up to
+// STALL_BOOST_MAX_S; it decays again by STALL_BOOST_DECAY_S per second after 10 s without stalls.
+const STALL_BOOST_S = 0.05;
+const STALL_BOOST_MAX_S = 0.1;
+const STALL_BOOST_DECAY_S = 0.005;
 const TICK_MS = 200;
 const DEFAULT_TARGET_MS = 100;
 const DEFAULT_MAX_LATENCY_MS = 1500;
@@ -171,9 +185,11 @@ function supportedCodecs() {
 }
 
 function wsUrl(server, src) {
-  const base = new URL(server || location.href, location.href);
-  const url = new URL('/api/ws', base);
-  url.protocol = base.protocol === 'https:' || base.protocol === 'wss:' ? 'wss:' : 'ws:';
+  // A `server` base may carry a path prefix (reverse proxy), so resolve relative to it; without
+  // one the endpoint is /api/ws on this page's origin.
+  const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
+  const url = base ? new URL('api/ws', base) : new URL('/api/ws', location.href);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
   url.search = new URLSearchParams({ src }).toString();
   return url.href;
 }
@@ -200,7 +216,6 @@ class Session {
     this.droppedChunks = 0;
     this.tracks = new Map();
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
-    this.pendingRemove = null; // [start, end] to remove before the next append
     this.quotaRetries = 0;
     this.lastTrim = 0;
     this.serverError = null;
@@ -235,6 +250,8 @@ class Session {
     this.ms = ms;
     this.sb = null;
     this.objectUrl = null;
+    this.keyTimes = []; // buffer times of appended keyframes: where a remove() may end cleanly
+    this.retryAt = 0; // no append before this time (quota back-off)
     ms.addEventListener('sourceopen', () => this.#onSourceOpen(ms), { once: true });
     if (managed) {
       // Without this, ManagedMediaSource never fires sourceopen (it wants an AirPlay-able fallback).
@@ -299,13 +316,14 @@ class Session {
       return; // unknown types are ignored on purpose: the protocol may grow
     }
     const bytes = new Uint8Array(data);
-    const item = { kind: 'data', bytes, init: isInitSegment(bytes), key: false, resync: null };
+    const item = { kind: 'data', bytes, init: isInitSegment(bytes), key: false, time: null, resync: null };
     if (item.init) {
       this.tracks = parseInit(bytes);
       item.key = true;
     } else {
       const frag = parseFragment(bytes, this.tracks);
       item.key = frag?.key ?? false;
+      item.time = frag?.time ?? null;
       if (frag && frag.time !== null) {
         // A timeline that jumps back (camera restarted its clock) or far ahead would land outside
         // the playing range; re-anchor it at the current buffered end with timestampOffset.
@@ -328,34 +346,38 @@ class Session {
     }
     this.queue.push(item);
     if (item.bytes) this.queuedBytes += item.bytes.byteLength;
-    if (this.queuedBytes > MAX_QUEUE_BYTES) this.#shed();
+    if (this.queuedBytes > limits.maxQueueBytes) this.#shed();
     this.pump();
   }
 
-  // Queue overflow: drop the oldest media up to the next init segment or keyframe, so the
-  // decoder never sees a frame whose references were dropped. Mime changes are kept.
+  // Queue overflow: drop the oldest media up to a later init segment or keyframe, so the decoder
+  // never sees a frame whose references were dropped. One pass: the earliest such boundary after
+  // which the queue fits; with none, drop all media and wait for the next keyframe.
   #shed() {
-    while (this.queuedBytes > MAX_QUEUE_BYTES) {
-      const next = this.queue.findIndex((it, i) => i > 0 && it.kind === 'data' && (it.init || it.key));
-      const cut = next === -1 ? this.queue.length : next;
-      const dropped = this.queue.splice(0, cut);
-      const kept = dropped.filter((it) => it.kind === 'mime');
-      const lastInit = dropped.findLast((it) => it.kind === 'data' && it.init);
-      // A dropped init still describes the keyframe we resume at; keep the newest one.
-      if (lastInit && !(this.queue[0]?.init)) kept.push(lastInit);
-      this.queue.unshift(...kept);
-      for (const it of dropped) {
-        if (it.kind === 'data' && !kept.includes(it)) {
-          this.queuedBytes -= it.bytes.byteLength;
-          this.droppedChunks++;
-        }
-      }
-      if (next === -1) {
-        this.waitForKey = true;
-        break;
+    const q = this.queue;
+    const head = q.findIndex((it) => it.kind === 'data');
+    let cut = -1;
+    let suffix = 0;
+    for (let i = q.length - 1; i > head; i--) {
+      if (q[i].kind !== 'data') continue;
+      suffix += q[i].bytes.byteLength;
+      if ((q[i].init || q[i].key) && (cut === -1 || suffix <= limits.maxQueueBytes)) cut = i;
+    }
+    if (cut === -1) cut = q.length;
+    const before = q.slice(0, cut);
+    // Mime changes are tiny and must stay in order; the newest dropped init still describes the
+    // keyframe we resume at, unless that boundary is itself an init.
+    const lastInit = q[cut]?.init ? null : before.findLast((it) => it.kind === 'data' && it.init);
+    const kept = before.filter((it) => it.kind === 'mime' || it === lastInit);
+    for (const it of before) {
+      if (it.kind === 'data' && it !== lastInit) {
+        this.queuedBytes -= it.bytes.byteLength;
+        this.droppedChunks++;
       }
     }
-    console.warn(`livemux-player: append queue over ${MAX_QUEUE_BYTES} bytes, dropped to the next keyframe`);
+    this.queue = [...kept, ...q.slice(cut)];
+    if (cut === q.length) this.waitForKey = true;
+    console.warn(`livemux-player: append queue over ${limits.maxQueueBytes} bytes, dropped ${before.length - kept.length} chunks to the next keyframe`);
   }
 
   /** Feeds the SourceBuffer: one operation at a time, never while `updating`. */
@@ -363,26 +385,16 @@ class Session {
     if (this.closed || this.ms.readyState !== 'open') return;
     while (!this.sb?.updating) {
       const sb = this.sb;
-      if (sb && this.pendingRemove) {
-        const [start, end] = this.pendingRemove;
-        this.pendingRemove = null;
-        if (end > start) {
-          sb.remove(start, end);
-          return;
-        }
-        continue;
-      }
+      if (this.#trimBackBuffer()) return; // its updateend pumps again
       const head = this.queue[0];
-      if (!head) {
-        this.#trimBackBuffer();
-        return;
-      }
+      if (!head) return;
       if (head.kind === 'mime') {
         this.queue.shift();
         if (!this.#applyMime(head.mime)) return;
         continue;
       }
       if (!sb) return; // media before the mime: wait for it (the queue is bounded)
+      if (performance.now() < this.retryAt) return;
       if (head.resync !== null) {
         const b = sb.buffered;
         if (b.length) sb.timestampOffset = b.end(b.length - 1) - head.resync;
@@ -455,8 +467,29 @@ class Session {
       return;
     }
     this.quotaRetries = 0;
+    for (let i = 0; i < count; i++) {
+      const it = this.queue[i];
+      if (it.key && !it.init && it.time !== null) this.keyTimes.push(it.time + sb.timestampOffset);
+    }
+    if (this.keyTimes.length > 10000) this.keyTimes.splice(0, 5000); // only with trimming broken
     this.queue.splice(0, count);
     this.queuedBytes -= size;
+  }
+
+  // remove() also drops every frame up to the next keyframe after its end (they depend on what was
+  // removed), so removals end on a keyframe we know of; otherwise a long GOP could take the frame
+  // under the playhead with it.
+  #keyAtOrBefore(time) {
+    for (let i = this.keyTimes.length - 1; i >= 0; i--) if (this.keyTimes[i] <= time) return this.keyTimes[i];
+    return null;
+  }
+
+  #removeUntil(sb, until) {
+    const start = sb.buffered.start(0);
+    if (until <= start + 0.001) return false;
+    this.keyTimes = this.keyTimes.filter((k) => k >= until);
+    sb.remove(start, until);
+    return true;
   }
 
   #evictForQuota(sb) {
@@ -465,31 +498,38 @@ class Session {
       this.hooks.onFail('QuotaExceededError with an empty buffer');
       return;
     }
-    const now = this.video.currentTime;
+    // First retry: everything before the playhead's GOP. Later (or when that frees nothing): all
+    // but the newest GOP, even ahead of the playhead (a hidden tab can pile up unplayed seconds).
     const start = b.start(0);
-    const end = b.end(b.length - 1);
-    // First retry: everything but the last second behind the playhead. Later: all but the live
-    // edge, even ahead of the playhead (a hidden tab can pile up unplayed seconds).
-    let until = now - 1;
-    if (this.quotaRetries > 1 || until <= start) {
-      until = end - 1;
-      this.video.currentTime = end - 0.1;
+    let until = this.#keyAtOrBefore(this.video.currentTime);
+    if (this.quotaRetries > 1 || until === null || until <= start + 0.001) {
+      until = this.keyTimes.at(-1) ?? null;
+      if (until !== null && until > this.video.currentTime) {
+        this.video.currentTime = Math.max(until, b.end(b.length - 1) - 0.1);
+      }
     }
-    console.warn(`livemux-player: QuotaExceededError, evicting ${start.toFixed(2)}-${until.toFixed(2)} s`);
-    if (until > start) sb.remove(start, until);
-    else this.hooks.onFail('QuotaExceededError and nothing left to evict');
+    if (until !== null && this.#removeUntil(sb, until)) {
+      console.warn(`livemux-player: QuotaExceededError, evicted ${start.toFixed(2)}-${until.toFixed(2)} s`);
+      return;
+    }
+    console.warn('livemux-player: QuotaExceededError, nothing to evict, retrying');
+    // Nothing left to evict but the playing GOP: the browser may still be freeing what went
+    // before, so retry a little later (still bounded by QUOTA_RETRIES).
+    this.retryAt = performance.now() + 250;
+    setTimeout(() => this.pump(), 260);
   }
 
+  /** Starts a remove() of old data at most once a second; true if it did. */
   #trimBackBuffer() {
     const sb = this.sb;
-    if (!sb || sb.updating || performance.now() - this.lastTrim < 1000) return;
+    if (!sb || sb.updating || performance.now() - this.lastTrim < 1000) return false;
+    this.lastTrim = performance.now();
     const b = sb.buffered;
-    if (!b.length) return;
-    const until = this.video.currentTime - BACK_BUFFER_S;
-    if (b.start(0) < until - TRIM_SLACK_S) {
-      this.lastTrim = performance.now();
-      sb.remove(b.start(0), until);
-    }
+    if (!b.length) return false;
+    const behind = this.video.currentTime - limits.backBufferSeconds;
+    // Without parsed keyframe times (unusual muxers), fall back to the time itself.
+    const until = this.keyTimes.length ? this.#keyAtOrBefore(behind) : behind;
+    return until !== null && b.start(0) < until - TRIM_SLACK_S && this.#removeUntil(sb, until);
   }
 }
 
@@ -519,6 +559,11 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
  */
 export class LiveMuxPlayer extends HTMLElement {
+  /** Page-wide tunables: `{maxQueueBytes, backBufferSeconds}`. */
+  static get limits() {
+    return limits;
+  }
+
   static get observedAttributes() {
     return ['src', 'server', 'muted', 'controls', 'target-latency', 'max-latency'];
   }
@@ -538,12 +583,15 @@ export class LiveMuxPlayer extends HTMLElement {
   #playing = false;
   #playedOnce = false;
   #userPaused = false;
+  #autoplayBlocked = false;
   #sessionStart = 0;
   #startupUntil = 0;
   #lagAvg = null;
   #lastSeek = 0;
+  #boost = 0; // seconds added to the target after stalls
+  #refilling = false; // rebuilding the buffer after a stall
+  #lastStall = 0;
   #lastTick = 0;
-  #rate = 1;
   #catchingUp = false;
   #slowing = false;
   #frameLog = []; // [performance.now(), presented frame count]
@@ -570,11 +618,19 @@ export class LiveMuxPlayer extends HTMLElement {
     });
     v.addEventListener('waiting', () => {
       // Seeks also fire `waiting`; only a playhead starved of data is a stall.
-      if (this.#playedOnce && !v.seeking && performance.now() - this.#lastSeek > 500) this.#counters.stalls++;
+      if (this.#playedOnce && !v.seeking && performance.now() - this.#lastSeek > 500) {
+        this.#counters.stalls++;
+        this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
+        this.#lastStall = performance.now();
+        this.#refilling = true;
+      }
       this.#playing = false;
       this.#updateStatus();
       this.#tick(); // maybe the data is there, just after a gap
     });
+    // `stalled` on MSE means no new data for a while: nothing to do but check for a gap; if the
+    // data simply isn't there yet, waiting is right.
+    v.addEventListener('stalled', () => this.#tick());
     v.addEventListener('pause', () => {
       if (this.hasAttribute('controls') && performance.now() - this.#sessionStart > 1000 && v.readyState > 1) {
         this.#userPaused = true;
@@ -588,7 +644,10 @@ export class LiveMuxPlayer extends HTMLElement {
       if (this.#session && v.error) this.#fail(`media error ${v.error.code}: ${v.error.message || 'decode failed'}`);
     });
     this.addEventListener('click', () => {
-      if (this.#status === 'paused') v.play().catch(() => {});
+      if (!this.#autoplayBlocked) return;
+      this.#autoplayBlocked = false;
+      this.#startupUntil = performance.now() + STARTUP_WINDOW_MS; // start at live, not where it stopped
+      v.play().catch(() => {});
     });
   }
 
@@ -607,7 +666,7 @@ export class LiveMuxPlayer extends HTMLElement {
    * @returns {{status:string, reason:string, latency:number, buffer:number, fps:number,
    *   framesDecoded:number, framesDropped:number, bytes:number, stalls:number, codec:string,
    *   playbackRate:number, reconnects:number, jumps:number, droppedChunks:number,
-   *   firstFrameTime:(number|null), startupMs:(number|null)}}
+   *   firstFrameTime:(number|null), startupMs:(number|null), target:number}}
    */
   get stats() {
     const v = this.#video;
@@ -630,6 +689,7 @@ export class LiveMuxPlayer extends HTMLElement {
       droppedChunks: this.#counters.droppedChunks + (this.#session?.droppedChunks ?? 0),
       firstFrameTime: this.#firstFrameTime, // performance.now() of the first frame shown
       startupMs: this.#startupMs, // connect -> first frame shown, for the current connection
+      target: this.#effectiveTarget(), // seconds of buffer the controller aims for now
     };
   }
 
@@ -669,6 +729,11 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#video.controls = this.hasAttribute('controls');
   }
 
+  /** The configured target plus what recent stalls added. */
+  #effectiveTarget() {
+    return this.#targetLatency() + this.#boost;
+  }
+
   #targetLatency() {
     const ms = Number(this.getAttribute('target-latency'));
     const wanted = (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
@@ -704,8 +769,17 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#startupMs = null;
     this.#lagAvg = null;
     this.#playing = false;
+    this.#userPaused = false;
     this.#serverReconnecting = null;
-    const session = new Session(this.#video, wsUrl(this.getAttribute('server'), src), {
+    let url;
+    try {
+      url = wsUrl(this.getAttribute('server'), src);
+    } catch {
+      this.#error = `bad server attribute: ${this.getAttribute('server')}`;
+      this.#updateStatus();
+      return;
+    }
+    const session = new Session(this.#video, url, {
       onMime: () => this.#updateStatus(),
       onServerError: (reason) => {
         this.#error = reason;
@@ -781,6 +855,7 @@ export class LiveMuxPlayer extends HTMLElement {
     else if (this.#serverReconnecting !== null) [status, reason] = ['reconnecting', this.#serverReconnecting];
     else if (!this.#session || !this.#session.mime) status = 'connecting';
     else if (this.#playing && !v.paused) status = 'playing';
+    else if (this.#autoplayBlocked) [status, reason] = ['paused', 'click to play'];
     else if (v.paused && this.#playedOnce && this.#userPaused) status = 'paused';
     else status = 'buffering';
     if (status === this.#status && reason === this.#reason) return;
@@ -820,10 +895,13 @@ export class LiveMuxPlayer extends HTMLElement {
     session.pump(); // drains anything waiting on a quiet socket (e.g. a pending trim)
     const m = this.#measure();
     if (!m.end) return;
-    const target = this.#targetLatency();
     const nowMs = performance.now();
     const dt = this.#lastTick ? Math.min(1, (nowMs - this.#lastTick) / 1000) : 0;
     this.#lastTick = nowMs;
+    if (this.#boost > 0 && this.#playing && nowMs - this.#lastStall > 10000) {
+      this.#boost = Math.max(0, this.#boost - STALL_BOOST_DECAY_S * dt);
+    }
+    const target = this.#effectiveTarget();
     this.#lagAvg = this.#lagAvg === null ? m.lag : this.#lagAvg + (m.lag - this.#lagAvg) * Math.min(1, dt / 0.5);
 
     if (!v.seeking && !this.#userPaused) {
@@ -853,21 +931,22 @@ export class LiveMuxPlayer extends HTMLElement {
     else this.#catchingUp = lag > target + 0.04;
     if (this.#slowing) this.#slowing = lag < target - 0.01;
     else this.#slowing = lag < target - 0.03 && this.#playing;
-    const rate = this.#catchingUp
-      ? Math.min(MAX_RATE, 1 + (lag - target)) // proportional, so small excesses go gently
-      : this.#slowing ? MIN_RATE : 1;
-    if (Math.abs(rate - this.#rate) > 0.01) {
-      this.#rate = rate;
-      v.playbackRate = rate;
-    }
+    // After a stall Chrome resumes on the first frame that arrives, and with one frame buffered it
+    // stalls again at once. Play slowly until the buffer is back at the target: one stall, not a burst.
+    if (this.#refilling) this.#refilling = m.lag < target;
+    const rate = this.#refilling
+      ? REFILL_RATE
+      : this.#catchingUp
+        ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
+        : this.#slowing ? MIN_RATE : 1;
+    if (v.playbackRate !== rate) v.playbackRate = rate; // load() resets it, so compare with the element
 
-    if (v.paused && !this.#userPaused && v.readyState >= 2) {
+    if (v.paused && !this.#userPaused && !this.#autoplayBlocked && v.readyState >= 2) {
       v.play().catch((err) => {
+        // Unmuted autoplay without a user gesture: wait for a click instead of retrying forever.
         if (err.name === 'NotAllowedError') {
-          this.#userPaused = true;
-          this.#status = ''; // force a refresh
+          this.#autoplayBlocked = true;
           this.#updateStatus();
-          if (this.#status === 'paused') this.#statusEl.textContent = 'paused: click to play';
         }
       });
     }
@@ -880,7 +959,8 @@ export class LiveMuxPlayer extends HTMLElement {
     // Chrome stops rendering MSE video in hidden tabs; coming back, show live, not the past.
     if (document.visibilityState !== 'visible' || !this.#session) return;
     const m = this.#measure();
-    if (m.end && m.lag > this.#targetLatency() + 0.05) this.#seek(Math.max(m.start, m.end - this.#targetLatency()));
+    const target = this.#effectiveTarget();
+    if (m.end && m.lag > target + 0.05) this.#seek(Math.max(m.start, m.end - target));
   }
 
   #seek(time) {
