@@ -77,6 +77,12 @@ public sealed class Subscription : IDisposable
     /// <summary>Queues a media fragment, or skips it under the slow-viewer policy. Called on the stream's media path.</summary>
     internal void EnqueueMedia(Fragment fragment)
     {
+        if (CloseReason is not null)
+        {
+            // Closed by the stream: the endpoint has yet to notice, and nothing more is for this viewer.
+            return;
+        }
+
         if (_skipping)
         {
             // Resume only on a keyframe, and only once the queue has drained well below the limit, so a
