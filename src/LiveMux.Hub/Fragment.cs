@@ -31,6 +31,9 @@ public sealed class Fragment
     /// <summary>For init segments: the tracks and MIME type they describe.</summary>
     public StreamFormat? Format { get; }
 
+    /// <summary>Holders of this fragment (producer, viewer queues, GOP cache); for tests of buffer ownership.</summary>
+    internal int References => Volatile.Read(ref _references);
+
     public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Fragment));
 
     /// <summary>A media fragment whose bytes the caller writes into <paramref name="buffer"/>; it starts with one reference.</summary>

@@ -19,6 +19,7 @@ public sealed class Subscription : IDisposable
     private long _queuedBytes;
     private int _queuedFrames;
     private bool _skipping;
+    private bool _awaitingKeyframe = true;
     private long _skippingSince;
     private int _disposed;
 
@@ -65,6 +66,10 @@ public sealed class Subscription : IDisposable
             // The GOP burst a new viewer starts with: outside the skip policy, but counted like any queued frame.
             Interlocked.Add(ref _queuedBytes, media.Length);
             Interlocked.Increment(ref _queuedFrames);
+            if (media.IsKeyframe)
+            {
+                _awaitingKeyframe = false;
+            }
         }
 
         item.Fragment?.AddReference();
@@ -77,6 +82,24 @@ public sealed class Subscription : IDisposable
     /// <summary>Queues a media fragment, or skips it under the slow-viewer policy. Called on the stream's media path.</summary>
     internal void EnqueueMedia(Fragment fragment)
     {
+        if (CloseReason is not null)
+        {
+            // Closed by the stream: the endpoint has yet to notice, and nothing more is for this viewer.
+            return;
+        }
+
+        if (_awaitingKeyframe)
+        {
+            // Joined without a cached GOP (none yet, or too large to cache): frames before the next keyframe
+            // cannot be decoded. Not a slow-viewer skip, so not counted as one.
+            if (!fragment.IsKeyframe)
+            {
+                return;
+            }
+
+            _awaitingKeyframe = false;
+        }
+
         if (_skipping)
         {
             // Resume only on a keyframe, and only once the queue has drained well below the limit, so a

@@ -46,6 +46,12 @@ internal static class ControlMessages
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
             using var doc = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                // ParseValue stops after the first value; a second one (or garbage, which throws) is not the request.
+                return false;
+            }
+
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "mse")

@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+using LiveMux.Hub.Sources;
+using LiveMux.Media.Rtp;
+
+namespace LiveMux.Hub.Tests.Infrastructure;
+
+/// <summary>
+/// A scriptable upstream. Every <see cref="IStreamSource.RunAsync"/> is one <see cref="FakeSession"/>;
+/// the test pushes frames into it from its own thread (as a camera loop would, one caller at a time) and
+/// ends it with a failure, or watches the stream cancel it.
+/// </summary>
+internal sealed class FakeCamera
+{
+    private readonly Channel<FakeSession> _started = Channel.CreateUnbounded<FakeSession>();
+    private int _runs;
+
+    public int TrackCount { get; set; } = 1;
+
+    /// <summary>Sessions run so far (the stream also creates a source once only to read its description).</summary>
+    public int Runs => Volatile.Read(ref _runs);
+
+    public IStreamSource Create() => new FakeSession(this);
+
+    public async Task<FakeSession> NextSessionAsync()
+    {
+        using var cts = new CancellationTokenSource(Wait.Timeout);
+        try
+        {
+            return await _started.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("no new camera session was started");
+        }
+    }
+
+    /// <summary>Asserts no further session starts within a short real-time wait.</summary>
+    public async Task AssertNoNewSessionAsync()
+    {
+        await Task.Delay(Wait.Quiet);
+        Assert.False(_started.Reader.TryPeek(out _), "a camera session started when none should have");
+    }
+
+    internal void OnStarted(FakeSession session)
+    {
+        Interlocked.Increment(ref _runs);
+        _started.Writer.TryWrite(session);
+    }
+}
+
+internal sealed class FakeSession(FakeCamera camera) : IStreamSource
+{
+    private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IAccessUnitSink? _sink;
+
+    public string Description => "rtsp://***:***@camera.test:554/live";
+
+    /// <summary>Completes when the stream cancels this session.</summary>
+    public Task Cancelled => _cancelled.Task;
+
+    public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    {
+        _sink = sink;
+        sink.OnSessionStarted(camera.TrackCount);
+        using var registration = ct.Register(() => _cancelled.TrySetResult());
+        camera.OnStarted(this);
+        await Task.WhenAny(_failure.Task, _cancelled.Task).ConfigureAwait(false);
+        if (_failure.Task.IsFaulted)
+        {
+            await _failure.Task.ConfigureAwait(false);
+        }
+
+        throw new OperationCanceledException(ct);
+    }
+
+    public void Push(TrackConfig config, AccessUnit unit, int track = 0) =>
+        (_sink ?? throw new InvalidOperationException("not running")).OnAccessUnit(track, config, unit);
+
+    /// <summary>Pushes a frame made by <paramref name="h264"/>.</summary>
+    public void Push(H264Camera h264, int id, bool keyframe, uint rtpTimestamp, int sliceBytes = 200) =>
+        Push(h264.Config, h264.Frame(id, keyframe, rtpTimestamp, sliceBytes));
+
+    public void Fail(Exception e) => _failure.TrySetException(e);
+}

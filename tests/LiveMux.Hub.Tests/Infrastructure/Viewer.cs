@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+
+namespace LiveMux.Hub.Tests.Infrastructure;
+
+/// <summary>What a viewer received, one entry per message, for comparing whole sequences.</summary>
+internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt)
+{
+    public override string ToString() => Event is { } e
+        ? $"{e.Type}:{e.Value}"
+        : Kind == FragmentKind.Init ? $"init:{Format!.Video?.Width}x{Format.Video?.Height}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
+}
+
+/// <summary>Reads a subscription as an endpoint does (releasing each fragment) and records what came.</summary>
+internal sealed class Viewer(Subscription subscription) : IDisposable
+{
+    public Subscription Subscription { get; } = subscription;
+
+    public bool Ended { get; private set; }
+
+    /// <summary>Everything queued right now, without waiting.</summary>
+    public List<Received> Drain()
+    {
+        var items = new List<Received>();
+        while (TryReadNow(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    /// <summary>Drains and renders as "init:320x240 K0 P1 status:live" for readable assertions.</summary>
+    public string DrainText() => string.Join(" ", Drain());
+
+    /// <summary>Waits (real time, bounded) for the next message.</summary>
+    public async Task<Received?> NextAsync()
+    {
+        using var cts = new CancellationTokenSource(Wait.Timeout);
+        var item = await Subscription.ReadAsync(cts.Token);
+        return Record(item);
+    }
+
+    private bool TryReadNow(out Received received)
+    {
+        received = null!;
+        using var cts = new CancellationTokenSource();
+        var pending = Subscription.ReadAsync(cts.Token);
+        ViewerItem? item;
+        if (pending.IsCompleted)
+        {
+            item = pending.Result;
+        }
+        else
+        {
+            cts.Cancel();
+            try
+            {
+                item = pending.AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        if (Record(item) is not { } r)
+        {
+            return false;
+        }
+
+        received = r;
+        return true;
+    }
+
+    private Received? Record(ViewerItem? item)
+    {
+        if (item is not { } i)
+        {
+            Ended = true;
+            return null;
+        }
+
+        if (i.Event is { } e)
+        {
+            return new Received(null, -1, false, null, e, 0);
+        }
+
+        var fragment = i.Fragment!;
+        try
+        {
+            var bytes = fragment.Memory.Span;
+            return fragment.Kind == FragmentKind.Init
+                ? new Received(FragmentKind.Init, -1, false, fragment.Format, null, 0)
+                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes));
+        }
+        finally
+        {
+            fragment.Release();
+        }
+    }
+
+    /// <summary>baseMediaDecodeTime of the tfdt box (version 1, 64-bit).</summary>
+    public static ulong Tfdt(ReadOnlySpan<byte> fragment)
+    {
+        var at = fragment.IndexOf("tfdt"u8);
+        return at < 0 || fragment[at + 4] != 1
+            ? throw new InvalidOperationException("no version 1 tfdt")
+            : BinaryPrimitives.ReadUInt64BigEndian(fragment[(at + 8)..]);
+    }
+
+    public void Dispose() => Subscription.Dispose();
+}

@@ -1,0 +1,80 @@
+using LiveMux.Hub;
+
+namespace LiveMux.Server.Tests;
+
+/// <summary>Start-up validation: every error names its key, and no message ever carries a URL's password.</summary>
+public sealed class LiveMuxOptionsValidatorTests
+{
+    private const string Password = "s3cr3t-Pa55";
+
+    private static LiveMuxOptions With(string name, StreamOptions stream) =>
+        new() { Streams = new(StringComparer.Ordinal) { [name] = stream } };
+
+    private static StreamOptions Good => new() { Url = $"rtsp://admin:{Password}@192.0.2.10:554/Streaming/101" };
+
+    public static TheoryData<string, LiveMuxOptions, string?> Cases => new()
+    {
+        { "no streams", new LiveMuxOptions(), null },
+        { "good stream", With("cam1", Good), null },
+        { "name with dot, dash, underscore", With("Front_door-2.hd", Good), null },
+        { "64-character name", With(new string('a', 64), Good), null },
+        { "rtsps", With("cam", new StreamOptions { Url = "rtsps://cam.example:322/live" }), null },
+        { "name with a space", With("bad name", Good), "LiveMux:Streams:bad name: stream names" },
+        { "name with a slash", With("a/b", Good), "LiveMux:Streams:a/b: stream names" },
+        { "name starting with a dot", With(".hidden", Good), "LiveMux:Streams:.hidden: stream names" },
+        { "65-character name", With(new string('a', 65), Good), "stream names use letters" },
+        { "missing URL", With("cam", new StreamOptions()), "LiveMux:Streams:cam:Url is required" },
+        { "blank URL", With("cam", new StreamOptions { Url = "   " }), "LiveMux:Streams:cam:Url is required" },
+        { "http URL with password", With("cam", new StreamOptions { Url = $"http://admin:{Password}@cam/live" }), "LiveMux:Streams:cam:Url is not a valid RTSP URL" },
+        { "bad port with password", With("cam", new StreamOptions { Url = $"rtsp://admin:{Password}@cam:99999/live" }), "LiveMux:Streams:cam:Url is not a valid RTSP URL" },
+        { "bad escape in password", With("cam", new StreamOptions { Url = $"rtsp://admin:{Password}%zz@cam/live" }), "LiveMux:Streams:cam:Url is not a valid RTSP URL" },
+        { "negative idle timeout", With("cam", Good with { IdleTimeout = TimeSpan.FromSeconds(-1) }), "LiveMux:Streams:cam:IdleTimeout must be a positive time span" },
+        { "zero media timeout", With("cam", Good with { MediaTimeout = TimeSpan.Zero }), "LiveMux:Streams:cam:MediaTimeout must be a positive" },
+        { "negative connect timeout", With("cam", Good with { ConnectTimeout = TimeSpan.FromSeconds(-5) }), "LiveMux:Streams:cam:ConnectTimeout must be a positive" },
+        { "zero reconnect delay", With("cam", Good with { ReconnectInitialDelay = TimeSpan.Zero }), "LiveMux:Streams:cam:ReconnectInitialDelay must be a positive" },
+        { "max delay below initial", With("cam", Good with { ReconnectInitialDelay = TimeSpan.FromSeconds(10), ReconnectMaxDelay = TimeSpan.FromSeconds(5) }), "LiveMux:Streams:cam:ReconnectMaxDelay must be at least" },
+        { "negative GOP cache", With("cam", Good with { GopCacheMaxBytes = -1 }), "LiveMux:Streams:cam:GopCacheMaxBytes must not be negative" },
+        { "GOP cache off", With("cam", Good with { GopCacheMaxBytes = 0 }), null },
+        { "one queued frame", new LiveMuxOptions { Viewers = new ViewerQueueOptions { MaxQueuedFrames = 1 } }, "LiveMux:Viewers: MaxQueuedFrames must be at least 2" },
+        { "tiny byte queue", new LiveMuxOptions { Viewers = new ViewerQueueOptions { MaxQueuedBytes = 65535 } }, "MaxQueuedBytes at least 65536" },
+        { "smallest viewer queue", new LiveMuxOptions { Viewers = new ViewerQueueOptions { MaxQueuedFrames = 2, MaxQueuedBytes = 65536 } }, null },
+        { "negative slow-viewer timeout", new LiveMuxOptions { Viewers = new ViewerQueueOptions { SlowViewerTimeout = TimeSpan.FromSeconds(-1) } }, "LiveMux:Viewers:SlowViewerTimeout must be a positive" },
+        { "zero handshake timeout", new LiveMuxOptions { HandshakeTimeout = TimeSpan.Zero }, "LiveMux:HandshakeTimeout must be a positive" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Validate(string name, LiveMuxOptions options, string? expectedError)
+    {
+        var errors = LiveMuxOptionsValidator.Validate(options);
+        if (expectedError is null)
+        {
+            Assert.True(errors.Count == 0, $"{name}: {string.Join("; ", errors)}");
+        }
+        else
+        {
+            Assert.True(errors.Count == 1, $"{name}: expected one error, got: {string.Join("; ", errors)}");
+            Assert.Contains(expectedError, errors[0]);
+        }
+
+        Assert.All(errors, e => Assert.DoesNotContain(Password, e));
+        Assert.All(errors, e => Assert.DoesNotContain("admin", e));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var options = new LiveMuxOptions
+        {
+            Streams = new(StringComparer.Ordinal)
+            {
+                ["ok"] = Good,
+                ["bad name"] = new StreamOptions { Url = "" },
+                ["cam2"] = Good with { IdleTimeout = TimeSpan.FromSeconds(-1) },
+            },
+            HandshakeTimeout = TimeSpan.Zero,
+        };
+        var errors = LiveMuxOptionsValidator.Validate(options);
+        Assert.Equal(4, errors.Count);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace LiveMux.Server.Tests;
+
+/// <summary>The built server refuses to start on bad configuration: exit code 2 and a message naming the key.</summary>
+public sealed class StartupTests
+{
+    public static TheoryData<string[], string[], string> Cases => new()
+    {
+        // arguments, expected in the output, never in the output
+        { ["--LiveMux:Streams:bad name:Url=x"], ["LiveMux:Streams:bad name: stream names", "LiveMux:Streams:bad name:Url is not a valid RTSP URL"], "\u0000" },
+        { ["--LiveMux:Streams:cam1:Url=http://admin:hunter2-secret@cam.example/live"], ["LiveMux:Streams:cam1:Url is not a valid RTSP URL"], "hunter2-secret" },
+        { ["--LiveMux:Streams:cam1:Url=rtsp://admin:hunter2-secret@cam.example/live", "--LiveMux:Streams:cam1:IdleTimeout=-00:00:01"], ["LiveMux:Streams:cam1:IdleTimeout must be a positive"], "hunter2-secret" },
+        { ["--LiveMux:Viewers:MaxQueuedFrames=1"], ["LiveMux:Viewers: MaxQueuedFrames"], "\u0000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Invalid_configuration_exits_with_code_2(string[] arguments, string[] expected, string secret)
+    {
+        var server = Path.Combine(AppContext.BaseDirectory, "LiveMux.Server.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(server);
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        // Should it start after all, it must not take the documented port or a camera.
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.ArgumentList.Add("--LiveMux:Demo=false");
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 2, $"exit code {process.ExitCode}: {output}");
+        foreach (var e in expected)
+        {
+            Assert.Contains(e, output);
+        }
+
+        Assert.DoesNotContain(secret, output);
+        Assert.Contains("Invalid configuration", output);
+    }
+}
