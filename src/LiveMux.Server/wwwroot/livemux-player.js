@@ -40,6 +40,7 @@ const MAX_RATE = 1.25; // faster is visible; beyond this we jump instead
 const MIN_RATE = 0.95; // gentle slow-down absorbs a camera clock slower than ours
 const REFILL_RATE = 0.5; // after a stall, until the buffer is back at the target
 const STARTUP_WINDOW_MS = 1500; // while starting, any excess latency is removed by a seek
+const STARTUP_SETTLE_MS = 1500; // after that, stalls still come from start-up, not from jitter
 // Each stall adds this much to the target (the network is jitterier than the target allows), up to
 // STALL_BOOST_MAX_S; it decays again by STALL_BOOST_DECAY_S per second after 10 s without stalls.
 const STALL_BOOST_S = 0.05;
@@ -620,7 +621,11 @@ export class LiveMuxPlayer extends HTMLElement {
       // Seeks also fire `waiting`; only a playhead starved of data is a stall.
       if (this.#playedOnce && !v.seeking && performance.now() - this.#lastSeek > 500) {
         this.#counters.stalls++;
-        this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
+        // A stall while starting is the decoder catching up after the jump to live, not jitter
+        // in the stream: raising the target for it would cost latency for the next half minute.
+        if (performance.now() > this.#startupUntil + STARTUP_SETTLE_MS) {
+          this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
+        }
         this.#lastStall = performance.now();
         this.#refilling = true;
       }
