@@ -32,6 +32,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private uint _sequence;
     private CancellationTokenSource? _runCts;
     private Task _runTask = Task.CompletedTask;
+    private Task _stoppingRuns = Task.CompletedTask;
     private ITimer? _idleTimer;
     private bool _disposed;
 
@@ -154,11 +155,14 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             _runCts = null;
             State = StreamState.Idle;
             ClearGop();
+
+            // A viewer may start a new run before this one has sent its TEARDOWN; shutdown waits for both.
+            var run = _runTask;
+            _stoppingRuns = Task.WhenAll(_stoppingRuns, run.ContinueWith(_ => cts.Dispose(), TaskScheduler.Default));
         }
 
         HubLog.StoppedIdle(_logger, Name, Options.IdleTimeout.TotalSeconds);
         cts.Cancel();
-        _ = _runTask.ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -206,7 +210,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             Counters.CountReconnect();
-            SetReconnecting(reason);
+            SetReconnecting(reason, ct);
             HubLog.Reconnecting(_logger, Name, reason, backoff.Attempts, (long)delay.TotalMilliseconds);
             try
             {
@@ -219,11 +223,12 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    private void SetReconnecting(string reason)
+    private void SetReconnecting(string reason, CancellationToken run)
     {
         lock (_gate)
         {
-            if (_runCts is null)
+            // A run stopped for idleness must not speak for the run that replaced it.
+            if (_runCts is null || _runCts.Token != run)
             {
                 return;
             }
@@ -403,6 +408,8 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             await _runTask.ConfigureAwait(false);
             cts.Dispose();
         }
+
+        await _stoppingRuns.ConfigureAwait(false);
 
         lock (_gate)
         {

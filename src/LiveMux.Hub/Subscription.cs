@@ -10,7 +10,7 @@ namespace LiveMux.Hub;
 public sealed class Subscription : IDisposable
 {
     private readonly Channel<ViewerItem> _channel = Channel.CreateUnbounded<ViewerItem>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly ViewerQueueOptions _options;
     private readonly TimeProvider _time;
@@ -148,6 +148,19 @@ public sealed class Subscription : IDisposable
     {
         CloseReason ??= reason;
         _channel.Writer.TryComplete();
+
+        // The backlog of a viewer being closed is of no use to it: release it now, so the reader
+        // sees the end (and the reason) at once instead of after seconds of stale frames.
+        while (_channel.Reader.TryRead(out var item))
+        {
+            if (item.Fragment is { Kind: FragmentKind.Media } media)
+            {
+                Interlocked.Add(ref _queuedBytes, -media.Length);
+                Interlocked.Decrement(ref _queuedFrames);
+            }
+
+            item.Fragment?.Release();
+        }
     }
 
     public void Dispose()

@@ -18,7 +18,7 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class WebSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILogger<StreamHub> logger)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -27,6 +27,7 @@ internal static class WebSocketEndpoint
             return;
         }
 
+        var logger = loggers.CreateLogger("LiveMux.Server.Viewers");
         var name = context.Request.Query["src"].ToString();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var ct = context.RequestAborted;
