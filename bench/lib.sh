@@ -90,7 +90,7 @@ free_port() {
 }
 
 start_camera() { # start_camera ARGS...: sets CAMERA_PID CAMERA_LOG CAMERA_URL
-  CAMERA_LOG="$WORK/camera.log"
+  CAMERA_LOG="$WORK/camera-$(date +%s%N).log"
   start_bg camera "$CAMERA_LOG" "$PY" -u "$CAMERA" --port 0 "$@"
   CAMERA_PID=$LAST_PID
   local ready

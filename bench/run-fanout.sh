@@ -41,7 +41,8 @@ npm_install "$BENCH_DIR/fanout"
 npm_install "$BENCH_DIR/baseline"
 [ "$SKIP_LIVEMUX" = 1 ] || build_livemux "$LIVEMUX_ROOT"
 
-start_camera --bitrate "$BITRATE" --fps 30 --gop 60 --width "${SIZE%x*}" --height "${SIZE#*x}"
+CAMERA_ARGS=(--bitrate "$BITRATE" --fps 30 --gop 60 --width "${SIZE%x*}" --height "${SIZE#*x}")
+start_camera "${CAMERA_ARGS[@]}"
 
 log "checking the camera's real bitrate (8 s)"
 run_fg timeout 30 ffmpeg -v error -rtsp_transport tcp -i "$CAMERA_URL" -t 8 -c copy -f mp4 -y "$WORK/rate.mp4" \
@@ -55,7 +56,11 @@ wait_sessions_zero() { # the camera must be idle before the next run starts
     [ "$(grep -a -E '^SESSIONS n=' "$CAMERA_LOG" | tail -1)" = "SESSIONS n=0" ] && return 0
     sleep 0.1
   done
-  log "warning: camera still reports $(grep -a -E '^SESSIONS n=' "$CAMERA_LOG" | tail -1) after 10 s"
+  # Viewers of an overloaded baseline die without TEARDOWN, and their sessions only time out after a
+  # minute. A fresh camera keeps them out of the next run's session count.
+  log "camera still reports $(grep -a -E '^SESSIONS n=' "$CAMERA_LOG" | tail -1) after 10 s: restarting it"
+  stop_pgid "$CAMERA_PID"
+  start_camera "${CAMERA_ARGS[@]}"
 }
 
 ROWS="$WORK/rows.jsonl"

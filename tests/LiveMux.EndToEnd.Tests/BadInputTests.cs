@@ -44,6 +44,8 @@ public sealed class BadInputTests
             $"--LiveMux:Streams:good:Url={camera.Url("admin", "right")}",
             $"--LiveMux:Streams:badpass:Url={camera.Url("admin", "wrong-password")}",
             $"--LiveMux:Streams:refused:Url=rtsp://127.0.0.1:{closedPort}/x",
+            "--LiveMux:Streams:nohost:Url=rtsp://192.0.2.1/x", // TEST-NET-1: never routed
+            "--LiveMux:Streams:nohost:ConnectTimeout=00:00:02",
             $"--LiveMux:Streams:http:Url={http.Url}",
             $"--LiveMux:Streams:badsdp:Url={badSdp.Url}",
             $"--LiveMux:Streams:garbage:Url={garbage.Url}");
@@ -53,6 +55,7 @@ public sealed class BadInputTests
         {
             ("badpass", ["credentials", "401"]),
             ("refused", ["refused", "unreachable"]),
+            ("nohost", ["unreachable", "timed out", "timeout"]),
             ("http", ["RTSP", "malformed"]),
             ("badsdp", ["SDP"]),
             ("garbage", ["interleaved", "not speaking RTSP", "malformed"]),

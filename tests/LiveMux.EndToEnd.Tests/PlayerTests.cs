@@ -6,7 +6,7 @@ namespace LiveMux.EndToEnd.Tests;
 
 /// <summary>The player in Debian's headless Chromium, against a real camera and the demo stream.</summary>
 [Collection("e2e")]
-public sealed class PlayerTests
+public sealed class PlayerTests(ITestOutputHelper output)
 {
     private sealed record Stats(string Status, double Latency, long FramesDecoded, long Bytes, int Stalls, double CurrentTime);
 
@@ -53,6 +53,7 @@ public sealed class PlayerTests
         var first = await WaitForFramesAsync(page, 60, TimeSpan.FromSeconds(20), "first playback");
         await Task.Delay(TimeSpan.FromSeconds(3));
         var later = await ReadStatsAsync(page);
+        output.WriteLine($"playing: {later}");
         Assert.True(later.FramesDecoded - first.FramesDecoded >= 60, $"only {later.FramesDecoded - first.FramesDecoded} frames in 3 s");
         Assert.True(later.Latency < 0.5, $"latency {later.Latency:0.000} s");
 
@@ -64,6 +65,7 @@ public sealed class PlayerTests
         var before = await ReadStatsAsync(page);
         var resumed = await WaitForFramesAsync(page, before.FramesDecoded + 30, TimeSpan.FromSeconds(5), "resume within 5 s of the camera's return");
         var resumeSeconds = (DateTime.UtcNow - returnedAt).TotalSeconds;
+        output.WriteLine($"camera back after a 4 s outage: player resumed in {resumeSeconds:0.00} s");
         Assert.True(resumeSeconds <= 5, $"resumed after {resumeSeconds:0.0} s");
         Assert.Equal(42, await page.EvaluateAsync<int>("() => window.__noReload"));
         Assert.True(resumed.CurrentTime > later.CurrentTime);
