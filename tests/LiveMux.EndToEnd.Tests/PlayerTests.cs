@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LiveMux.EndToEnd.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace LiveMux.EndToEnd.Tests;
 
