@@ -55,7 +55,7 @@ public sealed class BadInputTests
         {
             ("badpass", ["credentials", "401"]),
             ("refused", ["refused", "unreachable"]),
-            ("nohost", ["unreachable", "timed out", "timeout"]),
+            ("nohost", ["cannot connect", "unreachable", "timed out"]),
             ("http", ["RTSP", "malformed"]),
             ("badsdp", ["SDP"]),
             ("garbage", ["interleaved", "not speaking RTSP", "malformed"]),
