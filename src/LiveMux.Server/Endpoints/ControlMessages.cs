@@ -36,7 +36,20 @@ internal static class ControlMessages
     /// <summary>Reads <c>{"type":"mse","value":"codecs"}</c>; anything else is refused.</summary>
     public static bool TryParseMseRequest(ReadOnlySpan<byte> utf8, out string codecs)
     {
-        codecs = "";
+        var ok = TryParseClientMessage(utf8, out var type, out var value) && type == "mse";
+        codecs = ok ? value ?? "" : "";
+        return ok;
+    }
+
+    /// <summary>
+    /// Reads one client request: a single JSON object with a string <c>type</c> and an optional string
+    /// <c>value</c>. go2rtc players also send requests LiveMux does not serve (webrtc/offer, mjpeg);
+    /// those parse here and are skipped by the caller.
+    /// </summary>
+    public static bool TryParseClientMessage(ReadOnlySpan<byte> utf8, out string type, out string? value)
+    {
+        type = "";
+        value = null;
         if (utf8.Length > MaxClientMessageBytes)
         {
             return false;
@@ -48,18 +61,19 @@ internal static class ControlMessages
             using var doc = JsonDocument.ParseValue(ref reader);
             if (reader.Read())
             {
-                // ParseValue stops after the first value; a second one (or garbage, which throws) is not the request.
+                // ParseValue stops after the first value; a second one (or garbage, which throws) is not a request.
                 return false;
             }
 
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "mse")
+                || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
                 return false;
             }
 
-            codecs = root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+            type = typeElement.GetString() ?? "";
+            value = root.TryGetProperty("value", out var valueElement) && valueElement.ValueKind == JsonValueKind.String ? valueElement.GetString() : null;
             return true;
         }
         catch (JsonException)

@@ -126,35 +126,84 @@ internal static class WebSocketEndpoint
         }
     }
 
+    /// <summary>
+    /// Waits for the codec list. go2rtc's player opens WebRTC on the same socket, so its
+    /// <c>webrtc/offer</c> (an SDP of several KB) may come first: other requests are skipped, within
+    /// a count and size limit. Anything that is not a JSON request is refused.
+    /// </summary>
     private static async Task<CodecOffer?> ReadOfferAsync(WebSocket socket, TimeSpan timeout, CancellationToken ct)
     {
+        const int maxSkippedMessages = 8;
+        const int maxSkippedBytes = 64 * 1024;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timer.CancelAfter(timeout);
         var buffer = ArrayPool<byte>.Shared.Rent(ControlMessages.MaxClientMessageBytes);
         try
         {
-            var length = 0;
-            while (true)
+            var skippedBytes = 0;
+            for (var message = 0; message <= maxSkippedMessages; message++)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length, ControlMessages.MaxClientMessageBytes - length), timer.Token);
-                if (result.MessageType != WebSocketMessageType.Text)
+                var length = 0;
+                var oversized = false;
+                while (true)
+                {
+                    var window = oversized ? buffer.AsMemory() : buffer.AsMemory(length, ControlMessages.MaxClientMessageBytes - length);
+                    var result = await socket.ReceiveAsync(window, timer.Token);
+                    if (result.MessageType != WebSocketMessageType.Text)
+                    {
+                        return null;
+                    }
+
+                    if (oversized)
+                    {
+                        skippedBytes += result.Count;
+                    }
+                    else
+                    {
+                        length += result.Count;
+                    }
+
+                    if (result.EndOfMessage)
+                    {
+                        break;
+                    }
+
+                    if (!oversized && length >= ControlMessages.MaxClientMessageBytes)
+                    {
+                        // Too long for a codec list: some other request, read and thrown away.
+                        oversized = true;
+                        skippedBytes += length;
+                    }
+
+                    if (skippedBytes > maxSkippedBytes)
+                    {
+                        return null;
+                    }
+                }
+
+                if (oversized)
+                {
+                    continue;
+                }
+
+                if (!ControlMessages.TryParseClientMessage(buffer.AsSpan(0, length), out var type, out var value))
                 {
                     return null;
                 }
 
-                length += result.Count;
-                if (result.EndOfMessage)
+                if (type == "mse")
                 {
-                    break;
+                    return CodecOffer.Parse(value ?? "");
                 }
 
-                if (length >= ControlMessages.MaxClientMessageBytes)
+                skippedBytes += length;
+                if (skippedBytes > maxSkippedBytes)
                 {
                     return null;
                 }
             }
 
-            return ControlMessages.TryParseMseRequest(buffer.AsSpan(0, length), out var codecs) ? CodecOffer.Parse(codecs) : null;
+            return null;
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {

@@ -48,6 +48,32 @@ public sealed class DemoStreamTests(DemoStreamTests.DemoFactory factory) : IClas
     }
 
     [Fact]
+    public async Task A_go2rtc_player_that_offers_webrtc_first_is_served_mse()
+    {
+        // go2rtc's player (mode "webrtc,mse,...") may send its WebRTC offer, an SDP of several KB,
+        // before the codec list. LiveMux does not answer WebRTC; the MSE request must still work.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "/api/ws?src=demo"), cts.Token);
+        var sdp = "v=0\\r\\n" + string.Concat(Enumerable.Repeat("a=candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host\\r\\n", 100));
+        var offer = Encoding.UTF8.GetBytes($"{{\"type\":\"webrtc/offer\",\"value\":\"{sdp}\"}}");
+        Assert.True(offer.Length > 6000);
+        await socket.SendAsync(offer, WebSocketMessageType.Text, true, cts.Token);
+        await socket.SendAsync("{\"type\":\"mse\",\"value\":\"avc1.640029,avc1.64002A,avc1.640033,hvc1.1.6.L153.B0,mp4a.40.2,mp4a.40.5,flac,opus\"}"u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+
+        var (type, first) = await ReceiveAsync(socket, cts.Token);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        using (var doc = JsonDocument.Parse(first))
+        {
+            Assert.Equal("mse", doc.RootElement.GetProperty("type").GetString());
+        }
+
+        var (kind, init) = await ReceiveAsync(socket, cts.Token);
+        Assert.Equal(WebSocketMessageType.Binary, kind);
+        Assert.Equal("ftyp", Encoding.ASCII.GetString(init, 4, 4));
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+    }
+
+    [Fact]
     public async Task A_browser_without_h264_is_told_which_codec_it_cannot_play()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));

@@ -82,6 +82,24 @@ public sealed class EndpointTests(LiveMuxFactory factory) : IClassFixture<LiveMu
     }
 
     [Fact]
+    public async Task Ws_that_sends_only_other_requests_is_refused_after_the_skip_limit()
+    {
+        var socket = await ConnectAsync("cam1");
+        for (var i = 0; i < 9; i++)
+        {
+            await socket.SendAsync("{\"type\":\"webrtc/candidate\",\"value\":\"x\"}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+
+        var started = DateTime.UtcNow;
+        var error = await ReceiveJsonAsync(socket);
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        // Refused on the ninth request, not by the 2 s handshake timeout.
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1.5));
+        await ExpectCloseAsync(socket);
+        Assert.Equal(0, await ViewersAndSessionsAsync());
+    }
+
+    [Fact]
     public async Task Ws_whose_first_message_is_binary_gets_an_error()
     {
         var socket = await ConnectAsync("cam1");
