@@ -21,11 +21,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly List<Fragment> _gop = [];
+    private readonly GopCache _gop;
 
     private Subscription[] _subscribers = [];
-    private long _gopBytes;
-    private bool _gopValid;
     private Fragment? _init;
     private TrackConfig?[] _trackConfigs = [];
     private TrackTimeline[] _timelines = [];
@@ -45,6 +43,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         _time = time;
         _logger = logger;
         Source = createSource().Description;
+        _gop = new GopCache(options.GopCacheMaxBytes);
     }
 
     public string Name { get; }
@@ -80,7 +79,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             if (_init is not null)
             {
                 subscription.EnqueueControl(new ViewerItem(_init, null));
-                foreach (var fragment in _gop)
+                foreach (var fragment in _gop.Frames)
                 {
                     subscription.EnqueueControl(new ViewerItem(fragment, null));
                 }
@@ -154,7 +153,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             cts = _runCts;
             _runCts = null;
             State = StreamState.Idle;
-            ClearGop();
+            _gop.Clear();
 
             // A viewer may start a new run before this one has sent its TEARDOWN; shutdown waits for both.
             var run = _runTask;
@@ -305,7 +304,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         {
             Format = format;
             _init = init;
-            ClearGop();
+            _gop.Clear();
             foreach (var subscriber in _subscribers)
             {
                 subscriber.EnqueueControl(new ViewerItem(init, null));
@@ -320,25 +319,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     {
         lock (_gate)
         {
-            if (fragment.IsKeyframe)
-            {
-                ClearGop();
-                _gopValid = true;
-            }
-
-            if (_gopValid)
-            {
-                if (_gopBytes + fragment.Length <= Options.GopCacheMaxBytes)
-                {
-                    _gop.Add(fragment.AddReference());
-                    _gopBytes += fragment.Length;
-                }
-                else
-                {
-                    // An incomplete GOP is useless to a new viewer; it waits for the next keyframe instead.
-                    ClearGop();
-                }
-            }
+            _gop.Add(fragment);
 
             foreach (var subscriber in _subscribers)
             {
@@ -364,18 +345,6 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         {
             subscriber.EnqueueControl(new ViewerItem(null, e));
         }
-    }
-
-    private void ClearGop()
-    {
-        foreach (var fragment in _gop)
-        {
-            fragment.Release();
-        }
-
-        _gop.Clear();
-        _gopBytes = 0;
-        _gopValid = false;
     }
 
     /// <summary>Stops the upstream (TEARDOWN) and ends every viewer with a reason.</summary>
@@ -413,7 +382,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
         lock (_gate)
         {
-            ClearGop();
+            _gop.Clear();
             State = StreamState.Idle;
         }
     }
