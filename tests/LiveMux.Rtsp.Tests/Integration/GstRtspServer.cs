@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 
-/// <summary>Runs Tools/gst_rtsp_server.py (GStreamer's RTSP server, Digest auth). Fails, never skips, without GStreamer.</summary>
-internal sealed class GstRtspServer : IAsyncDisposable
+/// <summary>
+/// GStreamer's RTSP server through the shared test camera (tests/tools/rtsp_camera.py), with Digest auth
+/// on and the stream at /test. Fails, never skips, without GStreamer.
+/// </summary>
+internal sealed partial class GstRtspServer : IAsyncDisposable
 {
     private const string Python = "/usr/bin/python3";
     private readonly Process _process;
@@ -18,52 +22,72 @@ internal sealed class GstRtspServer : IAsyncDisposable
 
     public static async Task<GstRtspServer> StartAsync(string user, string password)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Tools", "gst_rtsp_server.py");
+        var script = Path.Combine(RepoRoot(), "tests", "tools", "rtsp_camera.py");
         Assert.True(File.Exists(Python), $"{Python} is required for the GStreamer RTSP integration tests");
         Assert.True(File.Exists(script), $"missing {script}");
         var info = new ProcessStartInfo(Python)
         {
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(script);
-        info.ArgumentList.Add(user);
-        info.ArgumentList.Add(password);
+        foreach (var arg in new[] { script, "--port", "0", "--path", "/test", "--user", user, "--password", password, "--fps", "30", "--gop", "30" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        string? line;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        string? line = null;
         try
         {
-            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("READY ", StringComparison.Ordinal))
+            {
+            }
         }
         catch (OperationCanceledException)
         {
             line = null;
         }
-        if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))
+
+        if (line is null || Ready().Match(line) is not { Success: true } ready)
         {
-            process.Kill();
+            process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             Assert.Fail($"GStreamer RTSP server did not start (is gir1.2-gst-rtsp-server-1.0 installed?): {line} {await stderr}");
+            return null!;
         }
-        return new GstRtspServer(process, int.Parse(line!["PORT ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+
+        // Keep draining stdout: the camera reports sessions there, and a full pipe would block it.
+        _ = process.StandardOutput.ReadToEndAsync();
+        return new GstRtspServer(process, int.Parse(ready.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LiveMux.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("LiveMux.sln not found above " + AppContext.BaseDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _process.StandardInput.Close(); // the script exits when stdin closes
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        try
+        if (!_process.HasExited)
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
         }
-        catch (OperationCanceledException)
-        {
-            _process.Kill();
-        }
+
         _process.Dispose();
     }
+
+    [GeneratedRegex(@"^READY port=(\d+) ")]
+    private static partial Regex Ready();
 }
