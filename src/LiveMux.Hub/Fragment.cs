@@ -13,13 +13,15 @@ public sealed class Fragment
     private byte[]? _buffer;
     private int _references = 1;
 
-    private Fragment(byte[] buffer, int length, FragmentKind kind, bool isKeyframe, StreamFormat? format)
+    private Fragment(byte[] buffer, int length, FragmentKind kind, bool isKeyframe, StreamFormat? format, int trackIndex = 0, ulong decodeTime = 0)
     {
         _buffer = buffer;
         Length = length;
         Kind = kind;
         IsKeyframe = isKeyframe;
         Format = format;
+        TrackIndex = trackIndex;
+        DecodeTime = decodeTime;
     }
 
     public FragmentKind Kind { get; }
@@ -27,6 +29,11 @@ public sealed class Fragment
     public bool IsKeyframe { get; }
 
     public int Length { get; }
+
+    /// <summary>For media fragments: the track (index into the format's tracks) and its tfdt, in the track's timescale.</summary>
+    public int TrackIndex { get; }
+
+    public ulong DecodeTime { get; }
 
     /// <summary>For init segments: the tracks and MIME type they describe.</summary>
     public StreamFormat? Format { get; }
@@ -37,11 +44,11 @@ public sealed class Fragment
     public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Fragment));
 
     /// <summary>A media fragment whose bytes the caller writes into <paramref name="buffer"/>; it starts with one reference.</summary>
-    internal static Fragment Rent(int length, bool isKeyframe, out Span<byte> buffer)
+    internal static Fragment Rent(int length, bool isKeyframe, int trackIndex, ulong decodeTime, out Span<byte> buffer)
     {
         var array = ArrayPool<byte>.Shared.Rent(length);
         buffer = array.AsSpan(0, length);
-        return new Fragment(array, length, FragmentKind.Media, isKeyframe, null);
+        return new Fragment(array, length, FragmentKind.Media, isKeyframe, null, trackIndex, decodeTime);
     }
 
     internal static Fragment ForInit(byte[] initSegment, StreamFormat format) =>

@@ -283,7 +283,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             var (dts, duration) = _timelines[track].Next(unit.Timestamp, config.DefaultDuration, MaxTimestampJumpSeconds * config.Timescale);
-            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, out var buffer);
+            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, track, dts, out var buffer);
             var header = new FragmentHeader(++_sequence, (uint)track + 1, dts, duration, unit.Length, unit.IsKeyframe);
             MediaFragment.Write(buffer, header, unit.Data);
             Publish(fragment);
@@ -344,6 +344,15 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         foreach (var subscriber in _subscribers)
         {
             subscriber.EnqueueControl(new ViewerItem(null, e));
+        }
+    }
+
+    /// <summary>Ends every current viewer with a reason, e.g. at shutdown, before the web server waits for them.</summary>
+    public void CloseViewers(string reason)
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Close(reason);
         }
     }
 

@@ -58,6 +58,15 @@ public sealed class StreamHub : IAsyncDisposable
         return stream;
     }
 
+    /// <summary>Ends every viewer of every stream with a reason; camera sessions stay up until disposal.</summary>
+    public void CloseViewers(string reason)
+    {
+        foreach (var stream in _streams.Values)
+        {
+            stream.CloseViewers(reason);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_streams.Values.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);

@@ -11,6 +11,7 @@ namespace LiveMux.Server;
 internal sealed class HubService(
     StreamHub hub,
     IOptions<LiveMuxOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<HubService> logger) : IHostedService, IAsyncDisposable
@@ -19,6 +20,10 @@ internal sealed class HubService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // The web server stops before this service and waits (30 s by default) for open requests; the
+        // viewers' WebSockets only end when told to, so tell them as soon as shutdown begins.
+        lifetime.ApplicationStopping.Register(() => hub.CloseViewers("server shutting down"));
+
         var config = options.Value;
         foreach (var (name, stream) in config.Streams.OrderBy(s => s.Key, StringComparer.Ordinal))
         {

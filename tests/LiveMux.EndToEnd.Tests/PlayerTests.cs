@@ -93,6 +93,57 @@ public sealed class PlayerTests(ITestOutputHelper output)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.ArtifactDirectory, "player-demo.png") });
     }
 
+    /// <summary>
+    /// A bare MSE client in the style of go2rtc's player: it appends what arrives and never seeks, so it
+    /// plays only if its timeline starts where its data does, however long the stream has been running.
+    /// </summary>
+    [Fact]
+    public async Task A_player_that_never_seeks_plays_a_stream_that_has_been_running_for_a_while()
+    {
+        await using var server = await LiveMuxProcess.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4)); // the demo stream is always on: its timeline is now seconds in
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "api/streams"));
+        await page.EvaluateAsync(
+            """
+            async (url) => {
+              const v = document.createElement('video');
+              v.muted = true;
+              document.body.appendChild(v);
+              const ms = new MediaSource();
+              v.src = URL.createObjectURL(ms);
+              await new Promise((r) => ms.addEventListener('sourceopen', r, { once: true }));
+              const ws = new WebSocket(url);
+              ws.binaryType = 'arraybuffer';
+              let sb = null;
+              const queue = [];
+              const pump = () => { if (sb && !sb.updating && queue.length) sb.appendBuffer(queue.shift()); };
+              ws.onopen = () => ws.send(JSON.stringify({ type: 'mse', value: 'avc1.640029,avc1.64002A,mp4a.40.2,opus' }));
+              ws.onmessage = (e) => {
+                if (typeof e.data === 'string') {
+                  const m = JSON.parse(e.data);
+                  if (m.type === 'mse') { sb = ms.addSourceBuffer(m.value); sb.mode = 'segments'; sb.addEventListener('updateend', pump); }
+                  return;
+                }
+                queue.push(e.data);
+                pump();
+              };
+              v.play().catch(() => {});
+              window.naive = v;
+            }
+            """,
+            server.WebSocketUrl("demo").ToString());
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var state = await page.EvaluateAsync<JsonElement>(
+            "() => ({ t: window.naive.currentTime, frames: window.naive.getVideoPlaybackQuality().totalVideoFrames, start: window.naive.buffered.length ? window.naive.buffered.start(0) : -1 })");
+        output.WriteLine($"naive player: {state}");
+        Assert.True(state.GetProperty("start").GetDouble() is >= 0 and < 0.1, $"timeline starts at {state.GetProperty("start")}");
+        Assert.True(state.GetProperty("frames").GetInt32() > 60, $"only {state.GetProperty("frames")} frames");
+        Assert.True(state.GetProperty("t").GetDouble() > 2, $"currentTime {state.GetProperty("t")}");
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task Player_shows_the_error_for_an_unknown_stream()
     {

@@ -151,7 +151,7 @@ public sealed class SubscriptionTests
     {
         var unsubscribed = 0;
         var subscription = new Subscription(new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => unsubscribed++);
-        var init = Fragment.Rent(10, false, out _);
+        var init = Fragment.Rent(10, false, 0, 0, out _);
         var frames = Enumerable.Range(0, 4).Select(i => Media(i, i == 0, 100)).ToArray();
         subscription.EnqueueControl(new ViewerItem(frames[0], null));
         foreach (var f in frames[1..])
@@ -194,7 +194,7 @@ public sealed class SubscriptionTests
 
     private static Fragment Media(int id, bool keyframe, int length)
     {
-        var fragment = Fragment.Rent(length, keyframe, out var buffer);
+        var fragment = Fragment.Rent(length, keyframe, 0, 0, out var buffer);
         BinaryPrimitives.WriteInt32BigEndian(buffer, id);
         return fragment;
     }

@@ -9,6 +9,8 @@ internal static class FourCc
     public const uint Trak = 0x7472616B;
     public const uint Tkhd = 0x746B6864;
     public const uint Mdia = 0x6D646961;
+    public const uint Edts = 0x65647473;
+    public const uint Elst = 0x656C7374;
     public const uint Mdhd = 0x6D646864;
     public const uint Hdlr = 0x68646C72;
     public const uint Minf = 0x6D696E66;

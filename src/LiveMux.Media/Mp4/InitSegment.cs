@@ -9,14 +9,22 @@ namespace LiveMux.Media.Mp4;
 /// moov
 ///   mvhd
 ///   trak (one per track; id = index + 1)
-///     tkhd, mdia { mdhd, hdlr, minf { vmhd|smhd, dinf, stbl { stsd(entry), empty stts stsc stsz stco } } }
+///     tkhd, [edts { elst }], mdia { mdhd, hdlr, minf { vmhd|smhd, dinf, stbl { stsd(entry), empty stts stsc stsz stco } } }
 ///   mvex { trex per track }
 /// </code>
-/// Sample tables are empty because every sample lives in a fragment. No edts: live streams have no edit list.
+/// Sample tables are empty because every sample lives in a fragment. edts only on request (see the overload).
 /// </summary>
 public static class InitSegment
 {
-    public static byte[] Build(IReadOnlyList<TrackConfig> tracks)
+    public static byte[] Build(IReadOnlyList<TrackConfig> tracks) => Build(tracks, default);
+
+    /// <summary>
+    /// An init segment whose tracks start presentation at <paramref name="editMediaTimes"/>[i] (in each
+    /// track's timescale), through a one-entry edit list (14496-12 8.6.6). A viewer that joins a running
+    /// stream then sees a timeline that starts at 0, as players that never seek (go2rtc's) expect,
+    /// while every media fragment stays shared with the other viewers.
+    /// </summary>
+    public static byte[] Build(IReadOnlyList<TrackConfig> tracks, ReadOnlySpan<long> editMediaTimes)
     {
         var size = 1024;
         foreach (var track in tracks)
@@ -39,7 +47,7 @@ public static class InitSegment
         WriteMvhd(ref w, tracks.Count + 1);
         for (var i = 0; i < tracks.Count; i++)
         {
-            WriteTrak(ref w, (uint)(i + 1), tracks[i]);
+            WriteTrak(ref w, (uint)(i + 1), tracks[i], i < editMediaTimes.Length ? editMediaTimes[i] : null);
         }
 
         var mvex = w.Begin(FourCc.Mvex);
@@ -75,7 +83,7 @@ public static class InitSegment
         w.End(mvhd);
     }
 
-    private static void WriteTrak(ref BoxWriter w, uint trackId, TrackConfig track)
+    private static void WriteTrak(ref BoxWriter w, uint trackId, TrackConfig track, long? editMediaTime)
     {
         var video = track.Kind == TrackKind.Video;
         var trak = w.Begin(FourCc.Trak);
@@ -95,6 +103,20 @@ public static class InitSegment
         w.U32(video ? (uint)track.Width << 16 : 0);
         w.U32(video ? (uint)track.Height << 16 : 0);
         w.End(tkhd);
+
+        if (editMediaTime is { } mediaTime)
+        {
+            // segment_duration 0: the edit spans the whole (fragmented, open-ended) track.
+            var edts = w.Begin(FourCc.Edts);
+            var elst = w.BeginFull(FourCc.Elst, 1, 0);
+            w.U32(1);
+            w.U64(0);
+            w.U64((ulong)mediaTime);
+            w.U16(1); // media_rate_integer
+            w.U16(0);
+            w.End(elst);
+            w.End(edts);
+        }
 
         var mdia = w.Begin(FourCc.Mdia);
         var mdhd = w.BeginFull(FourCc.Mdhd, 0, 0);

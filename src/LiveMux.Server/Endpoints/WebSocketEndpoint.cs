@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using LiveMux.Hub;
+using LiveMux.Media.Mp4;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server.Endpoints;
@@ -60,9 +61,17 @@ internal static class WebSocketEndpoint
         await reading;
     }
 
+    /// <summary>
+    /// Relays the subscription. The first init segment waits for the first media fragment: its decode
+    /// time becomes this viewer's time origin, written into the init as an edit list, so the viewer's
+    /// timeline starts at 0 whatever the stream's age. Players that never seek (go2rtc's) need that;
+    /// media fragments stay shared, only the small init is per viewer.
+    /// </summary>
     private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, CancellationToken ct)
     {
         string? mime = null;
+        StreamFormat? pendingFormat = null;
+        double? originSeconds = null;
         try
         {
             while (await subscription.ReadAsync(ct) is { } item)
@@ -92,13 +101,27 @@ internal static class WebSocketEndpoint
                             return refusal;
                         }
 
-                        if (format.MimeType != mime)
+                        if (originSeconds is { } origin)
                         {
-                            mime = format.MimeType;
-                            await SendTextAsync(socket, ControlMessages.Mse(mime), ct);
+                            mime = await SendInitAsync(socket, format, origin, mime, ct);
                         }
+                        else
+                        {
+                            pendingFormat = format;
+                        }
+
+                        continue;
                     }
-                    else if (mime is null)
+
+                    if (pendingFormat is not null)
+                    {
+                        var timescale = pendingFormat.Tracks[Math.Min(fragment.TrackIndex, pendingFormat.Tracks.Count - 1)].Timescale;
+                        originSeconds = fragment.DecodeTime / (double)timescale;
+                        mime = await SendInitAsync(socket, pendingFormat, originSeconds.Value, mime, ct);
+                        pendingFormat = null;
+                    }
+
+                    if (mime is null)
                     {
                         continue;
                     }
@@ -124,6 +147,25 @@ internal static class WebSocketEndpoint
         {
             return "viewer connection lost";
         }
+    }
+
+    /// <summary>Sends the mse reply when the type changed, then this viewer's init segment. Returns the MIME type now in use.</summary>
+    private static async Task<string> SendInitAsync(WebSocket socket, StreamFormat format, double originSeconds, string? mime, CancellationToken ct)
+    {
+        if (format.MimeType != mime)
+        {
+            await SendTextAsync(socket, ControlMessages.Mse(format.MimeType), ct);
+        }
+
+        var origins = new long[format.Tracks.Count];
+        for (var i = 0; i < origins.Length; i++)
+        {
+            origins[i] = (long)Math.Round(originSeconds * format.Tracks[i].Timescale);
+        }
+
+        var init = InitSegment.Build(format.Tracks, origins);
+        await socket.SendAsync(init, WebSocketMessageType.Binary, true, ct);
+        return format.MimeType;
     }
 
     /// <summary>

@@ -119,6 +119,20 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Sends SIGTERM, as systemd or Ctrl-C would, and returns how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var started = DateTime.UtcNow;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return DateTime.UtcNow - started;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -72,6 +72,25 @@ public sealed class InitSegmentTests
     }
 
     [Fact]
+    public void An_edit_list_shifts_a_viewer_timeline_to_start_at_its_first_frame()
+    {
+        const long origin = 0x1_0000_0002L; // past 32 bits, as tfdt is after 13 h at 90 kHz
+        var init = InitSegment.Build([Avc1Track(Baseline)], [origin]);
+        var boxes = TestBoxWalker.Walk(init);
+
+        var trak = boxes[1].Child("trak");
+        Assert.Equal("trak[tkhd edts[elst] mdia[mdhd hdlr minf[vmhd dinf[dref[url ]] stbl[stsd[avc1[avcC]] stts stsc stco stsz]]]]", trak.ToString());
+
+        // 14496-12 8.6.6, version 1: entry_count 1, segment_duration 0 (whole track), media_time, rate 1.0.
+        Assert.Equal(
+            Convert.FromHexString("01000000" + "00000001" + "0000000000000000" + "0000000100000002" + "0001" + "0000"),
+            trak.Child("edts").Child("elst").Body);
+
+        // Without offsets the init is the shared one, with no edit list.
+        Assert.DoesNotContain("edts", string.Join(' ', TestBoxWalker.Walk(InitSegment.Build([Avc1Track(Baseline)]))));
+    }
+
+    [Fact]
     public void Mvhd_and_tkhd_match_hand_written_bytes()
     {
         var init = InitSegment.Build([Avc1Track(Baseline)]);

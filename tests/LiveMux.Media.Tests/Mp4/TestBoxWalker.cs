@@ -23,7 +23,7 @@ internal static class TestBoxWalker
     // an entry count (stsd, dref), 78 for the fixed fields of a visual sample entry.
     private static readonly Dictionary<string, int> Containers = new()
     {
-        ["moov"] = 0, ["trak"] = 0, ["mdia"] = 0, ["minf"] = 0, ["dinf"] = 0, ["stbl"] = 0, ["mvex"] = 0,
+        ["moov"] = 0, ["trak"] = 0, ["edts"] = 0, ["mdia"] = 0, ["minf"] = 0, ["dinf"] = 0, ["stbl"] = 0, ["mvex"] = 0,
         ["moof"] = 0, ["traf"] = 0, ["stsd"] = 8, ["dref"] = 8, ["avc1"] = 78,
     };
 

@@ -44,6 +44,15 @@ public sealed class DemoStreamTests(DemoStreamTests.DemoFactory factory) : IClas
 
         // A viewer starts on a keyframe: the first fragment's one sample is a sync sample.
         Assert.Equal(0x02000000u, FirstSampleFlags(binaries[1]));
+
+        // The viewer's init carries an edit list starting its timeline at its first frame, so a
+        // player that never seeks (go2rtc's) finds data at 0 whatever the stream's age.
+        var elst = IndexOf(binaries[0], "elst");
+        Assert.True(elst > 0, "no edit list in the viewer's init segment");
+        var mediaTime = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(binaries[0].AsSpan(elst + 20));
+        var tfdt = IndexOf(binaries[1], "tfdt");
+        var firstDecodeTime = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(binaries[1].AsSpan(tfdt + 8));
+        Assert.Equal(firstDecodeTime, mediaTime);
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
     }
 
@@ -110,4 +119,6 @@ public sealed class DemoStreamTests(DemoStreamTests.DemoFactory factory) : IClas
         Assert.Equal(0x01000F01u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(fragment.AsSpan(trun + 4)));
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(fragment.AsSpan(trun + 24));
     }
+
+    private static int IndexOf(byte[] data, string fourCc) => data.AsSpan().IndexOf(Encoding.ASCII.GetBytes(fourCc));
 }
