@@ -250,6 +250,7 @@ class Session {
     const ms = managed ? new globalThis.ManagedMediaSource() : new MediaSource();
     this.ms = ms;
     this.sb = null;
+    this.durationPending = true;
     this.objectUrl = null;
     this.keyTimes = []; // buffer times of appended keyframes: where a remove() may end cleanly
     this.retryAt = 0; // no append before this time (quota back-off)
@@ -291,8 +292,7 @@ class Session {
       URL.revokeObjectURL(this.objectUrl);
       this.objectUrl = null;
     }
-    ms.duration = Infinity; // live: also switches Chrome's renderer to low-delay mode
-    this.pump();
+    this.pump(); // sets the live duration as soon as no append is in flight
   }
 
   #onMessage(data) {
@@ -385,6 +385,13 @@ class Session {
   pump() {
     if (this.closed || this.ms.readyState !== 'open') return;
     while (!this.sb?.updating) {
+      if (this.durationPending) {
+        // Live: also switches Chrome's renderer to low-delay mode. readyState is 'open' before the
+        // sourceopen event runs, so an append can already be in flight there; setting the duration
+        // during an append throws, hence here.
+        this.ms.duration = Infinity;
+        this.durationPending = false;
+      }
       const sb = this.sb;
       if (this.#trimBackBuffer()) return; // its updateend pumps again
       const head = this.queue[0];
