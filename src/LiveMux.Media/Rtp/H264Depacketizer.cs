@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using LiveMux.Media.Codecs.H264;
-using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp;
 
@@ -37,11 +36,8 @@ public sealed class H264Depacketizer : IDepacketizer
     private uint _lastEmittedTimestamp;
     private TimestampUnwrapper _unwrapper;
 
-    private byte[]? _sps;
-    private byte[]? _pps;
-    private bool _configDirty;
+    private readonly H264ParameterSets _parameterSets = new();
     private bool _configChangePending = true;
-    private TrackConfig? _config;
 
     public H264Depacketizer(H264DepacketizerOptions? options = null, ReadOnlySpan<byte> sps = default, ReadOnlySpan<byte> pps = default)
     {
@@ -49,15 +45,15 @@ public sealed class H264Depacketizer : IDepacketizer
         _unit = ArrayPool<byte>.Shared.Rent(_options.InitialBufferBytes);
         if (!sps.IsEmpty && !pps.IsEmpty)
         {
-            SetParameterSet(ref _sps, sps);
-            SetParameterSet(ref _pps, pps);
-            TryBuildConfig();
+            _parameterSets.Offer(sps);
+            _parameterSets.Offer(pps);
+            _parameterSets.Refresh();
         }
     }
 
     public DropReason LastDropReason { get; private set; }
 
-    public TrackConfig? Config => _config;
+    public TrackConfig? Config => _parameterSets.Config;
 
     /// <summary>Access units and packets dropped since creation, for counters.</summary>
     public long DroppedUnits { get; private set; }
@@ -341,11 +337,8 @@ public sealed class H264Depacketizer : IDepacketizer
     {
         switch (NalUnit.TypeOf(nal[0]))
         {
-            case NalUnitType.Sps:
-                SetParameterSet(ref _sps, nal);
-                return false;
-            case NalUnitType.Pps:
-                SetParameterSet(ref _pps, nal);
+            case NalUnitType.Sps or NalUnitType.Pps:
+                _parameterSets.Offer(nal);
                 return false;
             case NalUnitType.AccessUnitDelimiter or NalUnitType.FillerData or NalUnitType.Unspecified:
                 return false;
@@ -355,22 +348,6 @@ public sealed class H264Depacketizer : IDepacketizer
             default:
                 return true;
         }
-    }
-
-    private void SetParameterSet(ref byte[]? current, ReadOnlySpan<byte> nal)
-    {
-        if (current is not null && nal.SequenceEqual(current))
-        {
-            return;
-        }
-
-        if (nal.Length > Sps.MaxNalBytes)
-        {
-            return;
-        }
-
-        current = nal.ToArray();
-        _configDirty = true;
     }
 
     private bool Reserve(int bytes, bool newNal, out DropReason reason)
@@ -408,7 +385,7 @@ public sealed class H264Depacketizer : IDepacketizer
         var hasIdr = _unitHasIdr;
         var broken = _unitBroken || _fuStart >= 0;
         var empty = _length == 0;
-        if (_configDirty && _sps is not null && _pps is not null && TryBuildConfig())
+        if (_parameterSets.Refresh())
         {
             _configChangePending = true;
         }
@@ -425,7 +402,7 @@ public sealed class H264Depacketizer : IDepacketizer
             return DepacketizeStatus.NeedMore;
         }
 
-        if (_config is null)
+        if (_parameterSets.Config is null)
         {
             ResetUnit();
             return Drop(DropReason.NoParameterSets);
@@ -444,34 +421,6 @@ public sealed class H264Depacketizer : IDepacketizer
         _unit = ArrayPool<byte>.Shared.Rent(Math.Max(_options.InitialBufferBytes, _length));
         ResetUnit();
         return DepacketizeStatus.AccessUnit;
-    }
-
-    private bool TryBuildConfig()
-    {
-        _configDirty = false;
-        if (!Sps.TryParse(_sps, out var parsed, out _))
-        {
-            return false;
-        }
-
-        var avcC = AvcConfigurationRecord.Build(_sps, _pps, parsed);
-        var config = new TrackConfig
-        {
-            Kind = TrackKind.Video,
-            Codec = parsed.CodecString,
-            Timescale = 90000,
-            Width = parsed.Width,
-            Height = parsed.Height,
-            FrameRate = parsed.FrameRate,
-            SampleEntry = VisualSampleEntry.Build(FourCc.Avc1, parsed.Width, parsed.Height, FourCc.AvcC, avcC),
-        };
-        if (config.Equals(_config))
-        {
-            return false;
-        }
-
-        _config = config;
-        return true;
     }
 
     private DepacketizeStatus Drop(DropReason reason)
