@@ -16,7 +16,11 @@ public sealed class Subscription : IDisposable
     private readonly TimeProvider _time;
     private readonly StreamCounters _counters;
     private readonly Action<Subscription> _onDispose;
+    /// <summary>Status events and init segments a viewer may leave unread; a live one reads them in milliseconds.</summary>
+    internal const int MaxQueuedControl = 64;
+
     private long _queuedBytes;
+    private int _queuedControl;
     private int _queuedFrames;
     private bool _skipping;
     private bool _awaitingKeyframe = true;
@@ -50,6 +54,10 @@ public sealed class Subscription : IDisposable
                     Interlocked.Add(ref _queuedBytes, -f.Length);
                     Interlocked.Decrement(ref _queuedFrames);
                 }
+                else
+                {
+                    Interlocked.Decrement(ref _queuedControl);
+                }
 
                 return item;
             }
@@ -70,6 +78,16 @@ public sealed class Subscription : IDisposable
             {
                 _awaitingKeyframe = false;
             }
+        }
+        else if (Interlocked.Increment(ref _queuedControl) > MaxQueuedControl)
+        {
+            // Status events and init segments bypass the frame limits, and while a camera is down no
+            // media arrives to trip the slow-viewer check: a viewer that stopped reading would let
+            // them pile up for as long as the camera keeps failing.
+            Interlocked.Decrement(ref _queuedControl);
+            _counters.CountViewerDrop(ViewerDropReason.Disconnected);
+            Close("viewer not reading");
+            return;
         }
 
         item.Fragment?.AddReference();
@@ -157,6 +175,10 @@ public sealed class Subscription : IDisposable
             {
                 Interlocked.Add(ref _queuedBytes, -media.Length);
                 Interlocked.Decrement(ref _queuedFrames);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _queuedControl);
             }
 
             item.Fragment?.Release();

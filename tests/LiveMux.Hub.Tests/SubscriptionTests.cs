@@ -103,6 +103,37 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public void A_viewer_that_leaves_status_events_unread_is_closed_not_buffered_forever()
+    {
+        var counters = new StreamCounters();
+        using var reading = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
+        using var stuck = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
+        var reconnecting = new ViewerItem(null, new StreamEvent("status", "reconnecting", "connection refused"));
+
+        for (var i = 0; i < Subscription.MaxQueuedControl; i++)
+        {
+            stuck.EnqueueControl(reconnecting);
+            reading.EnqueueControl(reconnecting);
+            Assert.NotNull(TakeNow(reading));
+        }
+
+        Assert.Null(stuck.CloseReason);
+        stuck.EnqueueControl(reconnecting);
+        Assert.Equal("viewer not reading", stuck.CloseReason);
+        Assert.Equal(1, counters.Drops()["Disconnected"]);
+        Assert.Null(TakeNow(stuck)); // its backlog was released with the close
+
+        // A viewer that reads as events come is never closed, however long the camera keeps failing.
+        for (var i = 0; i < 10 * Subscription.MaxQueuedControl; i++)
+        {
+            reading.EnqueueControl(reconnecting);
+            Assert.NotNull(TakeNow(reading));
+        }
+
+        Assert.Null(reading.CloseReason);
+    }
+
+    [Fact]
     public void The_slow_viewer_timeout_counts_from_the_start_of_the_current_skip()
     {
         var time = new TestTime();
