@@ -102,7 +102,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
                 {
                     var request = _control.Build(_keepaliveMethod, _sessionUrl, null, out var cseq);
                     loop.KeepaliveCSeq = cseq;
-                    await connection.SendAsync(request, CancellationToken.None);
+                    await SendKeepaliveAsync(connection, request);
                     RtspLog.KeepaliveSent(_logger, _control.Url.ToString(), _keepaliveMethod);
                     nextKeepalive = now + keepaliveTicks;
                 }
@@ -112,6 +112,24 @@ public sealed class RtspPlaySession : IAsyncDisposable
         {
             RtspLog.SessionFailed(_logger, _control.Url.ToString(), e.Kind, e.Message);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A camera that stops reading its socket fills the TCP window, and a send would then wait for
+    /// ever, with the media timeout unable to fire: the send gets the response timeout instead.
+    /// </summary>
+    private async Task SendKeepaliveAsync(RtspConnection connection, ReadOnlyMemory<byte> request)
+    {
+        using var timeout = new CancellationTokenSource(_options.ResponseTimeout, _time);
+        try
+        {
+            await connection.SendAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new RtspException(RtspErrorKind.ResponseTimeout,
+                $"{_control.Url}: the camera stopped reading (keepalive not sent within {_options.ResponseTimeout.TotalSeconds:0.#} s)");
         }
     }
 
