@@ -63,7 +63,7 @@ internal sealed class RtspConnection : IAsyncDisposable
         {
             socket.Dispose();
             throw new RtspException(RtspErrorKind.ConnectTimeout,
-                $"no TCP connection to {url.Uri.Authority} within {options.ConnectTimeout.TotalSeconds:0.#} s");
+                $"cannot connect to {url.Uri.Authority}: no answer within {options.ConnectTimeout.TotalSeconds:0.#} s");
         }
         catch (SocketException e)
         {
