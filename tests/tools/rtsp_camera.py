@@ -147,7 +147,7 @@ class FrameSource:
         period = 1.0 / self.args.fps
         t0 = time.monotonic()
         n = 0
-        base = None
+        base, n0 = None, 0
         while not self.stop_event.is_set():
             due = t0 + n * period
             delay = due - time.monotonic()
@@ -164,8 +164,12 @@ class FrameSource:
             # would add this script's scheduling jitter to every RTP timestamp.
             if base is None:
                 running = self.appsrc.get_current_running_time()
-                base = 0 if running == Gst.CLOCK_TIME_NONE else running
-            buf.pts = base + n * Gst.SECOND // self.args.fps
+                if running == Gst.CLOCK_TIME_NONE:
+                    # Not playing yet: a frame stamped now would lie about its time. Skip it.
+                    n += 1
+                    continue
+                base, n0 = running, n
+            buf.pts = base + (n - n0) * Gst.SECOND // self.args.fps
             buf.duration = Gst.SECOND // self.args.fps
             ret = self.appsrc.emit("push-buffer", buf)
             if ret not in (Gst.FlowReturn.OK,):
