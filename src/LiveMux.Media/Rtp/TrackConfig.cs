@@ -17,9 +17,12 @@ public sealed record TrackConfig
     /// <summary>Default sample duration in <see cref="Timescale"/> units, used before two frames give a real one.</summary>
     public int DefaultDuration => FrameRate is { } fps && fps > 0 ? (int)Math.Round(Timescale / fps) : Timescale / 25;
 
+    // Compared for every frame: a depacketizer hands out the same instance until its configuration
+    // changes, so identity answers almost every call without comparing the sample entry's bytes.
     public bool Equals(TrackConfig? other) =>
-        other is not null && Kind == other.Kind && Codec == other.Codec && Timescale == other.Timescale
-        && SampleEntry.AsSpan().SequenceEqual(other.SampleEntry);
+        ReferenceEquals(this, other)
+        || (other is not null && Kind == other.Kind && Codec == other.Codec && Timescale == other.Timescale
+            && SampleEntry.AsSpan().SequenceEqual(other.SampleEntry));
 
     public override int GetHashCode() => HashCode.Combine(Kind, Codec, Timescale, SampleEntry.Length);
 }
