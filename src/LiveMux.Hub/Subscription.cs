@@ -9,6 +9,9 @@ namespace LiveMux.Hub;
 /// </summary>
 public sealed class Subscription : IDisposable
 {
+    /// <summary>Status events and init segments a viewer may leave unread; a live one reads them in milliseconds.</summary>
+    internal const int MaxQueuedControl = 64;
+
     private readonly Channel<ViewerItem> _channel = Channel.CreateUnbounded<ViewerItem>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
@@ -16,9 +19,6 @@ public sealed class Subscription : IDisposable
     private readonly TimeProvider _time;
     private readonly StreamCounters _counters;
     private readonly Action<Subscription> _onDispose;
-    /// <summary>Status events and init segments a viewer may leave unread; a live one reads them in milliseconds.</summary>
-    internal const int MaxQueuedControl = 64;
-
     private long _queuedBytes;
     private int _queuedControl;
     private int _queuedFrames;
@@ -47,23 +47,34 @@ public sealed class Subscription : IDisposable
     {
         while (await _channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            if (_channel.Reader.TryRead(out var item))
+            if (TryTake(out var item))
             {
-                if (item.Fragment is { Kind: FragmentKind.Media } f)
-                {
-                    Interlocked.Add(ref _queuedBytes, -f.Length);
-                    Interlocked.Decrement(ref _queuedFrames);
-                }
-                else
-                {
-                    Interlocked.Decrement(ref _queuedControl);
-                }
-
                 return item;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Takes the next queued item, if any, and un-counts it from the queue limits.</summary>
+    private bool TryTake(out ViewerItem item)
+    {
+        if (!_channel.Reader.TryRead(out item))
+        {
+            return false;
+        }
+
+        if (item.Fragment is { Kind: FragmentKind.Media } media)
+        {
+            Interlocked.Add(ref _queuedBytes, -media.Length);
+            Interlocked.Decrement(ref _queuedFrames);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _queuedControl);
+        }
+
+        return true;
     }
 
     /// <summary>Queues an init segment, a status message or the join burst; these are always delivered.</summary>
@@ -169,18 +180,8 @@ public sealed class Subscription : IDisposable
 
         // The backlog of a viewer being closed is of no use to it: release it now, so the reader
         // sees the end (and the reason) at once instead of after seconds of stale frames.
-        while (_channel.Reader.TryRead(out var item))
+        while (TryTake(out var item))
         {
-            if (item.Fragment is { Kind: FragmentKind.Media } media)
-            {
-                Interlocked.Add(ref _queuedBytes, -media.Length);
-                Interlocked.Decrement(ref _queuedFrames);
-            }
-            else
-            {
-                Interlocked.Decrement(ref _queuedControl);
-            }
-
             item.Fragment?.Release();
         }
     }
