@@ -360,7 +360,6 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     public async ValueTask DisposeAsync()
     {
         CancellationTokenSource? cts;
-        Subscription[] subscribers;
         lock (_gate)
         {
             if (_disposed)
@@ -372,13 +371,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             _idleTimer?.Dispose();
             cts = _runCts;
             _runCts = null;
-            subscribers = _subscribers;
         }
 
-        foreach (var subscriber in subscribers)
-        {
-            subscriber.Close("server shutting down");
-        }
+        // Disposed: no viewer can join any more, so the current list is the final one.
+        CloseViewers("server shutting down");
 
         if (cts is not null)
         {
