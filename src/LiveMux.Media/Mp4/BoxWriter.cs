@@ -73,8 +73,4 @@ public ref struct BoxWriter
         bytes.CopyTo(_buffer[Position..]);
         Position += bytes.Length;
     }
-
-    /// <summary>A box type from its four ASCII characters.</summary>
-    public static uint FourCc(string code) =>
-        ((uint)code[0] << 24) | ((uint)code[1] << 16) | ((uint)code[2] << 8) | code[3];
 }
