@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Tests;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

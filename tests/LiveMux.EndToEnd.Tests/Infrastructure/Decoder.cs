@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LiveMux.Tests;
 
 namespace LiveMux.EndToEnd.Tests.Infrastructure;
 

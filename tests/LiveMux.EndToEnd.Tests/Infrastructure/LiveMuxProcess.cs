@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LiveMux.Tests;
 
 namespace LiveMux.EndToEnd.Tests.Infrastructure;
 

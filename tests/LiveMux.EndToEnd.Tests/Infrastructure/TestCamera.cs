@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LiveMux.Tests;
 
 namespace LiveMux.EndToEnd.Tests.Infrastructure;
 

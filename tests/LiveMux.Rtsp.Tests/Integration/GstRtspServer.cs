@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LiveMux.Tests;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 
@@ -22,7 +23,7 @@ internal sealed partial class GstRtspServer : IAsyncDisposable
 
     public static async Task<GstRtspServer> StartAsync(string user, string password)
     {
-        var script = Path.Combine(RepoRoot(), "tests", "tools", "rtsp_camera.py");
+        var script = RepoPaths.CameraScript;
         Assert.True(File.Exists(Python), $"{Python} is required for the GStreamer RTSP integration tests");
         Assert.True(File.Exists(script), $"missing {script}");
         var info = new ProcessStartInfo(Python)
@@ -62,19 +63,6 @@ internal sealed partial class GstRtspServer : IAsyncDisposable
         // Keep draining stdout: the camera reports sessions there, and a full pipe would block it.
         _ = process.StandardOutput.ReadToEndAsync();
         return new GstRtspServer(process, int.Parse(ready.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LiveMux.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LiveMux.sln not found above " + AppContext.BaseDirectory);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
-namespace LiveMux.EndToEnd.Tests.Infrastructure;
+namespace LiveMux.Tests;
 
+/// <summary>Paths inside the repository, found from the test binaries; shared by the test projects that need them.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
