@@ -628,13 +628,17 @@ export class LiveMuxPlayer extends HTMLElement {
       // Seeks also fire `waiting`; only a playhead starved of data is a stall.
       if (this.#playedOnce && !v.seeking && performance.now() - this.#lastSeek > 500) {
         this.#counters.stalls++;
-        // A stall while starting is the decoder catching up after the jump to live, not jitter
-        // in the stream: raising the target for it would cost latency for the next half minute.
-        if (performance.now() > this.#startupUntil + STARTUP_SETTLE_MS) {
-          this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
-        }
         this.#lastStall = performance.now();
-        this.#refilling = true;
+        // A stall the server explained as a lost camera is no sign of jitter: when the camera is back,
+        // play on at once, with the same target, instead of refilling slowly after every outage.
+        if (this.#serverReconnecting === null) {
+          // A stall while starting is the decoder catching up after the jump to live, not jitter
+          // in the stream: raising the target for it would cost latency for the next half minute.
+          if (performance.now() > this.#startupUntil + STARTUP_SETTLE_MS) {
+            this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
+          }
+          this.#refilling = true;
+        }
       }
       this.#playing = false;
       this.#updateStatus();
