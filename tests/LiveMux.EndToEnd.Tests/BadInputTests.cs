@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Tests;
 
 namespace LiveMux.EndToEnd.Tests;
 

@@ -1,4 +1,5 @@
 using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Tests;
 
 namespace LiveMux.EndToEnd.Tests;
 

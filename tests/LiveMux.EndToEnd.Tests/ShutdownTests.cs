@@ -1,4 +1,5 @@
 using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Tests;
 using Xunit.Abstractions;
 
 namespace LiveMux.EndToEnd.Tests;

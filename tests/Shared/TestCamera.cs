@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using LiveMux.Tests;
 
-namespace LiveMux.EndToEnd.Tests.Infrastructure;
+namespace LiveMux.Tests;
 
 /// <summary>
 /// GStreamer's RTSP server (tests/tools/rtsp_camera.py) as a camera: a real server nobody here wrote.

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LiveMux.EndToEnd.Tests.Infrastructure;
+namespace LiveMux.Tests;
 
 /// <summary>External programs the tests rely on. A missing tool fails the test: CI must install it.</summary>
 internal static class Tool

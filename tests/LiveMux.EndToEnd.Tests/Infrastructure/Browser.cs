@@ -1,3 +1,4 @@
+using LiveMux.Tests;
 using Microsoft.Playwright;
 
 namespace LiveMux.EndToEnd.Tests.Infrastructure;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LiveMux.Media.Sdp;
+using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveMux.Rtsp.Tests.Integration;
@@ -34,7 +35,7 @@ public sealed class RtspClientIntegrationTests
     public async Task Gstreamer_digest_right_password_receives_rtp_and_wrong_password_fails()
     {
         const string password = "s3cr:t@pw";
-        await using var server = await GstRtspServer.StartAsync("viewer", password);
+        await using var server = await TestCamera.StartAsync(0, "--path", "/test", "--user", "viewer", "--password", password, "--fps", "30", "--gop", "30");
         var encoded = Uri.EscapeDataString(password);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
