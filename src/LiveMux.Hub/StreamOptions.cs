@@ -20,7 +20,7 @@ public sealed record StreamOptions
     public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Cap of the exponential backoff; a returning camera is picked up within this time.</summary>
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The GOP cache is skipped for GOPs larger than this; new viewers then wait for a keyframe.</summary>
     public int GopCacheMaxBytes { get; init; } = 16 * 1024 * 1024;
