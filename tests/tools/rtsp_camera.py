@@ -177,6 +177,8 @@ class FrameSource:
                     time.sleep(period)
                     n += 1
                     continue
+                # A source that stops feeding leaves clients waiting on a silent session; say why.
+                print(f"rtsp_camera: frame source stopped, push-buffer returned {ret.value_nick}", file=sys.stderr)
                 break
             n += 1
 

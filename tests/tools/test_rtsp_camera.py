@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -104,18 +105,39 @@ class CameraTests(unittest.TestCase):
         line = proc.stdout.readline()
         m = re.match(r"READY port=(\d+) url=(rtsp://\S+)", line)
         self.assertIsNotNone(m, f"no READY line, got {line!r}")
+        # Drain both pipes for the camera's whole life: a full pipe would block its main loop and look
+        # like a hung server. What it printed goes into failure messages.
+        self.camera_out, self.camera_err = [line], []
+        self.drains = [threading.Thread(target=lambda f=f, sink=sink: sink.extend(f), daemon=True)
+                       for f, sink in ((proc.stdout, self.camera_out), (proc.stderr, self.camera_err))]
+        for t in self.drains:
+            t.start()
         return proc, int(m.group(1)), m.group(2)
 
+    def camera_log(self):
+        return "camera stdout:\n" + "".join(self.camera_out) + "camera stderr:\n" + "".join(self.camera_err)[-4000:]
+
     def ffprobe(self, url):
-        return subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
-                               "stream=codec_name,width,height", "-of", "csv=p=0", url],
-                              capture_output=True, text=True, timeout=30)
+        # -timeout (socket I/O, microseconds) turns a stalled exchange into an error with the RTSP
+        # dialogue in the debug log, instead of a bare subprocess timeout that shows nothing.
+        args = ["ffprobe", "-v", "debug", "-timeout", "10000000", "-rtsp_transport", "tcp",
+                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url]
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            self.fail(f"ffprobe did not finish in 30 s\nffprobe stderr:\n{err[-6000:]}\n{self.camera_log()}")
+        return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
     def stop(self, proc):
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=10)
-        self.assertEqual(proc.returncode, 0)
-        return out
+        proc.wait(timeout=10)
+        for t in self.drains:
+            t.join(timeout=5)
+        self.assertEqual(proc.returncode, 0, self.camera_log())
+        return "".join(self.camera_out)
 
     def test_digest_auth(self):
         proc, port, url = self.start("--user", "admin", "--password", "s3cret")
@@ -124,7 +146,7 @@ class CameraTests(unittest.TestCase):
         for creds, ok in table:
             with self.subTest(creds=creds):
                 r = self.ffprobe(f"rtsp://{creds}127.0.0.1:{port}/cam")
-                self.assertEqual(r.returncode == 0, ok, r.stderr)
+                self.assertEqual(r.returncode == 0, ok, r.stderr[-6000:] + self.camera_log())
                 if ok:
                     self.assertEqual(r.stdout.strip(), "h264,640,360")
                 else:
