@@ -257,6 +257,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
     void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
 
+    void IAccessUnitSink.OnSenderReport(int track, RtcpSenderReport report)
+    {
+    }
+
     void IAccessUnitSink.OnDrop(DropReason reason)
     {
         Counters.CountIngestDrop(reason);

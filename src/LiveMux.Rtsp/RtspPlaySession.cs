@@ -19,6 +19,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
 
     private readonly RtspControl _control;
     private readonly int[] _trackByChannel = new int[256];
+    private readonly int[] _rtcpTrackByChannel = new int[256];
     private readonly string _sessionUrl;
     private readonly string _keepaliveMethod;
     private readonly TimeSpan _keepaliveInterval;
@@ -45,9 +46,14 @@ public sealed class RtspPlaySession : IAsyncDisposable
         _logger = logger;
         _scratch = new byte[options.MaxInterleavedFrameBytes];
         Array.Fill(_trackByChannel, -1);
+        Array.Fill(_rtcpTrackByChannel, -1);
         for (var i = 0; i < rtpChannels.Length; i++)
         {
             _trackByChannel[rtpChannels[i]] = i;
+            if (rtpChannels[i] < 255 && _trackByChannel[rtpChannels[i] + 1] < 0)
+            {
+                _rtcpTrackByChannel[rtpChannels[i] + 1] = i;
+            }
         }
     }
 
@@ -179,27 +185,34 @@ public sealed class RtspPlaySession : IAsyncDisposable
         public int KeepaliveCSeq { get; set; } = -1;
         public List<RtspServerRequest> ServerRequests { get; } = [];
 
+        private static ReadOnlySpan<byte> Copy(in System.Buffers.ReadOnlySequence<byte> payload, byte[] scratch)
+        {
+            var copy = scratch.AsSpan(0, (int)payload.Length);
+            System.Buffers.BuffersExtensions.CopyTo(payload, copy);
+            return copy;
+        }
+
         public bool OnFrame(in RtspFrame frame)
         {
             switch (frame.Kind)
             {
                 case RtspFrameKind.Interleaved:
                     var track = session._trackByChannel[frame.Channel];
-                    if (track < 0)
+                    var rtcpTrack = session._rtcpTrackByChannel[frame.Channel];
+                    if (track < 0 && rtcpTrack < 0)
                     {
-                        return false; // RTCP (odd channels) and unknown channels are ignored
+                        return false; // a channel nobody set up
                     }
-                    LastRtp = session._time.GetTimestamp();
                     var payload = frame.Payload;
-                    if (payload.IsSingleSegment)
+                    var data = payload.IsSingleSegment ? payload.FirstSpan : Copy(payload, session._scratch);
+                    if (track >= 0)
                     {
-                        sink.OnRtpPacket(track, payload.FirstSpan);
+                        LastRtp = session._time.GetTimestamp();
+                        sink.OnRtpPacket(track, data);
                     }
                     else
                     {
-                        var copy = session._scratch.AsSpan(0, (int)payload.Length);
-                        System.Buffers.BuffersExtensions.CopyTo(payload, copy);
-                        sink.OnRtpPacket(track, copy);
+                        sink.OnRtcpPacket(rtcpTrack, data);
                     }
                     return false;
                 case RtspFrameKind.Request:

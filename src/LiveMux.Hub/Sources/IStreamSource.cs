@@ -23,6 +23,9 @@ internal interface IAccessUnitSink
     /// <summary>A whole access unit. The sink takes ownership and disposes it.</summary>
     void OnAccessUnit(int track, TrackConfig config, AccessUnit unit);
 
+    /// <summary>The sender's wall clock for a track's RTP clock (RTCP SR), for lip sync across tracks.</summary>
+    void OnSenderReport(int track, RtcpSenderReport report);
+
     void OnPacket(int bytes);
 
     void OnDrop(DropReason reason);

@@ -45,6 +45,14 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
 
     private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, IAccessUnitSink sink) : IRtpSink
     {
+        public void OnRtcpPacket(int trackIndex, ReadOnlySpan<byte> data)
+        {
+            if ((uint)trackIndex < (uint)depacketizers.Length && RtcpSenderReport.TryFind(data, out var report))
+            {
+                sink.OnSenderReport(trackIndex, report);
+            }
+        }
+
         public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> data)
         {
             sink.OnPacket(data.Length);
@@ -64,6 +72,11 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             {
                 case DepacketizeStatus.AccessUnit:
                     sink.OnAccessUnit(trackIndex, depacketizer.Config!, unit);
+                    while (depacketizer.TryTakeNext(out unit))
+                    {
+                        sink.OnAccessUnit(trackIndex, depacketizer.Config!, unit);
+                    }
+
                     break;
                 case DepacketizeStatus.Dropped:
                     sink.OnDrop(depacketizer.LastDropReason);

@@ -11,10 +11,16 @@ public struct AccessUnit : IDisposable
     private byte[]? _buffer;
 
     internal AccessUnit(byte[] buffer, int length, long timestamp, bool isKeyframe, bool configChanged)
+        : this(buffer, length, timestamp, timestamp, isKeyframe, configChanged)
+    {
+    }
+
+    internal AccessUnit(byte[] buffer, int length, long timestamp, long decodeTimestamp, bool isKeyframe, bool configChanged)
     {
         _buffer = buffer;
         Length = length;
         Timestamp = timestamp;
+        DecodeTimestamp = decodeTimestamp;
         IsKeyframe = isKeyframe;
         ConfigChanged = configChanged;
     }
@@ -23,6 +29,13 @@ public struct AccessUnit : IDisposable
 
     /// <summary>Presentation time in the track's clock, unwrapped to 64 bits.</summary>
     public long Timestamp { get; }
+
+    /// <summary>
+    /// Decode time in the same clock. RTP carries presentation time only; it differs from
+    /// <see cref="Timestamp"/> when frames are reordered (B-frames), and the muxer writes the difference as
+    /// the composition offset.
+    /// </summary>
+    public long DecodeTimestamp { get; }
 
     public bool IsKeyframe { get; }
 

@@ -9,6 +9,16 @@ public interface IDepacketizer : IDisposable
     /// <summary>Takes one packet. On <see cref="DepacketizeStatus.AccessUnit"/> the caller owns <paramref name="unit"/>.</summary>
     DepacketizeStatus Push(in RtpPacket packet, out AccessUnit unit);
 
+    /// <summary>
+    /// Further access units completed by the last packet (an RFC 3640 packet can carry several AUs). Call
+    /// after <see cref="Push"/> until it returns false; the caller owns each unit.
+    /// </summary>
+    bool TryTakeNext(out AccessUnit unit)
+    {
+        unit = default;
+        return false;
+    }
+
     DropReason LastDropReason { get; }
 
     /// <summary>The decoder configuration, or null until the stream has told enough to build one.</summary>

@@ -203,6 +203,10 @@ public sealed class RtspClientIntegrationTests
         public List<int> TrackIndexes { get; } = [];
         public TaskCompletionSource Enough { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public int RtcpCount { get; private set; }
+
+        public void OnRtcpPacket(int trackIndex, ReadOnlySpan<byte> packet) => RtcpCount++;
+
         public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
         {
             Assert.True(packet.Length >= 12);
