@@ -21,6 +21,7 @@ public abstract class NalDepacketizer : IDepacketizer
     private int _length;
     private int _nalCount;
     private bool _unitHasKeyframe;
+    private bool _unitUndecodable;
     private bool _unitBroken;
     private bool _unitStarted;
     private uint _unitTimestamp;
@@ -154,6 +155,9 @@ public abstract class NalDepacketizer : IDepacketizer
     /// <summary>Rebuilds the track configuration if a parameter set changed; true when <see cref="Config"/> is new.</summary>
     private protected abstract bool RefreshConfig();
 
+    /// <summary>Output waits for a keyframe: at the start and after a loss.</summary>
+    private protected bool WaitingForKeyframe => _waitForKeyframe;
+
     /// <summary>A fragmented NAL unit is open: only its next fragment may follow.</summary>
     private protected bool InFragment => _fuStart >= 0;
 
@@ -234,18 +238,24 @@ public abstract class NalDepacketizer : IDepacketizer
         return DropReason.None;
     }
 
-    /// <summary>Where a NAL unit goes: out of the sample (parameter sets, delimiters, filler), in, or in as a keyframe slice.</summary>
+    /// <summary>
+    /// Where a NAL unit goes: out of the sample (parameter sets, delimiters, filler), in, in as a keyframe
+    /// slice, or nowhere with its whole access unit, which needs pictures from before the keyframe output
+    /// started at (H.265 RASL pictures).
+    /// </summary>
     private protected enum NalDisposition
     {
         Skip,
         Sample,
         Keyframe,
+        Undecodable,
     }
 
     private bool Note(NalDisposition disposition)
     {
         _unitHasKeyframe |= disposition == NalDisposition.Keyframe;
-        return disposition != NalDisposition.Skip;
+        _unitUndecodable |= disposition == NalDisposition.Undecodable;
+        return disposition is NalDisposition.Sample or NalDisposition.Keyframe;
     }
 
     private bool Reserve(int bytes, bool newNal, out DropReason reason)
@@ -306,7 +316,7 @@ public abstract class NalDepacketizer : IDepacketizer
             return Drop(DropReason.NoParameterSets);
         }
 
-        if (_waitForKeyframe && !hasKeyframe)
+        if ((_waitForKeyframe && !hasKeyframe) || _unitUndecodable)
         {
             ResetUnit();
             return Drop(DropReason.WaitingForKeyframe);
@@ -333,6 +343,7 @@ public abstract class NalDepacketizer : IDepacketizer
         _length = 0;
         _nalCount = 0;
         _unitHasKeyframe = false;
+        _unitUndecodable = false;
         _unitBroken = false;
         _unitStarted = false;
         _fuStart = -1;
