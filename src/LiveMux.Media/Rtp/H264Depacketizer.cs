@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using LiveMux.Media.Codecs.H264;
 
 namespace LiveMux.Media.Rtp;
@@ -93,35 +92,7 @@ public sealed class H264Depacketizer : NalDepacketizer
                 return AddNal(payload);
 
             case NalUnitType.StapA:
-                if (InFragment)
-                {
-                    return DropReason.Malformed;
-                }
-
-                var rest = payload[1..];
-                while (!rest.IsEmpty)
-                {
-                    if (rest.Length < 2)
-                    {
-                        return DropReason.Malformed;
-                    }
-
-                    var size = BinaryPrimitives.ReadUInt16BigEndian(rest);
-                    if (size == 0 || size > rest.Length - 2)
-                    {
-                        return DropReason.Malformed;
-                    }
-
-                    var reason = AddNal(rest.Slice(2, size));
-                    if (reason != DropReason.None)
-                    {
-                        return reason;
-                    }
-
-                    rest = rest[(2 + size)..];
-                }
-
-                return DropReason.None;
+                return AddAggregated(payload[1..], minNalBytes: 1);
 
             case NalUnitType.FuA:
                 return AddFuA(payload);

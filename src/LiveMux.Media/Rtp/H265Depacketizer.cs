@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using LiveMux.Media.Codecs.H265;
 
 namespace LiveMux.Media.Rtp;
@@ -99,35 +98,7 @@ public sealed class H265Depacketizer : NalDepacketizer
                 return InFragment ? DropReason.Malformed : AddNal(payload);
 
             case H265NalUnitType.AggregationPacket:
-                if (InFragment)
-                {
-                    return DropReason.Malformed;
-                }
-
-                var rest = payload[H265NalUnit.HeaderSize..];
-                while (!rest.IsEmpty)
-                {
-                    if (rest.Length < 2)
-                    {
-                        return DropReason.Malformed;
-                    }
-
-                    var size = BinaryPrimitives.ReadUInt16BigEndian(rest);
-                    if (size < H265NalUnit.HeaderSize || size > rest.Length - 2)
-                    {
-                        return DropReason.Malformed;
-                    }
-
-                    var reason = AddNal(rest.Slice(2, size));
-                    if (reason != DropReason.None)
-                    {
-                        return reason;
-                    }
-
-                    rest = rest[(2 + size)..];
-                }
-
-                return DropReason.None;
+                return AddAggregated(payload[H265NalUnit.HeaderSize..], minNalBytes: H265NalUnit.HeaderSize);
 
             case H265NalUnitType.FragmentationUnit:
                 if (payload.Length < 4)

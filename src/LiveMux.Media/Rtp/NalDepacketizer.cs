@@ -219,6 +219,42 @@ public abstract class NalDepacketizer : IDepacketizer
         return DropReason.None;
     }
 
+    /// <summary>
+    /// Adds the NAL units of an aggregation packet body (RFC 6184 STAP-A, RFC 7798 AP without DONL), each
+    /// preceded by its 16-bit size; a size shorter than a NAL header or past the end is malformed.
+    /// </summary>
+    private protected DropReason AddAggregated(ReadOnlySpan<byte> units, int minNalBytes)
+    {
+        if (InFragment)
+        {
+            return DropReason.Malformed;
+        }
+
+        while (!units.IsEmpty)
+        {
+            if (units.Length < 2)
+            {
+                return DropReason.Malformed;
+            }
+
+            var size = BinaryPrimitives.ReadUInt16BigEndian(units);
+            if (size < minNalBytes || size > units.Length - 2)
+            {
+                return DropReason.Malformed;
+            }
+
+            var reason = AddNal(units.Slice(2, size));
+            if (reason != DropReason.None)
+            {
+                return reason;
+            }
+
+            units = units[(2 + size)..];
+        }
+
+        return DropReason.None;
+    }
+
     /// <summary>Adds one whole NAL unit, header first, unless <see cref="Classify"/> keeps it out of the sample.</summary>
     private protected DropReason AddNal(ReadOnlySpan<byte> nal)
     {

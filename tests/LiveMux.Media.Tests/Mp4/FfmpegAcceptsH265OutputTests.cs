@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Tests.Rtp;
@@ -60,33 +59,15 @@ public sealed class FfmpegAcceptsH265OutputTests : IDisposable
         var config = run.Depacketizer.Config!;
         Assert.Equal("hvc1.1.6.L60.90", config.Codec);
         var mp4 = Path.Combine(_dir, name + ".mp4");
-        WriteMp4(mp4, config, run.Units);
+        FfmpegAcceptsOutputTests.WriteMp4(mp4, config, run.Units);
 
-        // 1. The decoder reports nothing at all.
-        var decode = ExternalTool.Run("ffmpeg", "-v", "error", "-i", mp4, "-f", "null", "-");
-        Assert.Equal(0, decode.ExitCode);
-        Assert.Equal("", decode.Stderr + decode.Stdout);
-
-        // 2. Every frame is there, at the cropped size, as HEVC in an hvc1 sample entry.
-        var probe = ExternalTool.Run("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-            "-show_entries", "stream=nb_read_frames,width,height,codec_name,codec_tag_string,profile", "-of", "json", mp4);
-        Assert.True(probe.ExitCode == 0, probe.Stderr);
-        Assert.Equal("", probe.Stderr);
-        var stream = JsonDocument.Parse(probe.Stdout).RootElement.GetProperty("streams")[0];
-        Assert.Equal("hevc", stream.GetProperty("codec_name").GetString());
-        Assert.Equal("hvc1", stream.GetProperty("codec_tag_string").GetString());
-        Assert.Equal("Main", stream.GetProperty("profile").GetString());
-        Assert.Equal(320, stream.GetProperty("width").GetInt32());
-        Assert.Equal(180, stream.GetProperty("height").GetInt32());
-        Assert.Equal(FrameCount.ToString(), stream.GetProperty("nb_read_frames").GetString());
-
-        // 3. Keyframes exactly at 0, 30 and 60.
-        var framesProbe = ExternalTool.Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_frames",
-            "-show_entries", "frame=key_frame", "-of", "csv=p=0", mp4);
-        Assert.True(framesProbe.ExitCode == 0, framesProbe.Stderr);
-        var keyFlags = framesProbe.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(FrameCount, keyFlags.Length);
-        Assert.Equal([0, 30, 60], keyFlags.Select((flag, i) => (flag, i)).Where(x => x.flag.StartsWith('1')).Select(x => x.i));
+        // The decoder reports nothing at all; every frame is there, at the cropped size, as HEVC in an hvc1
+        // sample entry, with keyframes exactly at 0, 30 and 60.
+        var judged = FfmpegJudgement.Of(mp4);
+        Assert.Equal("", judged.DecoderOutput);
+        Assert.Equal(("hevc", "hvc1", 320, 180), (judged.Codec, judged.Tag, judged.Width, judged.Height));
+        Assert.Equal(FrameCount, judged.Frames);
+        Assert.Equal([0, 30, 60], judged.Keyframes);
         Assert.Equal([0, 30, 60], run.Units.Select((u, i) => (u, i)).Where(x => x.u.IsKeyframe).Select(x => x.i));
     }
 
@@ -119,22 +100,6 @@ public sealed class FfmpegAcceptsH265OutputTests : IDisposable
         }
 
         return units;
-    }
-
-    private static void WriteMp4(string path, TrackConfig config, List<CapturedUnit> units)
-    {
-        using var file = File.Create(path);
-        file.Write(InitSegment.Build([config]));
-        var buffer = new byte[MediaFragment.HeaderSize + units.Max(u => u.Data.Length)];
-        for (var i = 0; i < units.Count; i++)
-        {
-            var duration = i + 1 < units.Count
-                ? units[i + 1].Timestamp - units[i].Timestamp
-                : units[i].Timestamp - units[i - 1].Timestamp;
-            var header = new FragmentHeader((uint)(i + 1), 1, (ulong)units[i].Timestamp, (uint)duration, units[i].Data.Length, units[i].IsKeyframe);
-            var written = MediaFragment.Write(buffer, header, units[i].Data);
-            file.Write(buffer, 0, written);
-        }
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -8,95 +8,23 @@ namespace LiveMux.Media.Tests.Rtp;
 /// </code>
 /// The AP header takes the lowest LayerId and TID of its NAL units and F if any has it (4.4.2).
 /// </summary>
-internal sealed class Rfc7798TestPacketizer(PacketizerOptions options)
+internal sealed class Rfc7798TestPacketizer(PacketizerOptions options) : NalTestPacketizer(options, 0x55667788)
 {
-    private ushort _sequence = options.FirstSequence;
+    protected override int AggregationHeaderSize => 2;
 
-    public List<byte[]> Packetize(IEnumerable<TestFrame> frames) => frames.SelectMany(Packetize).ToList();
-
-    public List<byte[]> Packetize(TestFrame frame)
+    protected override byte[] Aggregate(List<byte[]> nals)
     {
-        var payloads = new List<(byte[] Payload, bool EndsSlice)>();
-        var group = new List<byte[]>();
-        var groupSize = 2;
-
-        void FlushGroup()
-        {
-            if (group.Count == 1)
-            {
-                payloads.Add((group[0], IsSlice(group[0])));
-            }
-            else if (group.Count > 1)
-            {
-                var layer = group.Min(n => ((n[0] & 1) << 5) | (n[1] >> 3));
-                var tid = group.Min(n => n[1] & 7);
-                var ap = new List<byte>
-                {
-                    (byte)(group.Aggregate(0, (f, n) => f | (n[0] & 0x80)) | (48 << 1) | (layer >> 5)),
-                    (byte)(((layer & 0x1F) << 3) | tid),
-                };
-                foreach (var nal in group)
-                {
-                    ap.Add((byte)(nal.Length >> 8));
-                    ap.Add((byte)nal.Length);
-                    ap.AddRange(nal);
-                }
-
-                payloads.Add(([.. ap], group.Any(IsSlice)));
-            }
-
-            group.Clear();
-            groupSize = 2;
-        }
-
-        foreach (var nal in frame.Nals)
-        {
-            if (nal.Length > options.Mtu)
-            {
-                FlushGroup();
-                foreach (var fragment in Fragment(nal))
-                {
-                    payloads.Add((fragment, false));
-                }
-
-                payloads[^1] = (payloads[^1].Payload, IsSlice(nal));
-                continue;
-            }
-
-            if (!options.Aggregate || groupSize + 2 + nal.Length > options.Mtu)
-            {
-                FlushGroup();
-            }
-
-            group.Add(nal);
-            groupSize += 2 + nal.Length;
-            if (!options.Aggregate || (options.Marker == MarkerPolicy.EverySlice && IsSlice(nal)))
-            {
-                FlushGroup();
-            }
-        }
-
-        FlushGroup();
-
-        var packets = new List<byte[]>(payloads.Count);
-        for (var i = 0; i < payloads.Count; i++)
-        {
-            var marker = options.Marker switch
-            {
-                MarkerPolicy.LastPacketOfFrame => i == payloads.Count - 1,
-                MarkerPolicy.EverySlice => payloads[i].EndsSlice,
-                _ => false,
-            };
-            packets.Add(RtpPacketTests.Build(0, -1, 0, marker, _sequence++, frame.Timestamp, 0x55667788, options.PayloadType, payloads[i].Payload));
-        }
-
-        return packets;
+        var layer = nals.Min(n => ((n[0] & 1) << 5) | (n[1] >> 3));
+        var tid = nals.Min(n => n[1] & 7);
+        return SizePrefixed(
+            [(byte)(nals.Aggregate(0, (f, n) => f | (n[0] & 0x80)) | (48 << 1) | (layer >> 5)), (byte)(((layer & 0x1F) << 3) | tid)],
+            nals);
     }
 
-    private IEnumerable<byte[]> Fragment(byte[] nal)
+    protected override IEnumerable<byte[]> Fragment(byte[] nal)
     {
         var type = (nal[0] >> 1) & 0x3F;
-        var chunk = options.Mtu - 3;
+        var chunk = Options.Mtu - 3;
         for (var offset = 2; offset < nal.Length; offset += chunk)
         {
             var length = Math.Min(chunk, nal.Length - offset);
@@ -109,5 +37,5 @@ internal sealed class Rfc7798TestPacketizer(PacketizerOptions options)
         }
     }
 
-    private static bool IsSlice(byte[] nal) => ((nal[0] >> 1) & 0x3F) < 32;
+    protected override bool IsSlice(byte[] nal) => ((nal[0] >> 1) & 0x3F) < 32;
 }
