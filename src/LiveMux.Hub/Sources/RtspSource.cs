@@ -13,7 +13,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
     {
         var client = new RtspClient(options, logger, time);
-        await using var session = await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+        await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
         var depacketizers = session.Tracks.Select(t => DepacketizerFactory.TryCreate(t)!).ToArray();
         try
         {
@@ -29,13 +29,33 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
     }
 
-    // One video track for now; audio joins when its depacketizers exist.
+    private async Task<RtspPlaySession> PlayAsync(RtspClient client, CancellationToken ct)
+    {
+        try
+        {
+            return await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+        }
+        catch (RtspException e) when (e.Kind == RtspErrorKind.NoSupportedTracks && _unsupportedVideo is { } why)
+        {
+            // The track list alone does not say why a video track we know by name was refused.
+            throw new RtspException(e.Kind, $"{e.Message}: {why}", e);
+        }
+    }
+
+    // One video track for now, the first one a depacketizer supports; audio joins when its depacketizers exist.
     private bool _videoChosen;
+    private string? _unsupportedVideo;
 
     private bool IsSupported(MediaTrack track)
     {
-        if (_videoChosen || track.MediaType != "video" || !DepacketizerFactory.IsSupported(track))
+        if (_videoChosen || track.MediaType != "video")
         {
+            return false;
+        }
+
+        if (DepacketizerFactory.UnsupportedReason(track) is { } why)
+        {
+            _unsupportedVideo ??= why;
             return false;
         }
 

@@ -96,7 +96,7 @@ internal static class WebSocketEndpoint
                         var format = fragment.Format!;
                         if (offer.FirstUnsupported(format) is { } codec)
                         {
-                            var refusal = $"this browser cannot play the stream's codec {codec}";
+                            var refusal = offer.Refusal(codec);
                             await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
                             return refusal;
                         }
