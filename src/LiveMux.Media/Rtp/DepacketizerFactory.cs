@@ -6,10 +6,16 @@ namespace LiveMux.Media.Rtp;
 /// <summary>A track described by SDP makes its own depacketizer; a new codec adds a case here and nothing else.</summary>
 public static class DepacketizerFactory
 {
-    public static bool IsSupported(MediaTrack track) => track.EncodingName == "H264" && track.ClockRate == 90000;
+    public static bool IsSupported(MediaTrack track) =>
+        (track.EncodingName == "H264" && track.ClockRate == 90000) || AudioDepacketizers.IsSupported(track);
 
     public static IDepacketizer? TryCreate(MediaTrack track)
     {
+        if (AudioDepacketizers.IsSupported(track))
+        {
+            return AudioDepacketizers.TryCreate(track);
+        }
+
         if (!IsSupported(track))
         {
             return null;
