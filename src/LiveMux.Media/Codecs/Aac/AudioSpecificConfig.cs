@@ -86,6 +86,12 @@ public sealed record AudioSpecificConfig
             {
                 r.Skip(4); // extensionChannelConfiguration
             }
+
+            if (r.Overrun)
+            {
+                error = "AudioSpecificConfig is truncated";
+                return false;
+            }
         }
 
         var frameLength = 1024;
