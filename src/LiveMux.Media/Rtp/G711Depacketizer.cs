@@ -13,7 +13,8 @@ namespace LiveMux.Media.Rtp;
 /// No browser plays G.711 through MSE, but every MSE browser with FLAC-in-MP4 support does (Chrome, Firefox,
 /// Safari 17+), and FLAC is lossless, so each packet becomes one FLAC frame without any quality loss. The
 /// frame's sample number counts from the first packet in the RTP clock, so a loss leaves a gap in numbering
-/// that decoders ignore.
+/// that decoders ignore. It wraps at 2^31: FLAC allows 36 bits, but ffmpeg's decoder (Chrome's too) rejects
+/// the 7-byte form that numbers from 2^31 on need, which a 48 kHz stream reaches after 12 hours.
 /// </summary>
 public sealed class G711Depacketizer : IDepacketizer
 {
@@ -93,7 +94,7 @@ public sealed class G711Depacketizer : IDepacketizer
         var pcm = _pcm.AsSpan(0, codes.Length);
         G711.Decode(codes, pcm, _aLaw);
         var buffer = ArrayPool<byte>.Shared.Rent(FlacFrameEncoder.MaxFrameBytes(blockSize, _channels));
-        var sampleNumber = (timestamp - _firstTimestamp) & ((1L << 36) - 1);
+        var sampleNumber = (timestamp - _firstTimestamp) & int.MaxValue;
         var length = FlacFrameEncoder.Encode(pcm, _channels, _sampleRate, sampleNumber, buffer);
         if (length == 0)
         {

@@ -142,7 +142,7 @@ public sealed class AudioFfmpegAcceptsOutputTests : IDisposable
 
     private static void AssertDecodesCleanly(string mp4)
     {
-        var decode = ExternalTool.Run("ffmpeg", "-v", "error", "-i", mp4, "-f", "null", "-");
+        var decode = ExternalTool.Run("ffmpeg", "-v", "error", "-err_detect", "crccheck+bitstream+buffer", "-i", mp4, "-f", "null", "-");
         Assert.Equal(0, decode.ExitCode);
         Assert.Equal("", decode.Stderr + decode.Stdout);
     }
