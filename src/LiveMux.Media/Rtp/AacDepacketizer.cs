@@ -47,7 +47,7 @@ public sealed class AacDepacketizer : IDepacketizer
         var clock = clockRate > 0 ? clockRate : asc.SampleRate;
         _frameTicks = parameters.ConstantDuration > 0
             ? parameters.ConstantDuration
-            : (int)Math.Round((double)asc.FrameLength * clock / asc.SampleRate);
+            : Math.Max(1, (int)Math.Round((double)asc.FrameLength * clock / asc.SampleRate));
         var channels = asc.Ps ? 2 : asc.Channels > 0 ? asc.Channels : Math.Max(1, sdpChannels);
         Config = new TrackConfig
         {
@@ -373,6 +373,13 @@ public sealed class AacDepacketizer : IDepacketizer
     private void FinishFragment()
     {
         var timestamp = _unwrapper.Unwrap(_fragmentTimestamp);
+        var header = AdtsHeaderLength(_fragment.AsSpan(0, _fragmentLength));
+        if (header > 0)
+        {
+            _fragment.AsSpan(header, _fragmentLength - header).CopyTo(_fragment);
+            _fragmentLength -= header;
+        }
+
         _ready.Enqueue(new AccessUnit(_fragment!, _fragmentLength, timestamp, _frameTicks, TakeConfigChange()));
         _fragment = null;
         _fragmentLength = 0;
@@ -398,9 +405,32 @@ public sealed class AacDepacketizer : IDepacketizer
 
     private void Emit(ReadOnlySpan<byte> au, long timestamp)
     {
+        au = au[AdtsHeaderLength(au)..];
         var buffer = ArrayPool<byte>.Shared.Rent(au.Length);
         au.CopyTo(buffer);
         _ready.Enqueue(new AccessUnit(buffer, au.Length, timestamp, _frameTicks, TakeConfigChange()));
+    }
+
+    /// <summary>
+    /// Camera quirk: some encoders hand their ADTS frames to the payloader unchanged, so each AU starts with a
+    /// 7- or 9-byte ADTS header (14496-3 1.A.2.2) that an MP4 sample must not have. It is recognised by its
+    /// sync word and a frame_length equal to the AU's size; a raw AAC frame cannot begin that way (0xFF would
+    /// open with ID_END).
+    /// <code>
+    /// syncword(12)=0xFFF id(1) layer(2)=0 protection_absent(1) profile(2) rate(4) private(1) channels(3) ...
+    /// frame_length(13, header included) buffer_fullness(11) frames-1(2) [crc(16) when protection_absent = 0]
+    /// </code>
+    /// </summary>
+    internal static int AdtsHeaderLength(ReadOnlySpan<byte> au)
+    {
+        if (au.Length < 9 || au[0] != 0xFF || (au[1] & 0xF6) != 0xF0)
+        {
+            return 0;
+        }
+
+        var frameLength = ((au[3] & 0x03) << 11) | (au[4] << 3) | (au[5] >> 5);
+        var header = (au[1] & 0x01) != 0 ? 7 : 9;
+        return frameLength == au.Length && (au[6] & 0x03) == 0 ? header : 0;
     }
 
     private bool TakeConfigChange()

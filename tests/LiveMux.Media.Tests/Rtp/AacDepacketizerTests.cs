@@ -315,4 +315,31 @@ public sealed class AacDepacketizerTests
 
         Assert.False(depacketizer.TryTakeNext(out _));
     }
+
+    /// <summary>An ADTS header for an AU of <paramref name="payload"/> bytes: AAC-LC 44.1 kHz stereo, one raw block.</summary>
+    private static byte[] Adts(int payload, bool crc)
+    {
+        var length = payload + (crc ? 9 : 7);
+        byte[] header = [0xFF, (byte)(crc ? 0xF0 : 0xF1), 0x50, (byte)(0x80 | (length >> 11)), (byte)(length >> 3), (byte)(((length & 7) << 5) | 0x1F), 0xFC];
+        return crc ? [.. header, 0x12, 0x34] : header;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ADTS_headers_inside_AUs_are_removed(bool crc)
+    {
+        using var run = Create();
+        byte[] whole = [.. Adts(100, crc), .. Au(1, 100)];
+        byte[] big = [.. Adts(3000, crc), .. Au(2, 3000)];
+        byte[] wrongLength = [.. Adts(99, crc), .. Au(3, 100)]; // frame_length disagrees: left alone
+        run.Push(
+        [
+            TestRtp.Packet(1, T0, true, Payload([whole.Length], whole)),
+            TestRtp.Packet(2, T0 + 1024, false, Payload([big.Length], big[..1400])),
+            TestRtp.Packet(3, T0 + 1024, true, Payload([big.Length], big[1400..])),
+            TestRtp.Packet(4, T0 + 2048, true, Payload([wrongLength.Length], wrongLength)),
+        ]);
+        Assert.Equal([Au(1, 100), Au(2, 3000), wrongLength], run.Units.Select(u => u.Data));
+    }
 }
