@@ -19,6 +19,9 @@ tone="audiotestsrc wave=sine freq=523 volume=0.5"
 record aac_lc_44100_stereo "$tone num-buffers=86 samplesperbuffer=1024 ! audio/x-raw,rate=44100,channels=2 ! avenc_aac bitrate=128000 ! rtpmp4gpay name=pay0"
 # AAC-LC mono 48 kHz at a small MTU, so most AUs are fragmented over two or three packets.
 record aac_lc_48000_mono_fragmented "$tone num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1 ! avenc_aac bitrate=160000 ! rtpmp4gpay name=pay0 mtu=200"
+# The same AAC as MP4A-LATM (RFC 6416, cpresent=0), whole and at a small MTU (elements fragmented).
+record latm_44100_stereo "$tone num-buffers=86 samplesperbuffer=1024 ! audio/x-raw,rate=44100,channels=2 ! avenc_aac bitrate=128000 ! rtpmp4apay name=pay0"
+record latm_48000_mono_fragmented "$tone num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1 ! avenc_aac bitrate=160000 ! rtpmp4apay name=pay0 mtu=200"
 # Opus stereo, 20 ms packets.
 record opus_stereo_20ms "$tone num-buffers=100 samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=2 ! opusenc frame-size=20 ! rtpopuspay name=pay0"
 # Opus mono, 60 ms packets (SILK/hybrid frames at a low bitrate).

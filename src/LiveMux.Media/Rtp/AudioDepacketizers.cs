@@ -4,15 +4,16 @@ using LiveMux.Media.Sdp;
 namespace LiveMux.Media.Rtp;
 
 /// <summary>
-/// The audio cases of <see cref="DepacketizerFactory"/>: AAC (RFC 3640 mpeg4-generic), Opus (RFC 7587) and
-/// G.711 PCMA/PCMU (RFC 3551). Their configuration comes whole from the SDP, so each depacketizer has its
-/// <see cref="IDepacketizer.Config"/> from construction.
+/// The audio cases of <see cref="DepacketizerFactory"/>: AAC (RFC 3640 mpeg4-generic, RFC 6416 MP4A-LATM with
+/// cpresent=0), Opus (RFC 7587) and G.711 PCMA/PCMU (RFC 3551). Their configuration comes whole from the SDP,
+/// so each depacketizer has its <see cref="IDepacketizer.Config"/> from construction.
 /// </summary>
 public static class AudioDepacketizers
 {
     public static bool IsSupported(MediaTrack track) => track.EncodingName switch
     {
         "MPEG4-GENERIC" => track.MediaType == "audio" && Rfc3640Parameters.TryParse(track.FormatParameters, out _, out _),
+        "MP4A-LATM" => LatmDepacketizer.TryParseFormat(track.FormatParameters, out _),
         "OPUS" => true,
         "PCMA" or "PCMU" => true,
         _ => false,
@@ -25,6 +26,10 @@ public static class AudioDepacketizers
             case "MPEG4-GENERIC" when track.MediaType == "audio":
                 return Rfc3640Parameters.TryParse(track.FormatParameters, out var parameters, out _)
                     ? new AacDepacketizer(parameters, track.ClockRate, track.Channels, options)
+                    : null;
+            case "MP4A-LATM":
+                return LatmDepacketizer.TryParseFormat(track.FormatParameters, out var muxConfig)
+                    ? new LatmDepacketizer(muxConfig, track.ClockRate, track.Channels, options)
                     : null;
             case "OPUS":
                 return new OpusDepacketizer(OpusChannels(track), OpusInputRate(track), options);

@@ -21,6 +21,8 @@ public sealed class AudioFfmpegAcceptsOutputTests : IDisposable
     {
         { "aac_lc_44100_stereo", "aac", 44100, 2, 1024, "mp4a.40.2", 0 },
         { "aac_lc_48000_mono_fragmented", "aac", 48000, 1, 1024, "mp4a.40.2", 0 },
+        { "latm_44100_stereo", "aac", 44100, 2, 1024, "mp4a.40.2", 0 },
+        { "latm_48000_mono_fragmented", "aac", 48000, 1, 1024, "mp4a.40.2", 0 },
         // Opus decoders drop the pre-skip (dOps PreSkip 312) from the start.
         { "opus_stereo_20ms", "opus", 48000, 2, 960, "opus", 312 },
         { "opus_mono_60ms", "opus", 48000, 1, 2880, "opus", 312 },

@@ -38,8 +38,10 @@ public sealed class AudioDepacketizerFactoryTests
         { "AAC config not hex", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MPEG4-GENERIC/48000/2\r\na=fmtp:96 mode=AAC-hbr;config=12G0\r\n", null },
         { "AAC sizelength not a number", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MPEG4-GENERIC/48000/2\r\na=fmtp:96 mode=AAC-hbr;config=1190;sizelength=x\r\n", null },
         { "AAC headers without sizes", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MPEG4-GENERIC/48000/2\r\na=fmtp:96 config=1190;indexlength=3\r\n", null },
-        // MP4A-LATM (RFC 6416) is not supported yet.
-        { "MP4A-LATM", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MP4A-LATM/44100/2\r\na=fmtp:96 cpresent=0;config=400024203fc0\r\n", null },
+        { "MP4A-LATM", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MP4A-LATM/44100/2\r\na=fmtp:96 profile-level-id=15;object=2;cpresent=0;config=400024203fc0\r\n", "mp4a.40.2|44100|1024|mp4a|2" },
+        // In-band StreamMuxConfig (cpresent=1, the default) is not supported.
+        { "MP4A-LATM in-band config", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MP4A-LATM/44100/2\r\na=fmtp:96 cpresent=1\r\n", null },
+        { "MP4A-LATM audioMuxVersion 1", "m=audio 0 RTP/AVP 96\r\na=rtpmap:96 MP4A-LATM/44100/2\r\na=fmtp:96 cpresent=0;config=C0002420\r\n", null },
         { "G.722", "m=audio 0 RTP/AVP 9\r\n", null },
     };
 

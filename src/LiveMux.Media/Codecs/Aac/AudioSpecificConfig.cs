@@ -56,8 +56,17 @@ public sealed record AudioSpecificConfig
 
     public static bool TryParse(ReadOnlySpan<byte> data, out AudioSpecificConfig config, out string? error)
     {
-        config = null!;
         var r = new BitReader(data);
+        return TryRead(ref r, out config, out error);
+    }
+
+    /// <summary>
+    /// Reads a config in place, leaving <paramref name="r"/> after its last bit, as LATM's StreamMuxConfig
+    /// needs. A program_config_element (channel configuration 0) is not walked, so the reader stops short then.
+    /// </summary>
+    internal static bool TryRead(ref BitReader r, out AudioSpecificConfig config, out string? error)
+    {
+        config = null!;
         var objectType = ReadObjectType(ref r);
         var sampleRate = ReadSampleRate(ref r);
         var channels = (int)r.ReadBits(4);
@@ -149,9 +158,12 @@ public sealed record AudioSpecificConfig
             return false;
         }
 
-        // Backward-compatible (hierarchical) SBR/PS signalling, appended after the core configuration.
-        if (!sbr && r.BitsLeft >= 16 && r.ReadBits(11) == 0x2B7)
+        // Backward-compatible (hierarchical) SBR/PS signalling, appended after the core configuration; only
+        // consumed when its sync word is there, so whatever follows the config in a StreamMuxConfig is kept.
+        var probe = r;
+        if (!sbr && r.BitsLeft >= 16 && probe.ReadBits(11) == 0x2B7)
         {
+            r = probe;
             var extensionType = ReadObjectType(ref r);
             if (extensionType == 5 && r.ReadBit())
             {
