@@ -27,8 +27,7 @@ public sealed class AacDepacketizer : IDepacketizer
     private readonly Queue<AccessUnit> _ready = new();
     private readonly List<(int Size, long Offset)> _headers = [];
 
-    private bool _haveSequence;
-    private ushort _expectedSequence;
+    private SequenceCheck _sequence;
     private TimestampUnwrapper _unwrapper;
     private bool _configChangePending = true;
 
@@ -75,13 +74,14 @@ public sealed class AacDepacketizer : IDepacketizer
         LastDropReason = DropReason.None;
         DisposeReady();
 
-        if (_haveSequence && packet.SequenceNumber != _expectedSequence)
+        var step = _sequence.Next(packet.SequenceNumber);
+        if (step == SequenceStep.Late)
         {
-            if (unchecked((short)(packet.SequenceNumber - _expectedSequence)) < 0)
-            {
-                return Drop(DropReason.LatePacket);
-            }
+            return Drop(DropReason.LatePacket);
+        }
 
+        if (step == SequenceStep.Gap)
+        {
             if (_fragment is not null)
             {
                 // The AU being reassembled lost a piece; its remaining fragments are dropped with it.
@@ -94,8 +94,6 @@ public sealed class AacDepacketizer : IDepacketizer
             }
         }
 
-        _haveSequence = true;
-        _expectedSequence = unchecked((ushort)(packet.SequenceNumber + 1));
 
         if (_discarding)
         {

@@ -46,22 +46,13 @@ public sealed record Rfc3640Parameters
     {
         parameters = null!;
         if (!fmtp.TryGetValue("config", out var hex) || hex.Length == 0 || hex.Length % 2 != 0
-            || hex.Length / 2 > Mp4aSampleEntry.MaxConfigBytes)
+            || hex.Length / 2 > Mp4aSampleEntry.MaxConfigBytes || !hex.All(Uri.IsHexDigit))
         {
             error = "config= is missing or not an even-length hex string";
             return false;
         }
 
-        byte[] configBytes;
-        try
-        {
-            configBytes = Convert.FromHexString(hex);
-        }
-        catch (FormatException)
-        {
-            error = "config= is not hex";
-            return false;
-        }
+        var configBytes = Convert.FromHexString(hex);
 
         if (!AudioSpecificConfig.TryParse(configBytes, out var config, out error))
         {
