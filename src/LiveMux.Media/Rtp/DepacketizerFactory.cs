@@ -24,6 +24,8 @@ public static class DepacketizerFactory
                 return track.FormatParameters.TryGetValue("sprop-max-don-diff", out var don) && don != "0"
                     ? $"H.265 with interleaved packetization (sprop-max-don-diff={Printable(don)}) is not supported"
                     : null;
+            case var _ when AudioDepacketizers.IsSupported(track):
+                return null;
             default:
                 return $"no depacketizer for {(track.EncodingName.Length == 0 ? $"payload type {track.PayloadType}" : track.EncodingName)}";
         }
@@ -31,6 +33,11 @@ public static class DepacketizerFactory
 
     public static IDepacketizer? TryCreate(MediaTrack track)
     {
+        if (AudioDepacketizers.IsSupported(track))
+        {
+            return AudioDepacketizers.TryCreate(track);
+        }
+
         if (!IsSupported(track))
         {
             return null;
