@@ -36,18 +36,23 @@ public sealed class H264Depacketizer : IDepacketizer
     private uint _lastEmittedTimestamp;
     private TimestampUnwrapper _unwrapper;
 
-    private readonly H264ParameterSets _parameterSets = new();
+    private readonly H264ParameterSets _parameterSets;
+    private readonly DecodeTimeEstimator _decodeTimes = new();
     private bool _configChangePending = true;
 
     public H264Depacketizer(H264DepacketizerOptions? options = null, ReadOnlySpan<byte> sps = default, ReadOnlySpan<byte> pps = default)
     {
         _options = options ?? new H264DepacketizerOptions();
         _unit = ArrayPool<byte>.Shared.Rent(_options.InitialBufferBytes);
+        _parameterSets = new H264ParameterSets(_options.AddBitstreamRestriction);
         if (!sps.IsEmpty && !pps.IsEmpty)
         {
             _parameterSets.Offer(sps);
             _parameterSets.Offer(pps);
-            _parameterSets.Refresh();
+            if (_parameterSets.Refresh())
+            {
+                ConfigureDecodeTimes();
+            }
         }
     }
 
@@ -388,6 +393,7 @@ public sealed class H264Depacketizer : IDepacketizer
         if (_parameterSets.Refresh())
         {
             _configChangePending = true;
+            ConfigureDecodeTimes();
         }
 
         if (broken || empty)
@@ -416,12 +422,18 @@ public sealed class H264Depacketizer : IDepacketizer
 
         _waitForKeyframe = false;
         var unwrapped = _unwrapper.Unwrap(timestamp);
-        unit = new AccessUnit(_unit, _length, unwrapped, hasIdr, _configChangePending);
+        unit = new AccessUnit(_unit, _length, unwrapped, _decodeTimes.Next(unwrapped), hasIdr, _configChangePending);
         _configChangePending = false;
         _unit = ArrayPool<byte>.Shared.Rent(Math.Max(_options.InitialBufferBytes, _length));
         ResetUnit();
         return DepacketizeStatus.AccessUnit;
     }
+
+    /// <summary>The reorder depth the SPS declares, used by the decode-time estimate; see <see cref="DecodeTimeEstimator"/>.</summary>
+    public int ReorderDepth => _decodeTimes.ReorderDepth;
+
+    private void ConfigureDecodeTimes() =>
+        _decodeTimes.Configure(_parameterSets.ReorderDepth, _parameterSets.Config!.DefaultDuration);
 
     private DepacketizeStatus Drop(DropReason reason)
     {
@@ -458,4 +470,7 @@ public sealed record H264DepacketizerOptions
     public int MaxNalUnitsPerAccessUnit { get; init; } = 1024;
 
     public int InitialBufferBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Add VUI bitstream_restriction to the avcC's SPS when the reorder depth is known to be 0 (see <see cref="H264ParameterSets"/>).</summary>
+    public bool AddBitstreamRestriction { get; init; } = true;
 }
