@@ -39,6 +39,9 @@ public sealed class DecodeTimeEstimator
     private const int Window = 32;
 
     private readonly long[] _window = new long[Window];
+
+    // The same values in ascending order, kept by insertion: the k-th largest and the gaps are then reads.
+    private readonly long[] _sorted = new long[Window];
     private int _count;
     private int _next;
     private int? _declaredDepth;
@@ -91,12 +94,9 @@ public sealed class DecodeTimeEstimator
 
         // Frames already seen that are presented after this one: the depth this frame proves.
         var later = 0;
-        for (var i = 0; i < _count; i++)
+        for (var i = _count - 1; i >= 0 && _sorted[i] > presentationTime; i--)
         {
-            if (_window[i] > presentationTime)
-            {
-                later++;
-            }
+            later++;
         }
 
         if (later > ReorderDepth)
@@ -104,9 +104,14 @@ public sealed class DecodeTimeEstimator
             _learntDepth = Math.Min(later, MaxReorderDepth);
         }
 
+        if (_count == Window)
+        {
+            RemoveSorted(_window[_next]);
+        }
+
         _window[_next] = presentationTime;
         _next = (_next + 1) % Window;
-        _count = Math.Min(_count + 1, Window);
+        InsertSorted(presentationTime);
 
         var estimate = KthLargest(ReorderDepth + 1, out var missing) - (missing * interval);
         if (!_started)
@@ -119,7 +124,8 @@ public sealed class DecodeTimeEstimator
 
         // MSE takes a decode-time step above twice the previous one for a discontinuity and drops frames
         // to the next keyframe; a step that is not forward breaks the decode order.
-        var output = Math.Clamp(estimate, _lastOutput + Math.Max(1, interval / 2), _lastOutput + (2 * _lastStep));
+        var lowest = _lastOutput + Math.Max(1, interval / 2);
+        var output = Math.Clamp(estimate, lowest, Math.Max(lowest, _lastOutput + (2 * _lastStep)));
         _lastStep = output - _lastOutput;
         _lastOutput = output;
         return output;
@@ -141,42 +147,47 @@ public sealed class DecodeTimeEstimator
     /// </summary>
     private long Interval()
     {
-        if (_count < 2)
+        var smallest = _defaultInterval;
+        for (var i = 1; i < _count; i++)
         {
-            return _defaultInterval;
-        }
-
-        Span<long> sorted = stackalloc long[Window];
-        sorted = sorted[.._count];
-        _window.AsSpan(0, _count).CopyTo(sorted);
-        sorted.Sort();
-        var smallest = long.MaxValue;
-        for (var i = 1; i < sorted.Length; i++)
-        {
-            var gap = sorted[i] - sorted[i - 1];
+            var gap = _sorted[i] - _sorted[i - 1];
             if (gap > 0 && gap < smallest)
             {
                 smallest = gap;
             }
         }
 
-        return Math.Min(smallest, _defaultInterval);
+        return smallest;
     }
 
     /// <summary>The k-th largest value in the window; with fewer values, the smallest and how many are missing.</summary>
     private long KthLargest(int k, out int missing)
     {
-        Span<long> sorted = stackalloc long[Window];
-        sorted = sorted[.._count];
-        _window.AsSpan(0, _count).CopyTo(sorted);
-        sorted.Sort();
         if (_count >= k)
         {
             missing = 0;
-            return sorted[_count - k];
+            return _sorted[_count - k];
         }
 
         missing = k - _count;
-        return sorted[0];
+        return _sorted[0];
+    }
+
+    private void InsertSorted(long value)
+    {
+        var i = _count++;
+        for (; i > 0 && _sorted[i - 1] > value; i--)
+        {
+            _sorted[i] = _sorted[i - 1];
+        }
+
+        _sorted[i] = value;
+    }
+
+    private void RemoveSorted(long value)
+    {
+        var i = Array.IndexOf(_sorted, value, 0, _count);
+        Array.Copy(_sorted, i + 1, _sorted, i, _count - i - 1);
+        _count--;
     }
 }

@@ -127,6 +127,41 @@ public sealed class DecodeTimeEstimatorTests
         Assert.All(dts.Zip(dts.Skip(1)), pair => Assert.True(pair.Second > pair.First));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Jittery_and_shuffled_input_never_throws_and_never_goes_backwards(int seed)
+    {
+        // Camera clocks jitter, frames get dropped, and garbage reorders arbitrarily (within the window).
+        var random = new Random(seed);
+        var estimator = new DecodeTimeEstimator(random.Next(2) == 0 ? null : random.Next(0, 4), 3000);
+        var pts = new List<long>();
+        long t = random.NextInt64(0, uint.MaxValue);
+        for (var i = 0; i < 3000; i++)
+        {
+            t += random.Next(10) == 0 ? random.Next(1, 20_000) : 3000 + random.Next(-300, 300);
+            pts.Add(t);
+        }
+
+        for (var i = 0; i + 8 < pts.Count; i += 8)
+        {
+            var block = pts.GetRange(i, 8).OrderBy(_ => random.Next()).ToArray();
+            pts.RemoveRange(i, 8);
+            pts.InsertRange(i, block);
+        }
+
+        long? last = null;
+        foreach (var p in pts)
+        {
+            var dts = estimator.Next(p);
+            Assert.True(last is null || dts > last, $"dts {dts} after {last}");
+            last = dts;
+        }
+
+        Assert.InRange(estimator.ReorderDepth, 1, 7);
+    }
+
     /// <summary>Display indexes in decode order for mini-GOPs of an anchor then its B-frames (pyramid: middle first).</summary>
     private static List<long> DecodeOrder(int frames, int bframes, bool pyramid)
     {
