@@ -61,6 +61,14 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "5", "--gop", "10", "--clock", "--width", "640", "--height", "360", "--strip-vui-restriction");
         await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+
+        // The camera's SPS says nothing about reordering; the one LiveMux puts in the avcC says 0.
+        var trace = await Tool.RunAsync("ffmpeg", ["-v", "trace", "-i", new Uri(server.BaseUrl, "api/stream.mp4?src=cam").ToString(),
+            "-frames:v", "2", "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"], TimeSpan.FromSeconds(30));
+        var headers = trace.Stderr.Split('\n').Where(l => l.Contains("[trace_headers", StringComparison.Ordinal)).ToList();
+        Assert.Contains(headers, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"bitstream_restriction_flag\s+1 = 1$"));
+        Assert.Contains(headers, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"max_num_reorder_frames\s+1 = 0$"));
+
         await using var browser = await Browser.LaunchAsync();
         var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
         await page.AddInitScriptAsync("window.__latencyConfig = { fps: 5 };");

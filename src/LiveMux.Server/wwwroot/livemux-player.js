@@ -770,10 +770,12 @@ export class LiveMuxPlayer extends HTMLElement {
     const wanted = (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
     // Frames arrive one at a time, so the buffer must span a frame interval plus a margin for a late
     // frame (one more interval, at most 100 ms): 67 ms at 30 fps, 300 ms for a 5 fps camera. With
-    // B-frames it also spans how far frames arrive behind the newest one shown.
+    // B-frames it also spans how far frames arrive behind the newest one shown, and the frame the
+    // decoder holds back to put them in order (IBBP at 30 fps: 67 + 33 ms more).
     const fps = this.#fps();
     const lead = Math.min(this.#session?.reorderLead ?? 0, 1);
-    return (fps > 1 ? Math.max(wanted, 1 / fps + Math.min(1 / fps, 0.1)) : wanted) + lead;
+    const reorder = lead > 0 && fps > 1 ? lead + 1 / fps : lead;
+    return (fps > 1 ? Math.max(wanted, 1 / fps + Math.min(1 / fps, 0.1)) : wanted) + reorder;
   }
 
   #maxLatency() {
