@@ -51,7 +51,7 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
 
         var last = samples[^1];
         Assert.True(last.Dropped - first.Dropped <= (last.Total - first.Total) / 10, $"dropped {last.Dropped - first.Dropped} of {last.Total - first.Total} frames");
-        Assert.True(last.Stalls - first.Stalls <= 2, $"{last.Stalls - first.Stalls} stalls");
+        Assert.True(last.Stalls - first.Stalls <= 3, $"{last.Stalls - first.Stalls} stalls");
         Assert.Equal("playing", last.Status);
         Assert.Empty(errors);
     }
