@@ -16,11 +16,14 @@ namespace LiveMux.Media.Rtp;
 /// When R is not declared, <see cref="AssumedDepthWhenUnknown"/> is assumed (a depth larger than the real
 /// one costs only a larger composition offset, never latency: MSE feeds the decoder as frames arrive) and
 /// a deeper one is learnt: a frame whose pts is below d frames already seen proves depth d. A deeper
-/// reorder than assumed would make the next estimates drop below decode times already given out, so the
-/// output carries a bias that keeps it rising by at least half an interval per frame and is
-/// paid back a quarter interval per frame afterwards: a few frames with pts below dts (a negative
-/// composition offset, which trun v1 can carry) instead of a timeline that goes backwards.
-/// The state is one fixed window, so steady state allocates nothing.
+/// reorder than assumed makes the next estimates drop below decode times already given out, so the
+/// output follows the estimate within bounds: at least half an interval and at most twice the previous
+/// step per frame (MSE takes a larger step for a discontinuity). It catches up within a few frames,
+/// during which dts may exceed pts (a negative composition offset, which trun v1 carries) instead of a
+/// timeline that goes backwards. A jump of more than 34 intervals is a new clock: it starts over.
+/// The state is one fixed window kept sorted by insertion, so steady state allocates nothing.
+/// <para>Use: <c>Configure(depth or null, interval)</c> when the parameter sets change, <c>Next(pts)</c> per
+/// frame in decode order, <c>Reset()</c> on a new session.</para>
 /// </summary>
 public sealed class DecodeTimeEstimator
 {
