@@ -28,6 +28,22 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
         output.WriteLine($"frame types: {string.Concat(types)}");
         Assert.True(types.Count(t => t == "B") >= 20, $"only {types.Count(t => t == "B")} B-frames in {types.Length}");
 
+        // A viewer's edit list starts its timeline at the first frame shown, not the first decoded, so a
+        // player that never seeks starts at 0 (checked by ffmpeg, which applies the edit list).
+        await using (var viewer = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), record: true))
+        {
+            await viewer.WaitForAsync(v => v.BinaryMessages > 45, TimeSpan.FromSeconds(10), "45 WebSocket messages");
+            var path = Path.Combine(RepoPaths.ArtifactDirectory, "bframes-ws.mp4");
+            await File.WriteAllBytesAsync(path, viewer.Recording);
+            var shown = await Tool.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts", "-of", "json", path], TimeSpan.FromSeconds(30));
+            Assert.Equal("", shown.Stderr);
+            var pts = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("pts").GetInt64()).ToList();
+            output.WriteLine($"viewer recording: {pts.Count} frames, first pts {string.Join(",", pts.Take(5))}");
+            Assert.True(pts.Count > 40, $"{pts.Count} frames");
+            Assert.Equal(0, pts[0]);
+            Assert.All(pts.Zip(pts.Skip(1)), p => Assert.True(p.Second > p.First, $"pts {p.Second} after {p.First}"));
+        }
+
         await using var browser = await Browser.LaunchAsync();
         var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
         var first = await WaitForDecodedAsync(page, 30, TimeSpan.FromSeconds(20));
