@@ -13,8 +13,9 @@ public sealed class Fragment
     private byte[]? _buffer;
     private int _references = 1;
 
-    private Fragment(byte[] buffer, int length, FragmentKind kind, bool isKeyframe, StreamFormat? format, int trackIndex = 0, ulong decodeTime = 0)
+    private Fragment(byte[] buffer, int length, FragmentKind kind, bool isKeyframe, StreamFormat? format, int trackIndex = 0, ulong decodeTime = 0, int compositionOffset = 0)
     {
+        CompositionOffset = compositionOffset;
         _buffer = buffer;
         Length = length;
         Kind = kind;
@@ -35,6 +36,12 @@ public sealed class Fragment
 
     public ulong DecodeTime { get; }
 
+    /// <summary>PTS - DTS of the sample (trun v1): non-zero with B-frames.</summary>
+    public int CompositionOffset { get; }
+
+    /// <summary>When the sample is shown, in the track's timescale: where a viewer's timeline starts.</summary>
+    public long PresentationTime => (long)DecodeTime + CompositionOffset;
+
     /// <summary>For init segments: the tracks and MIME type they describe.</summary>
     public StreamFormat? Format { get; }
 
@@ -44,11 +51,15 @@ public sealed class Fragment
     public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Fragment));
 
     /// <summary>A media fragment whose bytes the caller writes into <paramref name="buffer"/>; it starts with one reference.</summary>
-    internal static Fragment Rent(int length, bool isKeyframe, int trackIndex, ulong decodeTime, out Span<byte> buffer)
+    internal static Fragment Rent(int length, bool isKeyframe, int trackIndex, ulong decodeTime, out Span<byte> buffer) =>
+        Rent(length, isKeyframe, trackIndex, decodeTime, 0, out buffer);
+
+    /// <summary>As <see cref="Rent(int, bool, int, ulong, out Span{byte})"/>, for a sample shown <paramref name="compositionOffset"/> after its decode time.</summary>
+    internal static Fragment Rent(int length, bool isKeyframe, int trackIndex, ulong decodeTime, int compositionOffset, out Span<byte> buffer)
     {
         var array = ArrayPool<byte>.Shared.Rent(length);
         buffer = array.AsSpan(0, length);
-        return new Fragment(array, length, FragmentKind.Media, isKeyframe, null, trackIndex, decodeTime);
+        return new Fragment(array, length, FragmentKind.Media, isKeyframe, null, trackIndex, decodeTime, compositionOffset);
     }
 
     internal static Fragment ForInit(byte[] initSegment, StreamFormat format) =>

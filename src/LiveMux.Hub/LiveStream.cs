@@ -286,9 +286,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 UpdateFormat();
             }
 
-            var (dts, duration) = _timelines[track].Next(unit.Timestamp, config.DefaultDuration, MaxTimestampJumpSeconds * config.Timescale);
-            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, track, dts, out var buffer);
-            var header = new FragmentHeader(++_sequence, (uint)track + 1, dts, duration, unit.Length, unit.IsKeyframe);
+            var (dts, duration, cto) = _timelines[track].Next(unit.DecodeTimestamp, unit.Timestamp, config.DefaultDuration, MaxTimestampJumpSeconds * config.Timescale);
+            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, track, dts, cto, out var buffer);
+            var header = new FragmentHeader(++_sequence, (uint)track + 1, dts, duration, unit.Length, unit.IsKeyframe, cto);
             MediaFragment.Write(buffer, header, unit.Data);
             Publish(fragment);
         }

@@ -82,4 +82,34 @@ public sealed class TrackTimelineTests
             (lastDts, lastDuration) = (dts, duration);
         }
     }
+
+    public static TheoryData<string, long[], long[], ulong[], int[]> BFrameCases => new()
+    {
+        // name, input dts, input pts (long.MinValue = Rebase), expected output dts, expected composition offsets
+        { "IBBP: dts drives the timeline, pts - dts rides along", [-3000, 0, 3000, 6000, 9000], [0, 9000, 3000, 6000, 18000], [0, 3000, 6000, 9000, 12000], [3000, 9000, 0, 0, 9000] },
+        { "reconnect: continues at the end, offsets kept", [-3000, 0, long.MinValue, 500_000, 503_000], [0, 9000, 506_000, 509_000], [0, 3000, 6000, 9000], [3000, 9000, 6000, 6000] },
+        { "a negative offset (dts above pts while a learnt depth catches up) is carried", [0, 3000], [0, 1500], [0, 3000], [0, -1500] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BFrameCases))]
+    public void Decode_timeline_with_composition_offsets(string name, long[] dtsIn, long[] ptsIn, ulong[] dts, int[] offsets)
+    {
+        var timeline = default(TrackTimeline);
+        var actual = new List<(ulong Dts, uint Duration, int Cto)>();
+        for (int i = 0, p = 0; i < dtsIn.Length; i++)
+        {
+            if (dtsIn[i] == long.MinValue)
+            {
+                timeline.Rebase();
+                continue;
+            }
+
+            actual.Add(timeline.Next(dtsIn[i], ptsIn[p++], Default, MaxJump));
+        }
+
+        Assert.True(dts.SequenceEqual(actual.Select(a => a.Dts)), $"{name}: dts {string.Join(",", actual.Select(a => a.Dts))}");
+        Assert.True(offsets.SequenceEqual(actual.Select(a => a.Cto)), $"{name}: offsets {string.Join(",", actual.Select(a => a.Cto))}");
+        Assert.All(actual.Skip(1), a => Assert.Equal(3000u, a.Duration));
+    }
 }

@@ -223,9 +223,9 @@ class Camera:
         return (
             f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
             f"! queue max-size-buffers=4 "
-            f"! x264enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} "
+            f"! x264enc name=enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} "
             f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false threads=1{opt} "
-            f"! video/x-h264,profile={a.profile} "
+            f"! video/x-h264,profile={a.profile}{',stream-format=byte-stream,alignment=au' if a.strip_vui_restriction else ''} "
             f"{tail} )"
         )
 
@@ -261,6 +261,8 @@ class Camera:
         with self.lock:
             self.sources.append(source)
         media.connect("unprepared", self.on_media_unprepared, source)
+        if self.args.strip_vui_restriction:
+            strip_sps_on(media.get_element().get_by_name("enc").get_static_pad("src"))
         source.start()
         emit("MEDIA_STARTED")
 
@@ -314,6 +316,31 @@ class Camera:
         emit("STOPPED")
 
 
+def strip_sps_on(pad):
+    """Makes x264's SPS look like many IP cameras': without VUI bitstream_restriction (see sps_strip.py).
+    Buffers can't be written in place here, so a changed one is pushed anew and the original dropped."""
+    import sps_strip
+
+    def on_buffer(pad, info):
+        buf = info.get_buffer()
+        ok, mapped = buf.map(Gst.MapFlags.READ)
+        if not ok:
+            return Gst.PadProbeReturn.OK
+        data = bytes(mapped.data)
+        buf.unmap(mapped)
+        out = sps_strip.strip_annexb(data)
+        if out == data:
+            return Gst.PadProbeReturn.OK
+        fresh = Gst.Buffer.new_wrapped(out)
+        fresh.pts, fresh.dts, fresh.duration = buf.pts, buf.dts, buf.duration
+        if buf.has_flags(Gst.BufferFlags.DELTA_UNIT):
+            fresh.set_flags(Gst.BufferFlags.DELTA_UNIT)
+        pad.push(fresh)  # comes back through this probe unchanged, so it passes
+        return Gst.PadProbeReturn.DROP
+
+    pad.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="GStreamer RTSP test camera (H.264 or H.265)")
     p.add_argument("--codec", choices=["h264", "h265"], default="h264",
@@ -332,6 +359,8 @@ def parse_args(argv):
     p.add_argument("--sps-per-slice", action="store_true",
                    help="with --slices > 1: SPS/PPS before every IDR slice (camera quirk; breaks ffmpeg)")
     p.add_argument("--bframes", type=int, default=0, help="B-frames (needs --profile main/high)")
+    p.add_argument("--strip-vui-restriction", action="store_true",
+                   help="remove VUI bitstream_restriction from x264's SPS, as many IP cameras send it")
     p.add_argument("--noise", type=int, default=12, help="per-frame noise amplitude (luma steps) that makes CBR spend its bits")
     p.add_argument("--x264-opts", default="", help="extra x264 option-string entries, k=v:k=v")
     p.add_argument("--clock", action="store_true", help="write epoch ms into every frame (see docstring)")

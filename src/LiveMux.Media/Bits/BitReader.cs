@@ -19,6 +19,9 @@ public ref struct BitReader
 
     public bool Overrun { get; private set; }
 
+    /// <summary>Bits consumed so far; an SPS rewrite copies the original bits up to a field's position.</summary>
+    public readonly int BitPosition => _bitPosition;
+
     public readonly int BitsLeft => Math.Max(0, (_data.Length * 8) - _bitPosition);
 
     public bool ReadBit()

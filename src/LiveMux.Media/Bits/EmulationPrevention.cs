@@ -25,4 +25,37 @@ public static class EmulationPrevention
 
         return written;
     }
+
+    /// <summary>
+    /// The inverse of <see cref="Remove"/>: copies <paramref name="rbsp"/> into <paramref name="nal"/>, inserting
+    /// 0x03 after two zeros whenever the next byte is 0x00-0x03. Returns the length, or -1 when it does not fit.
+    /// </summary>
+    public static int Insert(ReadOnlySpan<byte> rbsp, Span<byte> nal)
+    {
+        var written = 0;
+        var zeros = 0;
+        foreach (var b in rbsp)
+        {
+            if (zeros >= 2 && b <= 0x03)
+            {
+                if (written >= nal.Length)
+                {
+                    return -1;
+                }
+
+                nal[written++] = 0x03;
+                zeros = 0;
+            }
+
+            if (written >= nal.Length)
+            {
+                return -1;
+            }
+
+            nal[written++] = b;
+            zeros = b == 0 ? zeros + 1 : 0;
+        }
+
+        return written;
+    }
 }

@@ -15,16 +15,18 @@ namespace LiveMux.Media.Rtp;
 /// </summary>
 public sealed class H264Depacketizer : NalDepacketizer
 {
-    private readonly H264ParameterSets _parameterSets = new();
+    private readonly H264ParameterSets _parameterSets;
 
     public H264Depacketizer(H264DepacketizerOptions? options = null, ReadOnlySpan<byte> sps = default, ReadOnlySpan<byte> pps = default)
         : base(options ?? new H264DepacketizerOptions())
     {
+        _parameterSets = new H264ParameterSets((options ?? new H264DepacketizerOptions()).AddBitstreamRestriction);
         if (!sps.IsEmpty && !pps.IsEmpty)
         {
             _parameterSets.Offer(sps);
             _parameterSets.Offer(pps);
             _parameterSets.Refresh();
+            ConfigureDecodeTimes();
         }
     }
 
@@ -131,7 +133,13 @@ public sealed class H264Depacketizer : NalDepacketizer
     }
 
     private protected override bool RefreshConfig() => _parameterSets.Refresh();
+
+    private protected override int? DeclaredReorderDepth => _parameterSets.ReorderDepth;
 }
 
 /// <summary>Limits of an H.264 depacketizer; see <see cref="NalDepacketizerOptions"/>.</summary>
-public sealed record H264DepacketizerOptions : NalDepacketizerOptions;
+public sealed record H264DepacketizerOptions : NalDepacketizerOptions
+{
+    /// <summary>Add VUI bitstream_restriction to the avcC's SPS when the reorder depth is known to be 0 (see <see cref="H264ParameterSets"/>).</summary>
+    public bool AddBitstreamRestriction { get; init; } = true;
+}

@@ -34,6 +34,7 @@ public sealed class H265Depacketizer : NalDepacketizer
             _parameterSets.Offer(sps);
             _parameterSets.Offer(pps);
             _parameterSets.Refresh();
+            ConfigureDecodeTimes();
         }
     }
 
@@ -159,4 +160,7 @@ public sealed class H265Depacketizer : NalDepacketizer
     }
 
     private protected override bool RefreshConfig() => _parameterSets.Refresh();
+
+    // sps_max_num_reorder_pics is mandatory in an H.265 SPS, so the depth is always declared.
+    private protected override int? DeclaredReorderDepth => _parameterSets.Sps?.MaxNumReorderPics;
 }

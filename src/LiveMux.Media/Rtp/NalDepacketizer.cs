@@ -36,6 +36,7 @@ public abstract class NalDepacketizer : IDepacketizer
     private TimestampUnwrapper _unwrapper;
 
     private bool _configChangePending = true;
+    private readonly DecodeTimeEstimator _decodeTimes = new();
 
     private protected NalDepacketizer(NalDepacketizerOptions options)
     {
@@ -46,6 +47,9 @@ public abstract class NalDepacketizer : IDepacketizer
     public DropReason LastDropReason { get; private set; }
 
     public abstract TrackConfig? Config { get; }
+
+    /// <summary>The reorder depth used for decode times: declared by the SPS or learnt; see <see cref="DecodeTimeEstimator"/>.</summary>
+    public int ReorderDepth => _decodeTimes.ReorderDepth;
 
     /// <summary>Access units and packets dropped since creation, for counters.</summary>
     public long DroppedUnits { get; private set; }
@@ -154,6 +158,18 @@ public abstract class NalDepacketizer : IDepacketizer
 
     /// <summary>Rebuilds the track configuration if a parameter set changed; true when <see cref="Config"/> is new.</summary>
     private protected abstract bool RefreshConfig();
+
+    /// <summary>The reorder depth the current parameter sets declare, or null when they don't say.</summary>
+    private protected abstract int? DeclaredReorderDepth { get; }
+
+    /// <summary>For subclasses that set parameter sets from SDP in their constructor.</summary>
+    private protected void ConfigureDecodeTimes()
+    {
+        if (Config is { } config)
+        {
+            _decodeTimes.Configure(DeclaredReorderDepth, config.DefaultDuration);
+        }
+    }
 
     /// <summary>Output waits for a keyframe: at the start and after a loss.</summary>
     private protected bool WaitingForKeyframe => _waitForKeyframe;
@@ -332,6 +348,7 @@ public abstract class NalDepacketizer : IDepacketizer
         if (RefreshConfig())
         {
             _configChangePending = true;
+            ConfigureDecodeTimes();
         }
 
         if (broken || empty)
@@ -360,7 +377,7 @@ public abstract class NalDepacketizer : IDepacketizer
 
         _waitForKeyframe = false;
         var unwrapped = _unwrapper.Unwrap(timestamp);
-        unit = new AccessUnit(_unit, _length, unwrapped, hasKeyframe, _configChangePending);
+        unit = new AccessUnit(_unit, _length, unwrapped, _decodeTimes.Next(unwrapped), hasKeyframe, _configChangePending);
         _configChangePending = false;
         _unit = ArrayPool<byte>.Shared.Rent(Math.Max(_options.InitialBufferBytes, _length));
         ResetUnit();

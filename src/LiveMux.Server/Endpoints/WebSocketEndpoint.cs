@@ -116,7 +116,8 @@ internal static class WebSocketEndpoint
                     if (pendingFormat is not null)
                     {
                         var timescale = pendingFormat.Tracks[Math.Min(fragment.TrackIndex, pendingFormat.Tracks.Count - 1)].Timescale;
-                        originSeconds = fragment.DecodeTime / (double)timescale;
+                        // The first sample shown, not decoded: with B-frames it is shown a composition offset later.
+                        originSeconds = Math.Max(0, fragment.PresentationTime) / (double)timescale;
                         mime = await SendInitAsync(socket, pendingFormat, originSeconds.Value, mime, ct);
                         pendingFormat = null;
                     }

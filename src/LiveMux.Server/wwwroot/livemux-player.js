@@ -147,8 +147,16 @@ function parseFragment(u8, tracks) {
       if (at + 4 <= tfhd.end) flags = dv.getUint32(at);
     }
     const trun = child(dv, traf, 'trun');
+    let cto = 0;
     if (trun && trun.body + 8 <= trun.end) {
       const trunFlags = dv.getUint32(trun.body) & 0xffffff;
+      if (trunFlags & 0x800) {
+        // First sample's composition offset (B-frames): after data offset, first-sample flags, duration,
+        // size and flags; signed in trun version 1.
+        let c = trun.body + 8 + (trunFlags & 0x01 ? 4 : 0) + (trunFlags & 0x04 ? 4 : 0);
+        c += (trunFlags & 0x100 ? 4 : 0) + (trunFlags & 0x200 ? 4 : 0) + (trunFlags & 0x400 ? 4 : 0);
+        if (c + 4 <= trun.end) cto = dv.getUint8(trun.body) === 1 ? dv.getInt32(c) : dv.getUint32(c);
+      }
       let at = trun.body + 8 + (trunFlags & 0x01 ? 4 : 0);
       if (trunFlags & 0x04) {
         if (at + 4 <= trun.end) flags = dv.getUint32(at);
@@ -172,7 +180,7 @@ function parseFragment(u8, tracks) {
           time = ticks / track.timescale;
         }
       }
-      first = { trackId, time };
+      first = { trackId, time, pts: time === null ? null : time + cto / track.timescale };
     }
   }
   if (!first) return null;
@@ -217,6 +225,8 @@ class Session {
     this.droppedChunks = 0;
     this.tracks = new Map();
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
+    this.newestPts = new Map(); // trackId -> latest presentation time (s) received
+    this.reorderLead = 0; // s: how far behind the newest presentation time a frame has arrived
     this.quotaRetries = 0;
     this.lastTrim = 0;
     this.serverError = null;
@@ -331,6 +341,11 @@ class Session {
         const last = this.lastTime.get(frag.trackId);
         if (last !== undefined && (frag.time < last - 0.5 || frag.time > last + 10)) item.resync = frag.time;
         this.lastTime.set(frag.trackId, frag.time);
+        // With B-frames a frame arrives after frames shown later than it: the buffer must span that
+        // lead too, or playback reaches the frame before it arrives.
+        const newest = this.newestPts.get(frag.trackId);
+        if (newest !== undefined && item.resync === null) this.reorderLead = Math.max(this.reorderLead, newest - frag.pts);
+        if (newest === undefined || frag.pts > newest || item.resync !== null) this.newestPts.set(frag.trackId, frag.pts);
       }
     }
     this.hooks.onData(bytes.byteLength, item.init);
@@ -753,10 +768,14 @@ export class LiveMuxPlayer extends HTMLElement {
   #targetLatency() {
     const ms = Number(this.getAttribute('target-latency'));
     const wanted = (ms > 0 ? ms : DEFAULT_TARGET_MS) / 1000;
-    // Frames arrive one at a time, so the buffer must span about two frame intervals or a late
-    // frame stalls playback: 67 ms at 30 fps, but 400 ms for a 5 fps camera.
+    // Frames arrive one at a time, so the buffer must span a frame interval plus a margin for a late
+    // frame (one more interval, at most 100 ms): 67 ms at 30 fps, 300 ms for a 5 fps camera. With
+    // B-frames it also spans how far frames arrive behind the newest one shown, and the frame the
+    // decoder holds back to put them in order (IBBP at 30 fps: 67 + 33 ms more).
     const fps = this.#fps();
-    return fps > 1 ? Math.max(wanted, 2 / fps) : wanted;
+    const lead = Math.min(this.#session?.reorderLead ?? 0, 1);
+    const reorder = lead > 0 && fps > 1 ? lead + 1 / fps : lead;
+    return (fps > 1 ? Math.max(wanted, 1 / fps + Math.min(1 / fps, 0.1)) : wanted) + reorder;
   }
 
   #maxLatency() {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace LiveMux.Hub.Tests.Infrastructure;
 
 /// <summary>What a viewer received, one entry per message, for comparing whole sequences.</summary>
-internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt)
+internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, int Cto = 0)
 {
     public override string ToString() => Event is { } e
         ? $"{e.Type}:{e.Value}"
@@ -91,7 +91,7 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
             var bytes = fragment.Memory.Span;
             return fragment.Kind == FragmentKind.Init
                 ? new Received(FragmentKind.Init, -1, false, fragment.Format, null, 0)
-                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes));
+                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes), Cto(bytes));
         }
         finally
         {
@@ -106,6 +106,15 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
         return at < 0 || fragment[at + 4] != 1
             ? throw new InvalidOperationException("no version 1 tfdt")
             : BinaryPrimitives.ReadUInt64BigEndian(fragment[(at + 8)..]);
+    }
+
+    /// <summary>The first sample's composition offset in a trun v1 with data offset, duration, size, flags and offset.</summary>
+    public static int Cto(ReadOnlySpan<byte> fragment)
+    {
+        var at = fragment.IndexOf("trun"u8);
+        return at < 0 || fragment[at + 4] != 1 || (fragment[at + 6] & 0x08) == 0
+            ? throw new InvalidOperationException("no version 1 trun with composition offsets")
+            : BinaryPrimitives.ReadInt32BigEndian(fragment[(at + 28)..]);
     }
 
     public void Dispose() => Subscription.Dispose();

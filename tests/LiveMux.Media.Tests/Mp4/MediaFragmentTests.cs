@@ -37,8 +37,20 @@ public sealed class MediaFragmentTests
         "FFFFF448" + //                                composition offset -3000 (signed, trun v1)
         "0000000D 6D646174 0000000165";
 
+    private const string BFrameFragment =
+        "00000068 6D6F6F66" +
+        "00000010 6D666864 00000000 00000003" +
+        "00000050 74726166" +
+        "00000010 74666864 00020000 00000001" +
+        "00000014 74666474 01000000 0000000000002EE0" + // baseMediaDecodeTime 12000
+        "00000024 7472756E 01000F01 00000001 00000070" +
+        "00000BB8 00000005 01010000" +
+        "00001770" + //                                composition offset +6000: a P shown two frames after its decode
+        "0000000D 6D646174 0000000165";
+
     public static TheoryData<string, uint, uint, ulong, uint, bool, int> Goldens => new()
     {
+        { BFrameFragment, 3, 1, 12000, 3000, false, 6000 },
         { SyncFragment, 7, 1, 0x123456789, 3000, true, 0 },
         { NonSyncFragment, uint.MaxValue, 2, 0, 1, false, -3000 },
     };

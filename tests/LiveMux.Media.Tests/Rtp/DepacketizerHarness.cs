@@ -3,7 +3,7 @@ using LiveMux.Media.Rtp;
 namespace LiveMux.Media.Tests.Rtp;
 
 /// <summary>An access unit copied out of its pooled buffer.</summary>
-internal sealed record CapturedUnit(byte[] Data, long Timestamp, bool IsKeyframe, bool ConfigChanged);
+internal sealed record CapturedUnit(byte[] Data, long Timestamp, bool IsKeyframe, bool ConfigChanged, long DecodeTimestamp = 0);
 
 /// <summary>Pushes RTP packets through a depacketizer and records everything that comes out.</summary>
 internal sealed class DepacketizerHarness : IDisposable
@@ -50,7 +50,7 @@ internal sealed class DepacketizerHarness : IDisposable
                     Drops.Add(DropReason.SequenceGap);
                 }
 
-                Units.Add(new CapturedUnit(unit.Data.ToArray(), unit.Timestamp, unit.IsKeyframe, unit.ConfigChanged));
+                Units.Add(new CapturedUnit(unit.Data.ToArray(), unit.Timestamp, unit.IsKeyframe, unit.ConfigChanged, unit.DecodeTimestamp));
                 Configs.Add(Depacketizer.Config);
                 unit.Dispose();
                 break;

@@ -7,15 +7,33 @@ namespace LiveMux.Media.Codecs.H264;
 /// The SPS and PPS a stream is using, from <c>sprop-parameter-sets</c> or in-band (the later one wins),
 /// and the track configuration (codec string, size, avc1 sample entry) they describe. Parameter sets are
 /// repeated before every IDR by most cameras: an unchanged one costs a comparison, not a rebuild.
+/// An SPS that settles the reorder depth at 0 (baseline, pic_order_cnt_type 2) but lacks VUI
+/// bitstream_restriction goes into the avcC with the restriction added (<see cref="SpsRewriter"/>), so
+/// decoders output each frame at once. When the depth is unknown (main/high profile with POC type 0 or 1
+/// and no restriction) the SPS is left alone: claiming 0 for a stream with B-frames would show frames
+/// out of order, which is worse than the latency the decoder adds.
 /// </summary>
 public sealed class H264ParameterSets
 {
+    private readonly bool _addBitstreamRestriction;
     private byte[]? _sps;
     private byte[]? _pps;
     private bool _dirty;
 
+    /// <param name="addBitstreamRestriction">Whether to rewrite an SPS that lacks bitstream_restriction when that is safe.</param>
+    public H264ParameterSets(bool addBitstreamRestriction = true)
+    {
+        _addBitstreamRestriction = addBitstreamRestriction;
+    }
+
     /// <summary>The configuration of the last complete, parseable pair, or null before one arrived.</summary>
     public TrackConfig? Config { get; private set; }
+
+    /// <summary>The reorder depth the SPS of <see cref="Config"/> settles, or null when only the stream can tell.</summary>
+    public int? ReorderDepth { get; private set; }
+
+    /// <summary>Whether the avcC of <see cref="Config"/> carries an SPS with bitstream_restriction added.</summary>
+    public bool SpsRewritten { get; private set; }
 
     /// <summary>Notes an SPS or PPS NAL unit (header included); other types are ignored.</summary>
     public void Offer(ReadOnlySpan<byte> nal)
@@ -45,7 +63,14 @@ public sealed class H264ParameterSets
             return false;
         }
 
-        var avcC = AvcConfigurationRecord.Build(_sps, _pps, parsed);
+        var sps = (ReadOnlySpan<byte>)_sps;
+        var rewritten = _addBitstreamRestriction ? WithBitstreamRestriction(_sps, parsed) : null;
+        if (rewritten is not null)
+        {
+            sps = rewritten;
+        }
+
+        var avcC = AvcConfigurationRecord.Build(sps, _pps, parsed);
         var config = new TrackConfig
         {
             Kind = TrackKind.Video,
@@ -62,7 +87,26 @@ public sealed class H264ParameterSets
         }
 
         Config = config;
+        ReorderDepth = parsed.ReorderDepth;
+        SpsRewritten = rewritten is not null;
         return true;
+    }
+
+    /// <summary>The SPS with bitstream_restriction added when the depth is known to be 0 and it lacks one; else null.</summary>
+    private static byte[]? WithBitstreamRestriction(byte[] sps, Sps parsed)
+    {
+        if (parsed.HasBitstreamRestriction || parsed.ReorderDepth != 0)
+        {
+            return null;
+        }
+
+        // Checked by reading it back: anything else the SPS says must come out unchanged.
+        return SpsRewriter.AddBitstreamRestriction(sps, parsed, 0) is { } rewritten
+            && Sps.TryParse(rewritten, out var check, out _)
+            && check.MaxNumReorderFrames == 0
+            && check with { HasVui = parsed.HasVui, HasBitstreamRestriction = false, MaxNumReorderFrames = null, BitstreamRestrictionFlagBit = parsed.BitstreamRestrictionFlagBit } == parsed
+            ? rewritten
+            : null;
     }
 
     private void Set(ref byte[]? current, ReadOnlySpan<byte> nal)

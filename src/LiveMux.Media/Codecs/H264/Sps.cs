@@ -31,6 +31,25 @@ public sealed record Sps
     /// <summary>max_num_reorder_frames from VUI, or null when absent.</summary>
     public int? MaxNumReorderFrames { get; init; }
 
+    /// <summary>max_num_ref_frames: the lower bound of max_dec_frame_buffering when a rewrite adds it.</summary>
+    public int MaxNumRefFrames { get; init; }
+
+    public bool HasVui { get; init; }
+
+    /// <summary>Bit offset in the RBSP (after the NAL header) of vui_parameters_present_flag.</summary>
+    public int VuiPresentFlagBit { get; init; }
+
+    /// <summary>Bit offset in the RBSP of bitstream_restriction_flag, or -1 when there is no complete VUI to find it in.</summary>
+    public int BitstreamRestrictionFlagBit { get; init; } = -1;
+
+    /// <summary>
+    /// How many frames can precede a frame in decode order and follow it in output order, when the SPS
+    /// settles it: baseline has no B slices, pic_order_cnt_type 2 makes output order decode order (8.2.1.3),
+    /// and bitstream_restriction states it. Null when only the stream itself can tell.
+    /// </summary>
+    public int? ReorderDepth =>
+        ProfileIdc == 66 || PicOrderCntType == 2 ? 0 : MaxNumReorderFrames;
+
     /// <summary>RFC 6381 codec string: avc1.PPCCLL from the profile, constraint and level bytes.</summary>
     public string CodecString => $"avc1.{ProfileIdc:X2}{ConstraintFlags:X2}{LevelIdc:X2}";
 
@@ -129,7 +148,7 @@ public sealed record Sps
             return false;
         }
 
-        r.ReadUnsignedExpGolomb(); // max_num_ref_frames
+        var maxNumRefFrames = r.ReadUnsignedExpGolomb();
         r.ReadBit(); // gaps_in_frame_num_value_allowed_flag
         var widthInMbs = r.ReadUnsignedExpGolomb() + 1;
         var heightInMapUnits = r.ReadUnsignedExpGolomb() + 1;
@@ -167,7 +186,9 @@ public sealed record Sps
             return false;
         }
 
-        var vui = r.ReadBit() ? ReadVui(ref r) : default;
+        var vuiPresentFlagBit = r.BitPosition;
+        var hasVui = r.ReadBit();
+        var vui = hasVui ? ReadVui(ref r) : new Vui(null, false, null, -1);
 
         sps = new Sps
         {
@@ -184,6 +205,10 @@ public sealed record Sps
             FrameRate = vui.FrameRate,
             HasBitstreamRestriction = vui.HasBitstreamRestriction,
             MaxNumReorderFrames = vui.MaxNumReorderFrames,
+            MaxNumRefFrames = (int)Math.Min(maxNumRefFrames, 16),
+            HasVui = hasVui,
+            VuiPresentFlagBit = vuiPresentFlagBit,
+            BitstreamRestrictionFlagBit = vui.RestrictionFlagBit,
         };
         error = null;
         return true;
@@ -208,7 +233,8 @@ public sealed record Sps
         }
     }
 
-    private readonly record struct Vui(double? FrameRate, bool HasBitstreamRestriction, int? MaxNumReorderFrames);
+    // RestrictionFlagBit: where bitstream_restriction_flag is, -1 when the VUI ends before it.
+    private readonly record struct Vui(double? FrameRate, bool HasBitstreamRestriction, int? MaxNumReorderFrames, int RestrictionFlagBit);
 
     // Annex E.1.1. A VUI cut short is common in the field; the fields read before the cut still count.
     private static Vui ReadVui(ref BitReader r)
@@ -273,9 +299,10 @@ public sealed record Sps
         }
 
         r.ReadBit(); // pic_struct_present_flag
+        var restrictionFlagBit = r.BitPosition;
         if (r.Overrun || !r.ReadBit())
         {
-            return new Vui(frameRate, false, null);
+            return new Vui(frameRate, false, null, r.Overrun ? -1 : restrictionFlagBit);
         }
 
         r.ReadBit(); // motion_vectors_over_pic_boundaries_flag
@@ -285,7 +312,7 @@ public sealed record Sps
         r.ReadUnsignedExpGolomb(); // log2_max_mv_length_vertical
         var reorder = r.ReadUnsignedExpGolomb();
         r.ReadUnsignedExpGolomb(); // max_dec_frame_buffering
-        return r.Overrun ? new Vui(frameRate, false, null) : new Vui(frameRate, true, (int)Math.Min(reorder, 16));
+        return r.Overrun ? new Vui(frameRate, false, null, -1) : new Vui(frameRate, true, (int)Math.Min(reorder, 16), restrictionFlagBit);
     }
 
     private static void SkipHrd(ref BitReader r)

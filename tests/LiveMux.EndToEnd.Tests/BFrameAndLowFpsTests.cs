@@ -1,0 +1,133 @@
+using System.Text.Json;
+using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Tests;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LiveMux.EndToEnd.Tests;
+
+/// <summary>
+/// Cameras that reorder frames or send few of them, in headless Chromium: B-frames play smoothly (decode
+/// times derived, composition offsets written), and a 5 fps camera whose SPS lacks bitstream_restriction
+/// keeps glass-to-glass latency low (the avcC's SPS gets the restriction, so the decoder holds no frames).
+/// </summary>
+[Collection("e2e")]
+public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_camera_with_B_frames_plays_smoothly()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--bframes", "2", "--profile", "main");
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+
+        // The stream really has B-frames, and an independent decoder reads LiveMux's output without complaint.
+        var probe = await Tool.RunAsync("ffprobe", ["-v", "error", "-read_intervals", "%+#90", "-select_streams", "v:0",
+            "-show_entries", "frame=pict_type", "-of", "csv=p=0", new Uri(server.BaseUrl, "api/stream.mp4?src=cam").ToString()], TimeSpan.FromSeconds(30));
+        Assert.Equal("", probe.Stderr);
+        var types = probe.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        output.WriteLine($"frame types: {string.Concat(types)}");
+        Assert.True(types.Count(t => t == "B") >= 20, $"only {types.Count(t => t == "B")} B-frames in {types.Length}");
+
+        // A viewer's edit list starts its timeline at the first frame shown, not the first decoded, so a
+        // player that never seeks starts at 0 (checked by ffmpeg, which applies the edit list).
+        await using (var viewer = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), record: true))
+        {
+            await viewer.WaitForAsync(v => v.BinaryMessages > 45, TimeSpan.FromSeconds(10), "45 WebSocket messages");
+            var path = Path.Combine(RepoPaths.ArtifactDirectory, "bframes-ws.mp4");
+            await File.WriteAllBytesAsync(path, viewer.Recording);
+            var shown = await Tool.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts", "-of", "json", path], TimeSpan.FromSeconds(30));
+            Assert.Equal("", shown.Stderr);
+            var pts = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("pts").GetInt64()).ToList();
+            output.WriteLine($"viewer recording: {pts.Count} frames, first pts {string.Join(",", pts.Take(5))}");
+            Assert.True(pts.Count > 40, $"{pts.Count} frames");
+            Assert.Equal(0, pts[0]);
+            Assert.All(pts.Zip(pts.Skip(1)), p => Assert.True(p.Second > p.First, $"pts {p.Second} after {p.First}"));
+        }
+
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
+        var first = await WaitForDecodedAsync(page, 30, TimeSpan.FromSeconds(20));
+
+        // Five one-second samples: frames keep coming at the camera's rate, few dropped, no real stall.
+        // The bounds leave room for a loaded 2-core CI machine, where a camera without B-frames shows a
+        // brief stall or a few late frames too.
+        var samples = new List<Quality> { first };
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            samples.Add(await QualityAsync(page));
+        }
+
+        output.WriteLine(string.Join("\n", samples));
+        output.WriteLine(await page.EvaluateAsync<string>("() => JSON.stringify(document.querySelector('livemux-player').stats)"));
+        foreach (var (a, b) in samples.Zip(samples.Skip(1)))
+        {
+            Assert.True(b.Total - a.Total >= 20, $"{b.Total - a.Total} frames in a second: {a} -> {b}");
+        }
+
+        var last = samples[^1];
+        Assert.True(last.Dropped - first.Dropped <= (last.Total - first.Total) / 10, $"dropped {last.Dropped - first.Dropped} of {last.Total - first.Total} frames");
+        Assert.True(last.Stalls - first.Stalls <= 3, $"{last.Stalls - first.Stalls} stalls");
+        Assert.Equal("playing", last.Status);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_5_fps_camera_without_bitstream_restriction_keeps_latency_low()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "5", "--gop", "10", "--clock", "--width", "640", "--height", "360", "--strip-vui-restriction");
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+
+        // The camera's SPS says nothing about reordering; the one LiveMux puts in the avcC says 0.
+        var trace = await Tool.RunAsync("ffmpeg", ["-v", "trace", "-i", new Uri(server.BaseUrl, "api/stream.mp4?src=cam").ToString(),
+            "-frames:v", "2", "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"], TimeSpan.FromSeconds(30));
+        var headers = trace.Stderr.Split('\n').Where(l => l.Contains("[trace_headers", StringComparison.Ordinal)).ToList();
+        Assert.Contains(headers, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"bitstream_restriction_flag\s+1 = 1$"));
+        Assert.Contains(headers, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"max_num_reorder_frames\s+1 = 0$"));
+
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
+        await page.AddInitScriptAsync("window.__latencyConfig = { fps: 5 };");
+        await page.AddInitScriptAsync(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "bench", "latency", "measure.js")));
+        await page.ReloadAsync();
+
+        await WaitForDecodedAsync(page, 10, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // let the player settle on the live edge
+        var from = await page.EvaluateAsync<double>("() => window.__latency.mark()");
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var result = await page.EvaluateAsync<JsonElement>(
+            "(from) => { const l = window.__latency; const s = l.samples.filter(x => x.t >= from).map(x => x.latency).sort((a, b) => a - b); " +
+            "return { n: s.length, p50: s.length ? s[Math.floor(s.length / 2)] : -1, p90: s.length ? s[Math.floor(s.length * 0.9)] : -1, errors: l.decodeErrors, frames: l.frames }; }",
+            from);
+        output.WriteLine($"5 fps glass-to-glass: {result}");
+        Assert.True(result.GetProperty("n").GetInt32() >= 30, $"only {result.GetProperty("n")} readable frames in 8 s: {result}");
+        Assert.True(result.GetProperty("p50").GetDouble() <= 350, $"p50 {result.GetProperty("p50")} ms: {result}");
+        Assert.Empty(errors);
+    }
+
+    private sealed record Quality(long Total, long Dropped, int Stalls, string Status);
+
+    private static async Task<Quality> QualityAsync(IPage page)
+    {
+        var q = await page.EvaluateAsync<JsonElement>(
+            "() => { const p = document.querySelector('livemux-player'); const v = p.video.getVideoPlaybackQuality(); " +
+            "return { total: v.totalVideoFrames, dropped: v.droppedVideoFrames, stalls: p.stats.stalls ?? 0, status: p.stats.status }; }");
+        return new Quality(q.GetProperty("total").GetInt64(), q.GetProperty("dropped").GetInt64(), q.GetProperty("stalls").GetInt32(), q.GetProperty("status").GetString() ?? "");
+    }
+
+    private static async Task<Quality> WaitForDecodedAsync(IPage page, long frames, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var q = await QualityAsync(page);
+            if (q.Total >= frames && q.Status == "playing")
+            {
+                return q;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no playback: {q}");
+            await Task.Delay(100);
+        }
+    }
+}
