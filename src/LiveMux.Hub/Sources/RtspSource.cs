@@ -18,6 +18,15 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         try
         {
             sink.OnSessionStarted(depacketizers.Length);
+            for (var i = 0; i < depacketizers.Length; i++)
+            {
+                // Audio configs come from the SDP: the init segment need not wait for the first audio frame.
+                if (depacketizers[i].Config is { } config)
+                {
+                    sink.OnTrackConfig(i, config);
+                }
+            }
+
             await session.RunAsync(new PacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
         }
         finally
@@ -29,17 +38,29 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
     }
 
-    // One video track for now; audio joins when its depacketizers exist.
+    // The first supported video and the first supported audio track; MSE plays one of each. Which codecs
+    // are supported is the factory's business, so a new depacketizer needs no change here.
     private bool _videoChosen;
+    private bool _audioChosen;
 
     private bool IsSupported(MediaTrack track)
     {
-        if (_videoChosen || track.MediaType != "video" || !DepacketizerFactory.IsSupported(track))
+        ref var chosen = ref _videoChosen;
+        if (track.MediaType == "audio")
+        {
+            chosen = ref _audioChosen;
+        }
+        else if (track.MediaType != "video")
         {
             return false;
         }
 
-        _videoChosen = true;
+        if (chosen || !DepacketizerFactory.IsSupported(track))
+        {
+            return false;
+        }
+
+        chosen = true;
         return true;
     }
 
