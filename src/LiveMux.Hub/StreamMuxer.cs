@@ -91,7 +91,7 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
             return null;
         }
 
-        formatChanged = Accept(track, config);
+        formatChanged = Accept(track, config) ?? (_ready ? null : TryBecomeReady());
         var slot = _ready ? _slotOf[track] : -1;
         if (slot < 0 || Format is not { } format)
         {

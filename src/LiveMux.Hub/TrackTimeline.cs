@@ -137,8 +137,9 @@ internal struct TrackTimeline
                 _offset = _end - timestamp;
                 placed = _end;
             }
-            else
+            else if (!_shiftPending)
             {
+                // After a shift the step holds the shift too: no measure of a frame's length.
                 _lastDuration = step;
             }
         }
