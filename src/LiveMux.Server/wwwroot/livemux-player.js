@@ -20,6 +20,7 @@ const CODEC_CANDIDATES = [
   'hvc1.1.6.L153.B0', 'hev1.1.6.L153.B0', 'hvc1.2.4.L153.B0', 'hev1.2.4.L153.B0',
   'mp4a.40.2', 'mp4a.40.5', 'opus', 'flac',
 ];
+const AUDIO_CODECS = new Set(['mp4a.40.2', 'mp4a.40.5', 'opus', 'flac']);
 
 /**
  * Tunables shared by every player on the page (`LiveMuxPlayer.limits`); read on use, so a change
@@ -176,13 +177,26 @@ function parseFragment(u8, tracks) {
     }
   }
   if (!first) return null;
-  return { ...first, key: keyKnown ? key : true };
+  // A fragment with no video: a place to start only in a stream without video. With video, starting
+  // (or resuming after a drop) at an audio frame would feed the decoder P-frames without their keyframe.
+  const hasVideo = [...tracks.values()].some((t) => t.handler === 'vide');
+  return { ...first, key: keyKnown ? key : !hasVideo };
 }
 
 function supportedCodecs() {
   const MS = globalThis.ManagedMediaSource || globalThis.MediaSource;
   if (!MS) return [];
-  return CODEC_CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`));
+  // Audio codecs are offered too: the server leaves out an audio track this browser can't play and
+  // sends the video alone. Some browsers accept an audio codec only under audio/mp4.
+  return CODEC_CANDIDATES.filter(
+    (c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`) || (AUDIO_CODECS.has(c) && MS.isTypeSupported(`audio/mp4; codecs="${c}"`)),
+  );
+}
+
+/** How many tracks a MIME type's codecs parameter names; a SourceBuffer is made for one count. */
+function trackCount(mime) {
+  const m = /codecs\s*=\s*"?([^";]*)/i.exec(mime);
+  return m ? m[1].split(',').filter((c) => c.trim()).length : 0;
 }
 
 function wsUrl(server, src) {
@@ -425,10 +439,15 @@ class Session {
           this.hooks.onAppended();
         };
         this.sb.onerror = () => this.hooks.onFail('SourceBuffer append error');
-      } else if (typeof this.sb.changeType === 'function') {
+      } else if (typeof this.sb.changeType === 'function' && trackCount(mime) === trackCount(this.mime)) {
+        // Another codec string (new profile or level, another codec after a camera reconnect): the
+        // SourceBuffer switches in place and the buffered range stays, so playback goes on.
         this.sb.changeType(mime);
       } else {
-        // No changeType (old browsers): a fresh MediaSource; the new init segment is next in the queue.
+        // Another number of tracks (audio came or went), or no changeType (old browsers): a SourceBuffer
+        // can't change its track set, so a fresh MediaSource; the new init segment is next in the queue.
+        // The element's controller then seeks to the new data's live edge.
+        console.info(`livemux-player: ${this.mime} -> ${mime}: new MediaSource`);
         this.mime = '';
         this.#detachMediaSource();
         this.#attachMediaSource();
