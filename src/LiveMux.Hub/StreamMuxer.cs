@@ -116,7 +116,7 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
 
         var maxJump = MaxTimestampJumpSeconds * config.Timescale;
         var closeGaps = config.Kind == TrackKind.Video && format.Tracks.Count == 1;
-        if (!timeline.TryNext(unit.Timestamp, config.DefaultDuration, maxJump, startAt, dropBeforeEnd: config.Kind == TrackKind.Audio, closeGaps, out var dts, out var duration))
+        if (!timeline.TryNext(unit.Timestamp, config.DefaultDuration, maxJump, startAt, dropBeforeEnd: config.Kind == TrackKind.Audio, closeGaps, out var dts, out var duration, unit.Duration))
         {
             return null;
         }

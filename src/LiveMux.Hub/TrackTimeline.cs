@@ -88,7 +88,8 @@ internal struct TrackTimeline
     /// next IDR) continues at <see cref="End"/> instead: MSE would leave a hole in the buffered range and the
     /// player would stall at it. Only for a track that no other track must stay in sync with.
     /// </param>
-    public bool TryNext(long timestamp, int defaultDuration, long maxJump, long? startAt, bool dropBeforeEnd, bool closeGaps, out ulong dts, out uint duration)
+    /// <param name="exactDuration">The frame's own length when the codec states it (audio), else 0.</param>
+    public bool TryNext(long timestamp, int defaultDuration, long maxJump, long? startAt, bool dropBeforeEnd, bool closeGaps, out ulong dts, out uint duration, int exactDuration = 0)
     {
         if (_lastDuration <= 0)
         {
@@ -142,6 +143,11 @@ internal struct TrackTimeline
                 // After a shift the step holds the shift too: no measure of a frame's length.
                 _lastDuration = step;
             }
+        }
+
+        if (exactDuration > 0)
+        {
+            _lastDuration = exactDuration;
         }
 
         _shiftPending = false;

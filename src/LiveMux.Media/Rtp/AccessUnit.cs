@@ -25,6 +25,13 @@ public struct AccessUnit : IDisposable
         ConfigChanged = configChanged;
     }
 
+    /// <summary>An audio unit, whose length in the track's clock the codec knows exactly.</summary>
+    internal AccessUnit(byte[] buffer, int length, long timestamp, int duration, bool configChanged)
+        : this(buffer, length, timestamp, timestamp, isKeyframe: true, configChanged)
+    {
+        Duration = duration;
+    }
+
     public int Length { get; }
 
     /// <summary>Presentation time in the track's clock, unwrapped to 64 bits.</summary>
@@ -38,6 +45,12 @@ public struct AccessUnit : IDisposable
     public long DecodeTimestamp { get; }
 
     public bool IsKeyframe { get; }
+
+    /// <summary>
+    /// The unit's exact length in the track's clock when the codec states it (audio: samples per frame), or 0
+    /// when it is unknown (video) and the muxer must infer it from the next timestamp or the previous interval.
+    /// </summary>
+    public int Duration { get; }
 
     /// <summary>The track's decoder configuration changed with this unit; a new init segment must precede it.</summary>
     public bool ConfigChanged { get; }

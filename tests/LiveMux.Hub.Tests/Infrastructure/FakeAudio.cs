@@ -6,7 +6,7 @@ namespace LiveMux.Hub.Tests.Infrastructure;
 
 /// <summary>
 /// An audio track as a depacketizer would hand it over: a config known from the SDP and one access unit
-/// per codec frame. The hub never decodes audio, so the bytes only carry a frame id, like
+/// per codec frame, with its exact duration as audio depacketizers state it. The hub never decodes audio, so the bytes only carry a frame id, like
 /// <see cref="H264Camera"/>'s slices (<see cref="H264Camera.FrameId"/> reads it back).
 /// </summary>
 internal sealed class FakeAudio(string codec = "mp4a.40.2", int sampleRate = 48000, int frameSamples = 1024)
@@ -32,6 +32,6 @@ internal sealed class FakeAudio(string codec = "mp4a.40.2", int sampleRate = 480
         buffer.AsSpan(0, 32).Fill(0x21);
         BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(27), id);
         buffer[31] = 0x80;
-        return new AccessUnit(buffer, 32, timestamp, isKeyframe: true, configChanged: false);
+        return new AccessUnit(buffer, 32, timestamp, frameSamples, configChanged: false);
     }
 }
