@@ -16,7 +16,18 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
     // The track the test camera announces for each --audio choice, as the SDP parser would make it.
     private static MediaTrack Announced(string audio) => audio switch
     {
-        "aac" => new MediaTrack { MediaType = "audio", PayloadType = 97, EncodingName = "MPEG4-GENERIC", ClockRate = 48000 },
+        "aac" => new MediaTrack
+        {
+            MediaType = "audio",
+            PayloadType = 97,
+            EncodingName = "MPEG4-GENERIC",
+            ClockRate = 48000,
+            FormatParameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["streamtype"] = "5", ["profile-level-id"] = "2", ["mode"] = "AAC-hbr", ["config"] = "1188",
+                ["sizelength"] = "13", ["indexlength"] = "3", ["indexdeltalength"] = "3",
+            },
+        },
         "opus" => new MediaTrack { MediaType = "audio", PayloadType = 97, EncodingName = "OPUS", ClockRate = 48000, Channels = 2 },
         "pcma" => new MediaTrack { MediaType = "audio", PayloadType = 8, EncodingName = "PCMA", ClockRate = 8000 },
         _ => throw new ArgumentOutOfRangeException(nameof(audio)),
@@ -40,8 +51,12 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
         var playing = await PlayerState.WaitAsync(page, s => s.Status == "playing" && s.Frames >= 30, TimeSpan.FromSeconds(20), "playback");
         Assert.Contains(codec, playing.Codec, StringComparison.Ordinal);
         var decoded = await PlayerState.WaitAsync(page, s => s.AudioBytes > 0 && s.Frames >= playing.Frames + 30, TimeSpan.FromSeconds(10), "decoded audio");
-        output.WriteLine($"{audio}: {decoded}");
-        Assert.True(decoded.Latency < 0.6, $"latency {decoded.Latency:0.000} s");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var later = await PlayerState.ReadAsync(page);
+        output.WriteLine($"{audio}: {decoded}\n3 s later: {later}");
+        Assert.True(later.Frames - decoded.Frames >= 60, $"only {later.Frames - decoded.Frames} frames in 3 s");
+        Assert.True(later.AudioBytes > decoded.AudioBytes, "audio decoding stopped");
+        Assert.True(later.Latency < 0.6, $"latency {later.Latency:0.000} s");
         Assert.Empty(errors);
 
         var tracks = (await server.StreamAsync("cam")).GetProperty("tracks");

@@ -230,6 +230,7 @@ class Session {
     this.waitForKey = false; // after an overflow: drop media until an init segment or keyframe
     this.droppedChunks = 0;
     this.tracks = new Map();
+    this.fixedRate = false; // playbackRate stays 1 (see the init segment handling)
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
     this.quotaRetries = 0;
     this.lastTrim = 0;
@@ -334,6 +335,10 @@ class Session {
     const item = { kind: 'data', bytes, init: isInitSegment(bytes), key: false, time: null, resync: null };
     if (item.init) {
       this.tracks = parseInit(bytes);
+      // Chrome time-stretches audio when playbackRate != 1, and with low-rate audio (G.711 as 8 kHz
+      // FLAC) that stalls playback (measured in headless Chromium: 0.8x real time at rate 1.25, smooth
+      // at 1.0). Such a stream keeps rate 1 and holds the live edge by seeking only.
+      this.fixedRate = [...this.tracks.values()].some((t) => t.handler === 'soun' && t.timescale > 0 && t.timescale < 16000);
       item.key = true;
     } else {
       const frag = parseFragment(bytes, this.tracks);
@@ -969,11 +974,13 @@ export class LiveMuxPlayer extends HTMLElement {
     // After a stall Chrome resumes on the first frame that arrives, and with one frame buffered it
     // stalls again at once. Play slowly until the buffer is back at the target: one stall, not a burst.
     if (this.#refilling) this.#refilling = m.lag < target;
-    const rate = this.#refilling
-      ? REFILL_RATE
-      : this.#catchingUp
-        ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
-        : this.#slowing ? MIN_RATE : 1;
+    const rate = session.fixedRate
+      ? 1
+      : this.#refilling
+        ? REFILL_RATE
+        : this.#catchingUp
+          ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
+          : this.#slowing ? MIN_RATE : 1;
     if (v.playbackRate !== rate) v.playbackRate = rate; // load() resets it, so compare with the element
 
     if (v.paused && !this.#userPaused && !this.#autoplayBlocked && v.readyState >= 2) {
