@@ -81,11 +81,61 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
         Assert.True(videoOnly.HasMessage("mse", m => m.Contains("avc1", StringComparison.Ordinal) && !m.Contains(',', StringComparison.Ordinal)), string.Join(" | ", videoOnly.Messages));
         Assert.False(videoOnly.HasMessage("error"));
 
+        // /api/stream.mp4 carries every track, whatever a browser could play.
+        var mp4 = Path.Combine(RepoPaths.ArtifactDirectory, "stream-with-audio.mp4");
+        await File.WriteAllBytesAsync(mp4, await ReadPrefixAsync(server, "cam", 512 * 1024));
+        var (mp4Exit, mp4Streams, mp4Errors) = await Tool.RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", mp4], TimeSpan.FromSeconds(30));
+        Assert.True(mp4Exit == 0, mp4Errors);
+        Assert.Equal("h264\nopus", mp4Streams.Trim().ReplaceLineEndings("\n"));
+
         // Its recording is a playable video-only fMP4: one track, which an independent decoder reads.
         var file = Path.Combine(RepoPaths.ArtifactDirectory, "video-only-viewer.mp4");
         await File.WriteAllBytesAsync(file, videoOnly.Recording);
         var (exit, stdout, stderr) = await Tool.RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file], TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, stderr);
         Assert.Equal("video", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_camera_that_comes_back_without_its_audio_plays_on_in_the_same_page()
+    {
+        RequireDepacketizer("aac");
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "30", "--audio", "aac");
+        var port = camera.Port;
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
+        await page.EvaluateAsync("() => { window.__noReload = 42; }");
+        var first = await PlayerState.WaitAsync(page, s => s.Status == "playing" && s.Frames >= 30 && s.AudioBytes > 0, TimeSpan.FromSeconds(20), "playback with audio");
+        Assert.Contains("mp4a.40.2", first.Codec, StringComparison.Ordinal);
+
+        // Back on the same port with video only: one track fewer, so the player needs a new SourceBuffer.
+        await camera.DisposeAsync();
+        await using var returned = await TestCamera.StartAsync(port, "--fps", "30", "--gop", "30");
+        var videoOnly = await PlayerState.WaitAsync(page, s => s.Codec.Length > 0 && !s.Codec.Contains(',', StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the video-only format");
+        var resumed = await PlayerState.WaitAsync(page, s => s.Status == "playing" && s.CurrentTime > videoOnly.CurrentTime + 2, TimeSpan.FromSeconds(10), "playback after the change");
+        output.WriteLine($"with audio {first}\nvideo only {resumed}");
+        Assert.Equal(42, await page.EvaluateAsync<int>("() => window.__noReload"));
+        Assert.True(resumed.Latency < 0.6, $"latency {resumed.Latency:0.000} s");
+        Assert.Empty(errors);
+        var tracks = (await server.StreamAsync("cam")).GetProperty("tracks");
+        Assert.Equal(1, tracks.GetArrayLength());
+    }
+
+    /// <summary>The first bytes of /api/stream.mp4, enough for an init segment and a GOP.</summary>
+    private static async Task<byte[]> ReadPrefixAsync(LiveMuxProcess server, string stream, int bytes)
+    {
+        using var response = await server.Http.GetAsync(new Uri(server.BaseUrl, $"api/stream.mp4?src={stream}"), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[bytes];
+        var read = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (read < bytes && await body.ReadAsync(buffer.AsMemory(read), cts.Token) is var n and > 0)
+        {
+            read += n;
+        }
+
+        return buffer[..read];
     }
 }
