@@ -260,5 +260,38 @@ public sealed class MultiTrackTests
         Assert.Equal(5120UL, frames.Single(r => r.FrameId == 105).Tfdt);
     }
 
+    [Fact]
+    public async Task After_a_loss_a_video_only_stream_continues_without_a_gap()
+    {
+        await using var f = new StreamFixture();
+        using var a = f.Join();
+        var session = await f.Camera.NextSessionAsync();
+        session.Push(f.Small, 0, true, Ts(0));
+        session.Push(f.Small, 1, false, Ts(1));
+
+        // Frames 2..19 were lost upstream; the depacketizer resumed at the next IDR, 19 intervals later.
+        session.Push(f.Small, 20, true, Ts(20));
+        session.Push(f.Small, 21, false, Ts(21));
+        var times = a.Drain().Where(r => r.Kind == FragmentKind.Media).Select(r => r.Tfdt).ToArray();
+        Assert.Equal([0UL, 3000UL, 6000UL, 9000UL], times);
+    }
+
+    [Fact]
+    public async Task After_a_video_loss_next_to_audio_the_video_keeps_its_place_so_lip_sync_holds()
+    {
+        var (f, session, audio) = await StartAsync();
+        await using var _ = f;
+        using var a = f.Join();
+        session.Announce(audio.Config, 1);
+        session.Push(f.Small, 0, true, Ts(0));
+        session.PushAudio(audio, 100, audio.Ts(0));
+        session.Push(f.Small, 1, false, Ts(1));
+        session.Push(f.Small, 20, true, Ts(20));
+        var video = a.Drain().Where(r => r is { Kind: FragmentKind.Media, TrackId: 1 }).Select(r => r.Tfdt).ToArray();
+
+        // Closing the gap would put every later frame 18 intervals before its sound; the player skips the gap instead.
+        Assert.Equal([0UL, 3000UL, 60000UL], video);
+    }
+
     private static ulong Ntp(double seconds) => ((ulong)Math.Floor(seconds) << 32) | (ulong)((seconds - Math.Floor(seconds)) * 4294967296.0);
 }
