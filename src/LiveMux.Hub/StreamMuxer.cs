@@ -20,10 +20,10 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
 {
     private const long MaxTimestampJumpSeconds = 5;
 
-    /// <summary>Audio is moved to match the video only when off by more than this (about one audio frame)...</summary>
+    /// <summary>Audio moves to match the video only when off by at least this, about one audio frame.</summary>
     private const double RealignMinSeconds = 0.02;
 
-    /// <summary>...and by less than this; a larger difference is a broken report, not drift.</summary>
+    /// <summary>A larger difference is a broken report, not drift, and is ignored.</summary>
     private const double RealignMaxSeconds = 1.0;
 
     // Per kind (TrackKind), kept across sessions: a returning camera continues where the last one ended.
