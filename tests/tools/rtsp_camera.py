@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A real RTSP test camera: GStreamer rtsp-server + x264, one shared pipeline for all clients.
+"""A real RTSP test camera: GStreamer rtsp-server + x264 (or x265, --codec h265), one shared pipeline for all clients.
 
 Run with /usr/bin/python3 (Debian's, it has python3-gi). Needs gir1.2-gst-rtsp-server-1.0,
 gstreamer1.0-plugins-ugly (x264enc) and python3-numpy (`apt-get install python3-numpy`).
@@ -300,6 +300,8 @@ class Camera:
     def launch_string(self):
         a = self.args
         caps = video_caps(a, a.width, a.height)
+        if a.codec == "h265":
+            return self.launch_string_h265(caps)
         opts = [f"slices={a.slices}"] if a.slices > 1 else []
         opts += [o for o in a.x264_opts.split(":") if o]
         opt = f' option-string="{":".join(opts)}"' if opts else ""
@@ -322,6 +324,21 @@ class Camera:
             f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false threads=1{opt} "
             f"! video/x-h264,profile={a.profile} "
             f"{tail} {audio_branch(a.audio)})"
+        )
+
+    def launch_string_h265(self, caps):
+        a = self.args
+        # zerolatency turns B-frames off and frame threads down to one; --bframes/--slices go back in here.
+        opts = [f"slices={a.slices}"] if a.slices > 1 else []
+        opts += [f"bframes={a.bframes}"] if a.bframes else []
+        opt = f' option-string="{":".join(opts)}"' if opts else ""
+        offset = f" timestamp-offset={a.ts_offset}" if a.ts_offset is not None else ""
+        # config-interval=-1: VPS/SPS/PPS in-band before every IRAP picture, as cameras send them.
+        return (
+            f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
+            f"! queue max-size-buffers=4 "
+            f"! x265enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} key-int-max={a.gop}{opt} "
+            f"! rtph265pay name=pay0 pt=96 config-interval=-1{offset} {audio_branch(a.audio)})"
         )
 
     def setup_auth(self):
@@ -401,7 +418,9 @@ class Camera:
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description="GStreamer RTSP test camera (H.264)")
+    p = argparse.ArgumentParser(description="GStreamer RTSP test camera (H.264 or H.265)")
+    p.add_argument("--codec", choices=["h264", "h265"], default="h264",
+                   help="h265 uses x265enc + rtph265pay; --profile and --x264-opts apply to h264 only")
     p.add_argument("--port", type=int, default=8554, help="TCP port, 0 = pick a free one (printed in READY)")
     p.add_argument("--bind", default=None, help="listen address (default 127.0.0.1)")
     p.add_argument("--path", default="/cam")
@@ -449,7 +468,7 @@ def parse_args(argv):
         p.error("--width and --height must be even")
     if a.clock and (a.width < BAND_CELLS * CELL or a.height < 64):
         p.error(f"--clock needs width >= {BAND_CELLS * CELL} and height >= 64")
-    if a.bframes and a.profile == "baseline":
+    if a.bframes and a.profile == "baseline" and a.codec == "h264":
         p.error("--bframes needs --profile main or high")
     if a.fps <= 0 or a.gop <= 0 or a.bitrate <= 0 or a.slices <= 0:
         p.error("--fps, --gop, --bitrate and --slices must be positive")
@@ -459,8 +478,10 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     Gst.init(None)
-    if Gst.ElementFactory.find("x264enc") is None:
+    if args.codec == "h264" and Gst.ElementFactory.find("x264enc") is None:
         sys.exit("rtsp_camera: x264enc missing; apt-get install gstreamer1.0-plugins-ugly")
+    if args.codec == "h265" and Gst.ElementFactory.find("x265enc") is None:
+        sys.exit("rtsp_camera: x265enc missing; apt-get install gstreamer1.0-plugins-bad")
     if args.audio == "aac" and Gst.ElementFactory.find("avenc_aac") is None and Gst.ElementFactory.find("voaacenc") is None:
         sys.exit("rtsp_camera: no AAC encoder; apt-get install gstreamer1.0-libav")
     Camera(args).run()

@@ -167,6 +167,16 @@ class CameraTests(unittest.TestCase):
         self.assertIn("CLIENT_CLOSED n=0", out)
         self.assertTrue(out.rstrip().endswith("STOPPED"))
 
+    def test_h265_stream_probes_and_decodes(self):
+        proc, _, url = self.start("--codec", "h265", "--width", "320", "--height", "180", "--gop", "15")
+        r = self.ffprobe(url)
+        self.assertEqual(r.returncode, 0, r.stderr[-6000:] + self.camera_log())
+        self.assertEqual(r.stdout.strip(), "hevc,320,180")
+        d = subprocess.run(["ffmpeg", "-v", "error", "-rtsp_transport", "tcp", "-i", url, "-frames:v", "30",
+                            "-f", "null", "-"], capture_output=True, text=True, timeout=60)
+        self.assertEqual((d.returncode, d.stderr), (0, ""), self.camera_log())
+        self.stop(proc)
+
     def test_clock_frames_decode_and_are_current(self):
         proc, _, url = self.start("--clock", "--fps", "30", "--gop", "15")
         w, h = 640, 360

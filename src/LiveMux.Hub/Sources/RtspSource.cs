@@ -13,7 +13,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
     {
         var client = new RtspClient(options, logger, time);
-        await using var session = await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+        await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
         var depacketizers = session.Tracks.Select(t => DepacketizerFactory.TryCreate(t)!).ToArray();
         try
         {
@@ -38,29 +38,54 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
     }
 
+    private async Task<RtspPlaySession> PlayAsync(RtspClient client, CancellationToken ct)
+    {
+        try
+        {
+            return await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+        }
+        catch (RtspException e) when (e.Kind == RtspErrorKind.NoSupportedTracks && _unsupportedVideo is { } why)
+        {
+            // The track list alone does not say why a video track we know by name was refused.
+            throw new RtspException(e.Kind, $"{e.Message}: {why}", e);
+        }
+    }
+
     // The first supported video and the first supported audio track; MSE plays one of each. Which codecs
     // are supported is the factory's business, so a new depacketizer needs no change here.
     private bool _videoChosen;
     private bool _audioChosen;
+    private string? _unsupportedVideo;
 
     private bool IsSupported(MediaTrack track)
     {
-        ref var chosen = ref _videoChosen;
-        if (track.MediaType == "audio")
-        {
-            chosen = ref _audioChosen;
-        }
-        else if (track.MediaType != "video")
+        var video = track.MediaType == "video";
+        if ((!video && track.MediaType != "audio") || (video ? _videoChosen : _audioChosen))
         {
             return false;
         }
 
-        if (chosen || !DepacketizerFactory.IsSupported(track))
+        if (DepacketizerFactory.UnsupportedReason(track) is { } why)
         {
+            if (video)
+            {
+                _unsupportedVideo ??= why;
+            }
+
             return false;
         }
 
-        chosen = true;
+        if (video)
+        {
+            _videoChosen = true;
+        }
+        else
+        {
+            _audioChosen = true;
+        }
+
+        return true;
+    }
         return true;
     }
 

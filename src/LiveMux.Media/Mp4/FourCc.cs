@@ -36,6 +36,8 @@ internal static class FourCc
     public const uint Mdat = 0x6D646174;
     public const uint Avc1 = 0x61766331;
     public const uint AvcC = 0x61766343;
+    public const uint Hvc1 = 0x68766331;
+    public const uint HvcC = 0x68766343;
     public const uint Vide = 0x76696465;
     public const uint Soun = 0x736F756E;
     public const uint Iso5 = 0x69736F35;

@@ -37,6 +37,26 @@ internal sealed class CodecOffer
     public string? FirstUnsupported(StreamFormat format) =>
         format.Tracks.Select(t => t.Codec).FirstOrDefault(c => !_families.Contains(Family(c)));
 
+    /// <summary>
+    /// Why this viewer is refused, naming the stream's codec, its common name and what the browser offered,
+    /// e.g. "... codec hvc1.1.6.L93.B0 (H.265/HEVC); it offered avc1,mp4a". Offered families are the
+    /// viewer's own input, so only short alphanumeric ones are repeated.
+    /// </summary>
+    public string Refusal(string codec)
+    {
+        var name = Family(codec).ToLowerInvariant() switch
+        {
+            "hvc1" => " (H.265/HEVC)",
+            "avc1" => " (H.264)",
+            "mp4a" => " (AAC)",
+            "opus" => " (Opus)",
+            "flac" => " (FLAC)",
+            _ => "",
+        };
+        var offered = string.Join(",", _families.Where(f => f.Length is > 0 and <= 8 && f.All(char.IsAsciiLetterOrDigit)).Order(StringComparer.Ordinal));
+        return $"this browser cannot play the stream's codec {codec}{name}; it offered {(offered.Length == 0 ? "nothing playable" : offered)}";
+    }
+
     private static string Family(string codec)
     {
         var dot = codec.IndexOf('.', StringComparison.Ordinal);

@@ -53,7 +53,7 @@ internal sealed class ViewerTracks
             }
             else if (track.Kind == TrackKind.Video)
             {
-                refusal ??= $"this browser cannot play the stream's codec {track.Codec}";
+                refusal ??= offer.Refusal(track.Codec);
             }
             else
             {
@@ -63,12 +63,12 @@ internal sealed class ViewerTracks
 
         if (refusal is null && tracks.Count == 0)
         {
-            refusal = $"this browser cannot play the stream's codec {string.Join(", ", leftOut)}";
+            refusal = offer.Refusal(leftOut[0]);
         }
         else if (refusal is null && Array.IndexOf(included, false) is var gap and >= 0 && Array.IndexOf(included, true, gap) >= 0)
         {
             // A left-out track before a kept one would renumber the kept one's track_ID.
-            refusal = $"this browser cannot play the stream's codec {format.Tracks[gap].Codec}";
+            refusal = offer.Refusal(format.Tracks[gap].Codec);
         }
 
         return new ViewerTracks(included, new StreamFormat(tracks), refusal, leftOut);

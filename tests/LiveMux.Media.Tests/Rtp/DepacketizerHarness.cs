@@ -9,11 +9,16 @@ internal sealed record CapturedUnit(byte[] Data, long Timestamp, bool IsKeyframe
 internal sealed class DepacketizerHarness : IDisposable
 {
     public DepacketizerHarness(H264DepacketizerOptions? options = null, byte[]? sps = null, byte[]? pps = null)
+        : this(new H264Depacketizer(options, sps, pps))
     {
-        Depacketizer = new H264Depacketizer(options, sps, pps);
     }
 
-    public H264Depacketizer Depacketizer { get; }
+    public DepacketizerHarness(NalDepacketizer depacketizer)
+    {
+        Depacketizer = depacketizer;
+    }
+
+    public NalDepacketizer Depacketizer { get; }
 
     public List<CapturedUnit> Units { get; } = [];
 

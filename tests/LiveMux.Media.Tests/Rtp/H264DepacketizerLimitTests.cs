@@ -94,50 +94,8 @@ public sealed class H264DepacketizerLimitTests
     [Fact]
     public void Random_garbage_never_throws_and_whatever_comes_out_is_well_formed()
     {
-        var random = new Random(20251124);
         var max = new H264DepacketizerOptions { MaxAccessUnitBytes = 200_000, MaxNalUnitsPerAccessUnit = 64 };
         using var depacketizer = new H264Depacketizer(max, Sps320, Pps320);
-        ushort sequence = 100;
-        uint timestamp = 0xFFFF0000;
-        var counts = new Dictionary<DepacketizeStatus, int>();
-        byte[] types = [1, 5, 7, 8, 9, 12, 24, 24, 28, 28, 28, 25, 0, 30];
-
-        for (var i = 0; i < 10_000; i++)
-        {
-            var payload = new byte[random.Next(0, 1500)];
-            random.NextBytes(payload);
-            if (payload.Length > 0)
-            {
-                payload[0] = (byte)((payload[0] & 0xE0) | types[random.Next(types.Length)]);
-            }
-
-            sequence = random.Next(20) == 0 ? (ushort)random.Next(65536) : unchecked((ushort)(sequence + 1));
-            if (random.Next(4) == 0)
-            {
-                timestamp = unchecked(timestamp + (uint)random.Next(-3000, 9000));
-            }
-
-            var data = RtpPacketTests.Build(0, -1, 0, random.Next(3) == 0, sequence, timestamp, 7, 96, payload);
-            Assert.Equal(RtpParseStatus.Ok, RtpPacket.TryParse(data, out var packet));
-            var status = depacketizer.Push(packet, out var unit);
-            counts[status] = counts.GetValueOrDefault(status) + 1;
-            if (status == DepacketizeStatus.AccessUnit)
-            {
-                Assert.InRange(unit.Length, 1, max.MaxAccessUnitBytes);
-                var nals = H264DepacketizerRoundTripTests.NalOffsets(unit.Data.ToArray());
-                Assert.InRange(nals.Count, 1, max.MaxNalUnitsPerAccessUnit);
-                unit.Dispose();
-            }
-            else
-            {
-                Assert.Equal(0, unit.Length);
-                Assert.Equal(status == DepacketizeStatus.Dropped, depacketizer.LastDropReason != DropReason.None);
-            }
-        }
-
-        // The fuzz must reach all three outcomes, or it tests nothing.
-        Assert.True(counts.GetValueOrDefault(DepacketizeStatus.AccessUnit) > 10, string.Join(", ", counts));
-        Assert.True(counts.GetValueOrDefault(DepacketizeStatus.Dropped) > 100);
-        Assert.True(counts.GetValueOrDefault(DepacketizeStatus.NeedMore) > 100);
+        DepacketizerFuzz.Run(depacketizer, max, 20251124, [1, 5, 7, 8, 9, 12, 24, 24, 28, 28, 28, 25, 0, 30], static (b, type) => (byte)((b & 0xE0) | type));
     }
 }

@@ -52,4 +52,19 @@ public sealed class CodecOfferTests
         Assert.Equal("avc1.4D401F", CodecOffer.Parse(string.Join(",", filler.Append("avc1.640029"))).FirstUnsupported(Format("avc1.4D401F")));
         Assert.Null(CodecOffer.Parse(string.Join(",", filler.Take(CodecOffer.MaxCodecs - 1).Append("avc1.640029"))).FirstUnsupported(Format("avc1.4D401F")));
     }
+
+    public static TheoryData<string, string, string> Refusals => new()
+    {
+        // offer, refused codec, the whole message
+        { "avc1.640029,mp4a.40.2", "hvc1.1.6.L93.B0", "this browser cannot play the stream's codec hvc1.1.6.L93.B0 (H.265/HEVC); it offered avc1,mp4a" },
+        { "hvc1.1.6.L153.B0", "avc1.4D401F", "this browser cannot play the stream's codec avc1.4D401F (H.264); it offered hvc1" },
+        { "avc1.640029", "opus", "this browser cannot play the stream's codec opus (Opus); it offered avc1" },
+        { "", "avc1.4D401F", "this browser cannot play the stream's codec avc1.4D401F (H.264); it offered nothing playable" },
+        { "avc1,<script>x", "vp09.00.10.08", "this browser cannot play the stream's codec vp09.00.10.08; it offered avc1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void A_refusal_names_the_codec_and_what_was_offered(string offer, string codec, string expected) =>
+        Assert.Equal(expected, CodecOffer.Parse(offer).Refusal(codec));
 }
