@@ -86,8 +86,6 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
 
         return true;
     }
-        return true;
-    }
 
     private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, IAccessUnitSink sink) : IRtpSink
     {
