@@ -27,6 +27,11 @@ public sealed class Fragment
 
     public FragmentKind Kind { get; }
 
+    /// <summary>
+    /// A viewer can start here: a video keyframe, or any frame of a stream without video. An audio frame
+    /// next to video is no start, so the GOP cache, a joining viewer and a skipping one begin at the video
+    /// keyframe and get the audio from there on.
+    /// </summary>
     public bool IsKeyframe { get; }
 
     public int Length { get; }
@@ -95,4 +100,6 @@ public sealed record StreamFormat(IReadOnlyList<TrackConfig> Tracks)
     public string MimeType => $"video/mp4; codecs=\"{Codecs}\"";
 
     public TrackConfig? Video => Tracks.FirstOrDefault(t => t.Kind == TrackKind.Video);
+
+    public TrackConfig? Audio => Tracks.FirstOrDefault(t => t.Kind == TrackKind.Audio);
 }

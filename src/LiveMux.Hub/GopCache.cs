@@ -1,8 +1,8 @@
 namespace LiveMux.Hub;
 
 /// <summary>
-/// The frames from the last keyframe up to now, so a joining viewer starts with a picture at once
-/// instead of waiting up to a GOP. It holds a reference on each fragment; an incomplete GOP is useless
+/// The frames from the last video keyframe up to now, audio frames in between included, so a joining
+/// viewer starts with a picture (and its sound) at once instead of waiting up to a GOP. It holds a reference on each fragment; an incomplete GOP is useless
 /// to a decoder, so a GOP over the byte limit is dropped whole and joiners wait for the next keyframe.
 /// Not thread-safe: the stream calls it under its lock.
 /// </summary>

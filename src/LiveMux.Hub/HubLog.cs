@@ -33,4 +33,16 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Stream {Stream}: dropped ingest data: {Reason}")]
     public static partial void IngestDrop(ILogger logger, string stream, LiveMux.Media.Rtp.DropReason reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Stream {Stream}: track {Track} still has no decoder configuration after {Seconds:0.0} s; going on without it")]
+    public static partial void TrackWithoutConfig(ILogger logger, string stream, int track, double seconds);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Stream {Stream}: track {Track} ({Codec}) not used; one video and one audio track are played")]
+    public static partial void TrackIgnored(ILogger logger, string stream, int track, string codec);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Stream {Stream}: audio moved by {DeltaMs} ms to match the sender's clock")]
+    public static partial void SyncAdjusted(ILogger logger, string stream, long deltaMs);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Stream {Stream}: sender reports put audio {DeltaMs} ms off the video; ignored as implausible")]
+    public static partial void SyncIgnored(ILogger logger, string stream, long deltaMs);
 }

@@ -14,8 +14,6 @@ namespace LiveMux.Hub;
 /// </summary>
 public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 {
-    private const long MaxTimestampJumpSeconds = 5;
-
     private readonly Func<IStreamSource> _createSource;
     private readonly ViewerQueueOptions _viewerOptions;
     private readonly TimeProvider _time;
@@ -24,10 +22,8 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private readonly GopCache _gop;
 
     private Subscription[] _subscribers = [];
+    private readonly StreamMuxer _muxer;
     private Fragment? _init;
-    private TrackConfig?[] _trackConfigs = [];
-    private TrackTimeline[] _timelines = [];
-    private uint _sequence;
     private CancellationTokenSource? _runCts;
     private Task _runTask = Task.CompletedTask;
     private Task _stoppingRuns = Task.CompletedTask;
@@ -44,6 +40,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         _logger = logger;
         Source = createSource().Description;
         _gop = new GopCache(options.GopCacheMaxBytes);
+        _muxer = new StreamMuxer(name, options.TrackConfigTimeout, time, logger);
     }
 
     public string Name { get; }
@@ -238,28 +235,19 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    void IAccessUnitSink.OnSessionStarted(int trackCount)
-    {
-        lock (_gate)
-        {
-            if (_trackConfigs.Length != trackCount)
-            {
-                _trackConfigs = new TrackConfig?[trackCount];
-                _timelines = new TrackTimeline[trackCount];
-            }
+    void IAccessUnitSink.OnSessionStarted(int trackCount) => _muxer.StartSession(trackCount);
 
-            for (var i = 0; i < _timelines.Length; i++)
-            {
-                _timelines[i].Rebase();
-            }
+    void IAccessUnitSink.OnTrackConfig(int track, TrackConfig config)
+    {
+        if (_muxer.OnTrackConfig(track, config) is { } format)
+        {
+            UpdateFormat(format);
         }
     }
 
     void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
 
-    void IAccessUnitSink.OnSenderReport(int track, RtcpSenderReport report)
-    {
-    }
+    void IAccessUnitSink.OnSenderReport(int track, RtcpSenderReport report) => _muxer.OnSenderReport(track, report);
 
     void IAccessUnitSink.OnDrop(DropReason reason)
     {
@@ -275,35 +263,23 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         using (unit)
         {
             Counters.CountFrame();
-            if ((uint)track >= (uint)_trackConfigs.Length)
+            var fragment = _muxer.Mux(track, config, unit, out var format);
+            if (format is not null)
             {
-                return;
+                // Before the fragment: the first frame after an SPS change needs the new init segment.
+                UpdateFormat(format);
             }
 
-            if (!config.Equals(_trackConfigs[track]))
+            if (fragment is not null)
             {
-                _trackConfigs[track] = config;
-                UpdateFormat();
+                Publish(fragment);
             }
-
-            var (dts, duration, cto) = _timelines[track].Next(unit.DecodeTimestamp, unit.Timestamp, config.DefaultDuration, MaxTimestampJumpSeconds * config.Timescale);
-            var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, unit.IsKeyframe, track, dts, cto, out var buffer);
-            var header = new FragmentHeader(++_sequence, (uint)track + 1, dts, duration, unit.Length, unit.IsKeyframe, cto);
-            MediaFragment.Write(buffer, header, unit.Data);
-            Publish(fragment);
         }
     }
 
-    private void UpdateFormat()
+    private void UpdateFormat(StreamFormat format)
     {
-        var tracks = _trackConfigs.Where(t => t is not null).Select(t => t!).ToArray();
-        var format = new StreamFormat(tracks);
-        if (Format is not null && Format.Tracks.SequenceEqual(format.Tracks))
-        {
-            return;
-        }
-
-        var init = Fragment.ForInit(InitSegment.Build(tracks), format);
+        var init = Fragment.ForInit(InitSegment.Build(format.Tracks), format);
         lock (_gate)
         {
             Format = format;

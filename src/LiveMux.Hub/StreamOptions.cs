@@ -24,6 +24,12 @@ public sealed record StreamOptions
 
     /// <summary>The GOP cache is skipped for GOPs larger than this; new viewers then wait for a keyframe.</summary>
     public int GopCacheMaxBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a new session waits for every track's decoder configuration (video may need an in-band
+    /// SPS) before it goes on with the tracks that have one.
+    /// </summary>
+    public TimeSpan TrackConfigTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>The bounded queue every viewer gets.</summary>

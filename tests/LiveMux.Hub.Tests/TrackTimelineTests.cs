@@ -112,4 +112,51 @@ public sealed class TrackTimelineTests
         Assert.True(offsets.SequenceEqual(actual.Select(a => a.Cto)), $"{name}: offsets {string.Join(",", actual.Select(a => a.Cto))}");
         Assert.All(actual.Skip(1), a => Assert.Equal(3000u, a.Duration));
     }
+
+    public static TheoryData<string, string, string> Segments => new()
+    {
+        // name, ops ("f<ts>" frame, "s<ts>@<startAt>" first frame of a segment, "d<ts>@<startAt>" the same for audio
+        // (drops what would overlap), "r" rebase, "+<ticks>"/"-<ticks>" shift, "g<ts>" frame with gaps closed, "e<ts>:<duration>" frame of a stated duration),
+        // expected "dts/duration" per placed frame, "x" per dropped one
+        { "a segment starts where its sync says", "f0 f3000 r s50000@20000 f53000", "0/3600 3000/3000 20000/3000 23000/3000" },
+        { "a start before the end is clamped for video", "f0 f3000 r s50000@5000", "0/3600 3000/3000 6000/3000" },
+        { "a start before the end is dropped for audio, the next frame starts", "f0 f1024 r d9000@1500 d10024@2524", "0/3600 1024/1024 x 2524/1024" },
+        { "a start far before the end is clamped even for audio", "f0 f1024 r d9000@-500000", "0/3600 1024/1024 2048/1024" },
+        { "a forward shift leaves a gap and keeps the duration", "f0 f1024 +4800 f2048 f3072", "0/3600 1024/1024 6848/1024 7872/1024" },
+        { "a backward shift drops what would overlap", "f0 f1024 f2048 -2000 f3072 f4096 f5120 f6144", "0/3600 1024/1024 2048/1024 x x 3120/1024 4144/1024" },
+        { "lost frames: a gap over twice the duration is closed", "g0 g3000 g6000 g60000 g63000", "0/3600 3000/3000 6000/3000 9000/3000 12000/3000" },
+        { "a gap of twice the duration is kept", "g0 g3000 g9000", "0/3600 3000/3000 9000/6000" },
+        { "an exact duration is the frame's own, from the first frame on", "e0:1024 e1024:1024 e2048:960 e3008:960", "0/1024 1024/1024 2048/960 3008/960" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Segments))]
+    public void Segment_starts_shifts_and_gaps(string name, string ops, string expected)
+    {
+        var timeline = default(TrackTimeline);
+        var actual = new List<string>();
+        foreach (var op in ops.Split(' '))
+        {
+            switch (op[0])
+            {
+                case 'r':
+                    timeline.Rebase();
+                    break;
+                case '+' or '-':
+                    timeline.Shift(long.Parse(op, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    var parts = op[1..].Split('@', ':');
+                    var ts = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+                    var extra = parts.Length > 1 ? long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+                    var exact = op[0] == 'e' ? (int)extra!.Value : 0;
+                    long? startAt = op[0] == 'e' ? null : extra;
+                    var placed = timeline.TryNext(ts, Default, MaxJump, startAt, dropBeforeEnd: op[0] == 'd', closeGaps: op[0] == 'g', out var dts, out var duration, exact);
+                    actual.Add(placed ? $"{dts}/{duration}" : "x");
+                    break;
+            }
+        }
+
+        Assert.True(expected == string.Join(" ", actual), $"{name}: {string.Join(" ", actual)}");
+    }
 }

@@ -6,6 +6,13 @@ gstreamer1.0-plugins-ugly (x264enc) and python3-numpy (`apt-get install python3-
 
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --clock --fps 30 --gop 60
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 8554 --user admin --password secret
+    /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --audio aac --ts-offset 4294000000
+    /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --switch-size-after 2 320x240
+
+--audio adds a second track (pay1, a live sine tone): aac (RFC 3640, 48 kHz mono), opus (RFC 7587,
+48 kHz), pcma or pcmu (G.711, 8 kHz). --ts-offset sets the video payloader's first RTP timestamp
+(timestamp-offset), e.g. a few seconds below 2^32 to play across the wrap. --switch-size-after
+changes the picture size mid-stream; x264 then starts a new IDR with a new SPS.
 
 Pictures are generated here (appsrc), paced by the wall clock at --fps: a scrolling texture plus
 fresh low-amplitude noise every frame, so x264's CBR rate control really spends --bitrate.
@@ -98,7 +105,11 @@ class FrameSource:
         self.appsrc = appsrc
         self.args = args
         self.stop_event = threading.Event()
-        w, h = args.width, args.height
+        self.resize(args.width, args.height)
+        self.thread = threading.Thread(target=self.run, name="frames", daemon=True)
+
+    def resize(self, w, h):
+        """Textures for pictures of w x h (at start, and when --switch-size-after changes the size)."""
         self.w, self.h = w, h
         self.y_size = w * h
         self.c_size = (w // 2) * (h // 2)
@@ -109,7 +120,6 @@ class FrameSource:
         cy, cx = np.mgrid[0 : h // 2, 0 : w]
         self.chroma_tex = (128 + 25 * np.sin(cx / 31.0 + cy / 19.0)).astype(np.uint8)
         self.rng = np.random.default_rng(1234)
-        self.thread = threading.Thread(target=self.run, name="frames", daemon=True)
 
     def start(self):
         self.thread.start()
@@ -148,7 +158,17 @@ class FrameSource:
         t0 = time.monotonic()
         n = 0
         base, n0 = None, 0
+        switch = self.args.switch_size_after
+        started = time.monotonic()
         while not self.stop_event.is_set():
+            if switch is not None and time.monotonic() - started >= switch[0]:
+                # New caps on appsrc reach x264enc as a renegotiation: it re-opens the encoder, whose next
+                # frame is an IDR with the new SPS (and rtph264pay sends SPS/PPS before it).
+                w, h = switch[1]
+                self.resize(w, h)
+                self.appsrc.set_property("caps", Gst.Caps.from_string(video_caps(self.args, w, h)))
+                emit(f"SIZE_CHANGED {w}x{h}")
+                switch = None
             due = t0 + n * period
             delay = due - time.monotonic()
             if delay > 0:
@@ -183,6 +203,81 @@ class FrameSource:
             n += 1
 
 
+def video_caps(args, width, height):
+    return f"video/x-raw,format=I420,width={width},height={height},framerate={args.fps}/1"
+
+
+# --audio: (sample rate, channels, encoder, payloader). A live sine tone in 20 ms buffers, as cameras send.
+AUDIO = {
+    "aac": (48000, 1, None, "rtpmp4gpay name=pay1 pt=97"),
+    "opus": (48000, 1, "opusenc", "rtpopuspay name=pay1 pt=97"),
+    "pcma": (8000, 1, "alawenc", "rtppcmapay name=pay1"),
+    "pcmu": (8000, 1, "mulawenc", "rtppcmupay name=pay1"),
+}
+
+
+def aac_encoder():
+    """avenc_aac (libav) if present, else voaacenc."""
+    return "avenc_aac" if Gst.ElementFactory.find("avenc_aac") is not None else "voaacenc"
+
+
+def audio_branch(kind):
+    # An appsrc, not audiotestsrc: audiotestsrc answers the seeking query with "seekable", which makes
+    # rtsp-server seek the whole media on PLAY, and the video appsrc cannot seek (PLAY fails with 503).
+    if kind == "none":
+        return ""
+    rate, channels, encoder, payloader = AUDIO[kind]
+    encoder = encoder or aac_encoder()
+    caps = f"audio/x-raw,format=S16LE,layout=interleaved,rate={rate},channels={channels}"
+    return (
+        f"appsrc name=asrc is-live=true format=time do-timestamp=false caps={caps} "
+        f"! queue max-size-buffers=8 ! audioconvert ! {encoder} ! {payloader} "
+    )
+
+
+class ToneSource(threading.Thread):
+    """A 440 Hz sine into the audio appsrc in 20 ms buffers, paced and stamped like the video frames."""
+
+    def __init__(self, appsrc, kind):
+        super().__init__(name="tone", daemon=True)
+        self.appsrc = appsrc
+        self.rate, self.channels = AUDIO[kind][0], AUDIO[kind][1]
+        self.stop_event = threading.Event()
+
+    def stop(self):
+        self.stop_event.set()
+
+    def run(self):
+        samples = self.rate // 50
+        period = samples / self.rate
+        t = np.arange(samples * 50)  # one second of tone, a whole number of periods
+        tone = (np.sin(2 * np.pi * 440 * t / self.rate) * 8000).astype("<i2")
+        tone = np.repeat(tone, self.channels)
+        t0 = time.monotonic()
+        n, base, n0 = 0, None, 0
+        while not self.stop_event.is_set():
+            delay = t0 + n * period - time.monotonic()
+            if delay > 0 and self.stop_event.wait(delay):
+                break
+            if delay < -1.0:
+                t0 = time.monotonic() - n * period
+            if base is None:
+                running = self.appsrc.get_current_running_time()
+                if running == Gst.CLOCK_TIME_NONE:
+                    n += 1
+                    continue
+                base, n0 = running, n
+            at = ((n - n0) % 50) * samples * self.channels
+            buf = Gst.Buffer.new_wrapped(tone[at : at + samples * self.channels].tobytes())
+            buf.pts = base + (n - n0) * samples * Gst.SECOND // self.rate
+            buf.duration = samples * Gst.SECOND // self.rate
+            ret = self.appsrc.emit("push-buffer", buf)
+            if ret not in (Gst.FlowReturn.OK, Gst.FlowReturn.FLUSHING):
+                print(f"rtsp_camera: tone source stopped, push-buffer returned {ret.value_nick}", file=sys.stderr)
+                break
+            n += 1
+
+
 class Camera:
     def __init__(self, args):
         self.args = args
@@ -204,7 +299,7 @@ class Camera:
 
     def launch_string(self):
         a = self.args
-        caps = f"video/x-raw,format=I420,width={a.width},height={a.height},framerate={a.fps}/1"
+        caps = video_caps(a, a.width, a.height)
         if a.codec == "h265":
             return self.launch_string_h265(caps)
         opts = [f"slices={a.slices}"] if a.slices > 1 else []
@@ -218,6 +313,8 @@ class Camera:
             tail = "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=0"
         else:
             tail = "! rtph264pay name=pay0 pt=96 config-interval=-1"
+        if a.ts_offset is not None:
+            tail += f" timestamp-offset={a.ts_offset}"
         # sliced-threads=false: zerolatency would otherwise cut every frame into one slice per thread.
         # threads=1: frame threading would hold back one frame per thread, which no camera does.
         return (
@@ -226,7 +323,7 @@ class Camera:
             f"! x264enc name=enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} "
             f"key-int-max={a.gop} bframes={a.bframes} sliced-threads=false threads=1{opt} "
             f"! video/x-h264,profile={a.profile}{',stream-format=byte-stream,alignment=au' if a.strip_vui_restriction else ''} "
-            f"{tail} )"
+            f"{tail} {audio_branch(a.audio)})"
         )
 
     def launch_string_h265(self, caps):
@@ -235,12 +332,13 @@ class Camera:
         opts = [f"slices={a.slices}"] if a.slices > 1 else []
         opts += [f"bframes={a.bframes}"] if a.bframes else []
         opt = f' option-string="{":".join(opts)}"' if opts else ""
+        offset = f" timestamp-offset={a.ts_offset}" if a.ts_offset is not None else ""
         # config-interval=-1: VPS/SPS/PPS in-band before every IRAP picture, as cameras send them.
         return (
             f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
             f"! queue max-size-buffers=4 "
             f"! x265enc tune=zerolatency speed-preset=ultrafast bitrate={a.bitrate} key-int-max={a.gop}{opt} "
-            f"! rtph265pay name=pay0 pt=96 config-interval=-1 )"
+            f"! rtph265pay name=pay0 pt=96 config-interval=-1{offset} {audio_branch(a.audio)})"
         )
 
     def setup_auth(self):
@@ -256,21 +354,26 @@ class Camera:
         self.factory.set_permissions(perms)
 
     def on_media_configure(self, _factory, media):
-        appsrc = media.get_element().get_by_name("src")
-        source = FrameSource(appsrc, self.args)
+        element = media.get_element()
+        sources = [FrameSource(element.get_by_name("src"), self.args)]
+        if self.args.audio != "none":
+            sources.append(ToneSource(element.get_by_name("asrc"), self.args.audio))
         with self.lock:
-            self.sources.append(source)
-        media.connect("unprepared", self.on_media_unprepared, source)
+            self.sources.extend(sources)
+        media.connect("unprepared", self.on_media_unprepared, sources)
         if self.args.strip_vui_restriction:
-            strip_sps_on(media.get_element().get_by_name("enc").get_static_pad("src"))
-        source.start()
+            strip_sps_on(element.get_by_name("enc").get_static_pad("src"))
+        for source in sources:
+            source.start()
         emit("MEDIA_STARTED")
 
-    def on_media_unprepared(self, _media, source):
-        source.stop()
+    def on_media_unprepared(self, _media, sources):
+        for source in sources:
+            source.stop()
         with self.lock:
-            if source in self.sources:
-                self.sources.remove(source)
+            for source in sources:
+                if source in self.sources:
+                    self.sources.remove(source)
         emit("MEDIA_STOPPED")
 
     def on_client_connected(self, _server, client):
@@ -365,7 +468,25 @@ def parse_args(argv):
     p.add_argument("--x264-opts", default="", help="extra x264 option-string entries, k=v:k=v")
     p.add_argument("--clock", action="store_true", help="write epoch ms into every frame (see docstring)")
     p.add_argument("--profile", choices=["baseline", "main", "high"], default="baseline")
+    p.add_argument("--audio", choices=["none", *AUDIO], default="none", help="add an audio track (pay1)")
+    p.add_argument("--ts-offset", type=int, default=None,
+                   help="first RTP timestamp of the video (0..2^32-1; default random), e.g. just below the wrap")
+    p.add_argument("--switch-size-after", nargs=2, metavar=("SECONDS", "WxH"), default=None,
+                   help="change the picture size once, this many seconds after the media started")
     a = p.parse_args(argv)
+    if a.ts_offset is not None and not 0 <= a.ts_offset < 2**32:
+        p.error("--ts-offset must be in 0..2^32-1")
+    if a.switch_size_after is not None:
+        try:
+            seconds = float(a.switch_size_after[0])
+            w, h = (int(v) for v in a.switch_size_after[1].lower().split("x"))
+        except ValueError:
+            p.error("--switch-size-after takes SECONDS WxH, e.g. 2 320x240")
+        if seconds < 0 or w <= 0 or h <= 0 or w % 2 or h % 2:
+            p.error("--switch-size-after: seconds >= 0 and an even, positive size")
+        if a.clock and (w < BAND_CELLS * CELL or h < 64):
+            p.error(f"--clock needs width >= {BAND_CELLS * CELL} and height >= 64 after the switch too")
+        a.switch_size_after = (seconds, (w, h))
     if a.gop is None:
         a.gop = 2 * a.fps
     if (a.user is None) != (a.password is None):
@@ -390,6 +511,8 @@ def main(argv=None):
         sys.exit("rtsp_camera: x264enc missing; apt-get install gstreamer1.0-plugins-ugly")
     if args.codec == "h265" and Gst.ElementFactory.find("x265enc") is None:
         sys.exit("rtsp_camera: x265enc missing; apt-get install gstreamer1.0-plugins-bad")
+    if args.audio == "aac" and Gst.ElementFactory.find("avenc_aac") is None and Gst.ElementFactory.find("voaacenc") is None:
+        sys.exit("rtsp_camera: no AAC encoder; apt-get install gstreamer1.0-libav")
     Camera(args).run()
 
 

@@ -90,6 +90,17 @@ class BarcodeTests(unittest.TestCase):
                 luma[y * 640 + x] = 251 - luma[y * 640 + x]
         self.assertIsNone(read_barcode(bytes(luma), 640))
 
+    def test_bad_new_options_are_refused(self):
+        for argv in (["--ts-offset", "-1"], ["--ts-offset", str(2**32)], ["--switch-size-after", "2", "320"],
+                     ["--switch-size-after", "-1", "320x240"], ["--switch-size-after", "2", "321x240"],
+                     ["--clock", "--switch-size-after", "2", "320x240"], ["--audio", "mp3"]):
+            with self.subTest(argv=argv), self.assertRaises(SystemExit):
+                rtsp_camera.parse_args(argv)
+
+    def test_new_options_parse(self):
+        a = rtsp_camera.parse_args(["--ts-offset", "4294967000", "--switch-size-after", "1.5", "320x240", "--audio", "opus"])
+        self.assertEqual((a.ts_offset, a.switch_size_after, a.audio), (4294967000, (1.5, (320, 240)), "opus"))
+
     def test_too_small_for_clock_is_refused(self):
         for argv in (["--clock", "--width", "480"], ["--clock", "--height", "48"]):
             with self.subTest(argv=argv), self.assertRaises(SystemExit):
@@ -179,6 +190,87 @@ class CameraTests(unittest.TestCase):
         self.assertEqual(values, sorted(values))
         self.assertTrue(all(now - 10_000 < v <= now for v in values))
         self.stop(proc)
+
+    def test_audio_tracks_play_and_sound(self):
+        table = [("aac", "aac,48000"), ("opus", "opus,48000"), ("pcma", "pcm_alaw,8000"), ("pcmu", "pcm_mulaw,8000")]
+        for kind, expected in table:
+            with self.subTest(audio=kind):
+                proc, _, url = self.start("--audio", kind)
+                r = self.ffprobe(url)
+                self.assertEqual(r.returncode, 0, r.stderr[-3000:] + self.camera_log())
+                lines = [line.strip(",") for line in r.stdout.split()]
+                self.assertEqual(lines, ["h264,640,360", expected.split(",")[0]], r.stdout)
+                rate = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-select_streams", "a",
+                                       "-show_entries", "stream=sample_rate", "-of", "csv=p=0", url],
+                                      capture_output=True, text=True, timeout=30).stdout.strip()
+                self.assertEqual(rate, expected.split(",")[1])
+                # The tone decodes to real sound (a 0.25-amplitude sine is about -12 dB; silence is -91 dB).
+                out = subprocess.run(["ffmpeg", "-v", "info", "-rtsp_transport", "tcp", "-i", url, "-t", "1.5", "-map", "0:a",
+                                      "-af", "volumedetect", "-f", "null", "-"], capture_output=True, text=True, timeout=30).stderr
+                m = re.search(r"mean_volume: (-?[\d.]+) dB", out)
+                self.assertIsNotNone(m, out[-3000:])
+                self.assertGreater(float(m.group(1)), -30)
+                self.stop(proc)
+
+    def test_switch_size_after(self):
+        proc, _, url = self.start("--switch-size-after", "1", "320x240", "--gop", "15")
+        out = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-select_streams", "v", "-read_intervals", "%+3",
+                              "-show_entries", "frame=width,height", "-of", "csv=p=0", url],
+                             capture_output=True, text=True, timeout=40).stdout
+        sizes = [line.strip(",") for line in out.split() if line.strip(",")]
+        changes = [s for i, s in enumerate(sizes) if i == 0 or sizes[i - 1] != s]
+        self.assertEqual(changes, ["640,360", "320,240"], out[-2000:])
+        self.assertIn("SIZE_CHANGED 320x240", self.stop(proc))
+
+    def test_ts_offset_sets_the_first_video_rtp_timestamp(self):
+        offset = 2**32 - 5 * 90000  # five seconds below the wrap
+        proc, port, url = self.start("--ts-offset", str(offset))
+        first = first_rtp_timestamp(port, url)
+        self.assertLess((first - offset) % 2**32, 3 * 90000, f"first RTP timestamp {first}, offset {offset}")
+        self.stop(proc)
+
+
+def first_rtp_timestamp(port, url):
+    """A minimal RTSP/TCP client: DESCRIBE, SETUP the first track interleaved, PLAY, and read one RTP packet's timestamp."""
+    import socket
+    import struct
+
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    buf = b""
+
+    def request(method, target, cseq, extra=""):
+        nonlocal buf
+        sock.sendall(f"{method} {target} RTSP/1.0\r\nCSeq: {cseq}\r\n{extra}\r\n".encode())
+        while b"\r\n\r\n" not in buf:
+            buf += sock.recv(65536)
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:])
+        length = int(headers.get("Content-Length", 0))
+        while len(buf) < length:
+            buf += sock.recv(65536)
+        body, buf = buf[:length], buf[length:]
+        return headers, body.decode()
+
+    try:
+        _, sdp = request("DESCRIBE", url, 1, "Accept: application/sdp\r\n")
+        control = re.search(r"m=video.*?a=control:(\S+)", sdp, re.S).group(1)
+        target = control if control.startswith("rtsp://") else url.rstrip("/") + "/" + control
+        headers, _ = request("SETUP", target, 2, "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n")
+        session = headers["Session"].split(";")[0]
+        request("PLAY", url, 3, f"Session: {session}\r\nRange: npt=0.000-\r\n")
+        while True:
+            while len(buf) < 4:
+                buf += sock.recv(65536)
+            if buf[0] != 0x24:
+                raise AssertionError(f"expected interleaved data, got {buf[:20]!r}")
+            channel, size = buf[1], struct.unpack(">H", buf[2:4])[0]
+            while len(buf) < 4 + size:
+                buf += sock.recv(65536)
+            packet, buf = buf[4 : 4 + size], buf[4 + size :]
+            if channel == 0:
+                return struct.unpack(">I", packet[4:8])[0]
+    finally:
+        sock.close()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,14 @@ internal interface IAccessUnitSink
     /// <summary>A new upstream session is playing with this many tracks.</summary>
     void OnSessionStarted(int trackCount);
 
+    /// <summary>
+    /// A track's decoder configuration known before its first frame (audio from the SDP), so the init
+    /// segment need not wait for that track's first frame.
+    /// </summary>
+    void OnTrackConfig(int track, TrackConfig config)
+    {
+    }
+
     /// <summary>A whole access unit. The sink takes ownership and disposes it.</summary>
     void OnAccessUnit(int track, TrackConfig config, AccessUnit unit);
 

@@ -18,6 +18,15 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         try
         {
             sink.OnSessionStarted(depacketizers.Length);
+            for (var i = 0; i < depacketizers.Length; i++)
+            {
+                // Audio configs come from the SDP: the init segment need not wait for the first audio frame.
+                if (depacketizers[i].Config is { } config)
+                {
+                    sink.OnTrackConfig(i, config);
+                }
+            }
+
             await session.RunAsync(new PacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
         }
         finally
@@ -42,24 +51,39 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
     }
 
-    // One video track for now, the first one a depacketizer supports; audio joins when its depacketizers exist.
+    // The first supported video and the first supported audio track; MSE plays one of each. Which codecs
+    // are supported is the factory's business, so a new depacketizer needs no change here.
     private bool _videoChosen;
+    private bool _audioChosen;
     private string? _unsupportedVideo;
 
     private bool IsSupported(MediaTrack track)
     {
-        if (_videoChosen || track.MediaType != "video")
+        var video = track.MediaType == "video";
+        if ((!video && track.MediaType != "audio") || (video ? _videoChosen : _audioChosen))
         {
             return false;
         }
 
         if (DepacketizerFactory.UnsupportedReason(track) is { } why)
         {
-            _unsupportedVideo ??= why;
+            if (video)
+            {
+                _unsupportedVideo ??= why;
+            }
+
             return false;
         }
 
-        _videoChosen = true;
+        if (video)
+        {
+            _videoChosen = true;
+        }
+        else
+        {
+            _audioChosen = true;
+        }
+
         return true;
     }
 

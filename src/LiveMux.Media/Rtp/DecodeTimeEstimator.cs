@@ -53,6 +53,8 @@ public sealed class DecodeTimeEstimator
     private bool _started;
     private long _lastOutput;
     private long _lastStep;
+    private bool _catchingUp;
+    private int _sinceStart;
 
     /// <param name="reorderDepth">The declared depth, or null to assume <see cref="AssumedDepthWhenUnknown"/> and learn more from the stream.</param>
     /// <param name="defaultInterval">Frame interval in the track clock, used until frames give one.</param>
@@ -83,6 +85,8 @@ public sealed class DecodeTimeEstimator
         _count = 0;
         _next = 0;
         _started = false;
+        _catchingUp = false;
+        _sinceStart = 0;
     }
 
     /// <summary>The decode time of the next frame in decode order, given its presentation time.</summary>
@@ -117,6 +121,7 @@ public sealed class DecodeTimeEstimator
         InsertSorted(presentationTime);
 
         var estimate = KthLargest(ReorderDepth + 1, out var missing) - (missing * interval);
+        _sinceStart++;
         if (!_started)
         {
             _started = true;
@@ -125,10 +130,28 @@ public sealed class DecodeTimeEstimator
             return estimate;
         }
 
-        // MSE takes a decode-time step above twice the previous one for a discontinuity and drops frames
-        // to the next keyframe; a step that is not forward breaks the decode order.
+        // A step that is not forward breaks the decode order. While catching up with an estimate held
+        // back that way, or leaving the extrapolated start of a reordered stream, steps stay under twice
+        // the previous one: MSE takes a larger step for a discontinuity and drops frames to the next
+        // keyframe. Otherwise a jump in the stream itself (frames the camera skipped) is passed on as it
+        // is, for the hub's timeline to judge.
         var lowest = _lastOutput + Math.Max(1, interval / 2);
-        var output = Math.Clamp(estimate, lowest, Math.Max(lowest, _lastOutput + (2 * _lastStep)));
+        long output;
+        if (estimate < lowest)
+        {
+            output = lowest;
+            _catchingUp = true;
+        }
+        else if (_catchingUp || (ReorderDepth > 0 && _sinceStart <= Window))
+        {
+            output = Math.Min(estimate, _lastOutput + (2 * _lastStep));
+            _catchingUp = output < estimate;
+        }
+        else
+        {
+            output = estimate;
+        }
+
         _lastStep = output - _lastOutput;
         _lastOutput = output;
         return output;

@@ -375,6 +375,13 @@ public abstract class NalDepacketizer : IDepacketizer
             return Drop(DropReason.WaitingForKeyframe);
         }
 
+        if (_waitForKeyframe)
+        {
+            // Resuming at a keyframe after a loss: nothing before it is reordered past it, and estimating
+            // across the hole would ramp decode times over it instead of letting the hub see the gap.
+            _decodeTimes.Reset();
+        }
+
         _waitForKeyframe = false;
         var unwrapped = _unwrapper.Unwrap(timestamp);
         unit = new AccessUnit(_unit, _length, unwrapped, _decodeTimes.Next(unwrapped), hasKeyframe, _configChangePending);

@@ -30,6 +30,9 @@ internal sealed class CodecOffer
 
     public bool IsEmpty => _families.Count == 0;
 
+    /// <summary>Whether the browser offered <paramref name="codec"/>'s family.</summary>
+    public bool Supports(string codec) => _families.Contains(Family(codec));
+
     /// <summary>The first codec of <paramref name="format"/> the browser did not offer, or null when it can play all of them.</summary>
     public string? FirstUnsupported(StreamFormat format) =>
         format.Tracks.Select(t => t.Codec).FirstOrDefault(c => !_families.Contains(Family(c)));

@@ -1,4 +1,5 @@
 using LiveMux.Hub;
+using LiveMux.Media.Rtp;
 
 namespace LiveMux.Server.Endpoints;
 
@@ -7,6 +8,11 @@ internal static class StreamsEndpoint
 {
     public static IResult Handle(StreamHub hub) =>
         Results.Json(new { streams = hub.Streams.Select(Describe).ToArray() });
+
+    /// <summary>One track: kind and codec, and the picture size and rate of video or the sample rate of audio.</summary>
+    internal static object DescribeTrack(TrackConfig t) => t.Kind == TrackKind.Video
+        ? new { kind = "video", codec = t.Codec, width = (int?)t.Width, height = (int?)t.Height, fps = t.FrameRate, sampleRate = (int?)null }
+        : new { kind = "audio", codec = t.Codec, width = (int?)null, height = (int?)null, fps = (double?)null, sampleRate = (int?)t.Timescale };
 
     internal static object Describe(LiveStream s)
     {
@@ -22,6 +28,7 @@ internal static class StreamsEndpoint
             width = video?.Width,
             height = video?.Height,
             fps = video?.FrameRate,
+            tracks = s.Format?.Tracks.Select(DescribeTrack).ToArray() ?? [],
             viewers = s.Viewers,
             alwaysOn = s.Options.AlwaysOn,
             counters = new

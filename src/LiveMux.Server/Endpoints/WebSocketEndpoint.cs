@@ -50,7 +50,7 @@ internal static class WebSocketEndpoint
         using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var subscription = stream.Subscribe();
         var reading = DrainClientAsync(socket, viewerLeft);
-        var reason = await SendLoopAsync(socket, stream, subscription, offer, viewerLeft.Token);
+        var reason = await SendLoopAsync(socket, stream, subscription, offer, logger, viewerLeft.Token);
         ServerLog.ViewerEnded(logger, stream.Name, reason);
 
         // Cancelling a pending receive aborts the socket and can lose the last message, so close our
@@ -65,12 +65,15 @@ internal static class WebSocketEndpoint
     /// Relays the subscription. The first init segment waits for the first media fragment: its decode
     /// time becomes this viewer's time origin, written into the init as an edit list, so the viewer's
     /// timeline starts at 0 whatever the stream's age. Players that never seek (go2rtc's) need that;
-    /// media fragments stay shared, only the small init is per viewer.
+    /// media fragments stay shared, only the small init is per viewer. A viewer whose browser cannot
+    /// play the audio gets an init without it and none of its fragments (<see cref="ViewerTracks"/>).
     /// </summary>
-    private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, CancellationToken ct)
+    private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
     {
         string? mime = null;
-        StreamFormat? pendingFormat = null;
+        ViewerTracks? tracks = null;
+        StreamFormat? streamFormat = null;
+        var initPending = false;
         double? originSeconds = null;
         try
         {
@@ -94,32 +97,44 @@ internal static class WebSocketEndpoint
                     if (fragment.Kind == FragmentKind.Init)
                     {
                         var format = fragment.Format!;
-                        if (offer.FirstUnsupported(format) is { } codec)
+                        var choice = ViewerTracks.Choose(offer, format);
+                        if (choice.Refusal is { } refusal)
                         {
-                            var refusal = offer.Refusal(codec);
                             await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
                             return refusal;
                         }
 
+                        if (choice.LeftOut.Count > 0 && (tracks is null || !tracks.LeftOut.SequenceEqual(choice.LeftOut)))
+                        {
+                            var leftOut = string.Join(", ", choice.LeftOut);
+                            ServerLog.TracksLeftOut(logger, stream.Name, leftOut);
+                        }
+
+                        tracks = choice;
+                        streamFormat = format;
                         if (originSeconds is { } origin)
                         {
-                            mime = await SendInitAsync(socket, format, origin, mime, ct);
+                            mime = await SendInitAsync(socket, choice.Format, origin, mime, ct);
                         }
                         else
                         {
-                            pendingFormat = format;
+                            initPending = true;
                         }
 
                         continue;
                     }
 
-                    if (pendingFormat is not null)
+                    if (tracks is null || streamFormat is null || !tracks.Includes(fragment.TrackIndex))
                     {
-                        var timescale = pendingFormat.Tracks[Math.Min(fragment.TrackIndex, pendingFormat.Tracks.Count - 1)].Timescale;
+                        continue;
+                    }
+
+                    if (initPending)
+                    {
                         // The first sample shown, not decoded: with B-frames it is shown a composition offset later.
-                        originSeconds = Math.Max(0, fragment.PresentationTime) / (double)timescale;
-                        mime = await SendInitAsync(socket, pendingFormat, originSeconds.Value, mime, ct);
-                        pendingFormat = null;
+                        originSeconds = Math.Max(0, fragment.PresentationTime) / (double)streamFormat.Tracks[fragment.TrackIndex].Timescale;
+                        mime = await SendInitAsync(socket, tracks.Format, originSeconds.Value, mime, ct);
+                        initPending = false;
                     }
 
                     if (mime is null)

@@ -20,6 +20,7 @@ const CODEC_CANDIDATES = [
   'hvc1.1.6.L153.B0', 'hev1.1.6.L153.B0', 'hvc1.2.4.L153.B0', 'hev1.2.4.L153.B0',
   'mp4a.40.2', 'mp4a.40.5', 'opus', 'flac',
 ];
+const AUDIO_CODECS = new Set(['mp4a.40.2', 'mp4a.40.5', 'opus', 'flac']);
 
 /**
  * Tunables shared by every player on the page (`LiveMuxPlayer.limits`); read on use, so a change
@@ -184,13 +185,26 @@ function parseFragment(u8, tracks) {
     }
   }
   if (!first) return null;
-  return { ...first, key: keyKnown ? key : true };
+  // A fragment with no video: a place to start only in a stream without video. With video, starting
+  // (or resuming after a drop) at an audio frame would feed the decoder P-frames without their keyframe.
+  const hasVideo = [...tracks.values()].some((t) => t.handler === 'vide');
+  return { ...first, key: keyKnown ? key : !hasVideo };
 }
 
 function supportedCodecs() {
   const MS = globalThis.ManagedMediaSource || globalThis.MediaSource;
   if (!MS) return [];
-  return CODEC_CANDIDATES.filter((c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`));
+  // Audio codecs are offered too: the server leaves out an audio track this browser can't play and
+  // sends the video alone. Some browsers accept an audio codec only under audio/mp4.
+  return CODEC_CANDIDATES.filter(
+    (c) => MS.isTypeSupported(`video/mp4; codecs="${c}"`) || (AUDIO_CODECS.has(c) && MS.isTypeSupported(`audio/mp4; codecs="${c}"`)),
+  );
+}
+
+/** How many tracks a MIME type's codecs parameter names; a SourceBuffer is made for one count. */
+function trackCount(mime) {
+  const m = /codecs\s*=\s*"?([^";]*)/i.exec(mime);
+  return m ? m[1].split(',').filter((c) => c.trim()).length : 0;
 }
 
 function wsUrl(server, src) {
@@ -224,6 +238,7 @@ class Session {
     this.waitForKey = false; // after an overflow: drop media until an init segment or keyframe
     this.droppedChunks = 0;
     this.tracks = new Map();
+    this.fixedRate = false; // playbackRate stays 1 (see the init segment handling)
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
     this.newestPts = new Map(); // trackId -> latest presentation time (s) received
     this.reorderLead = 0; // s: how far behind the newest presentation time a frame has arrived
@@ -330,6 +345,10 @@ class Session {
     const item = { kind: 'data', bytes, init: isInitSegment(bytes), key: false, time: null, resync: null };
     if (item.init) {
       this.tracks = parseInit(bytes);
+      // Chrome time-stretches audio when playbackRate != 1, and with low-rate audio (G.711 as 8 kHz
+      // FLAC) that stalls playback (measured in headless Chromium: 0.8x real time at rate 1.25, smooth
+      // at 1.0). Such a stream keeps rate 1 and holds the live edge by seeking only.
+      this.fixedRate = [...this.tracks.values()].some((t) => t.handler === 'soun' && t.timescale > 0 && t.timescale < 16000);
       item.key = true;
     } else {
       const frag = parseFragment(bytes, this.tracks);
@@ -440,10 +459,15 @@ class Session {
           this.hooks.onAppended();
         };
         this.sb.onerror = () => this.hooks.onFail('SourceBuffer append error');
-      } else if (typeof this.sb.changeType === 'function') {
+      } else if (typeof this.sb.changeType === 'function' && trackCount(mime) === trackCount(this.mime)) {
+        // Another codec string (new profile or level, another codec after a camera reconnect): the
+        // SourceBuffer switches in place and the buffered range stays, so playback goes on.
         this.sb.changeType(mime);
       } else {
-        // No changeType (old browsers): a fresh MediaSource; the new init segment is next in the queue.
+        // Another number of tracks (audio came or went), or no changeType (old browsers): a SourceBuffer
+        // can't change its track set, so a fresh MediaSource; the new init segment is next in the queue.
+        // The element's controller then seeks to the new data's live edge.
+        console.info(`livemux-player: ${this.mime} -> ${mime}: new MediaSource`);
         this.mime = '';
         this.#detachMediaSource();
         this.#attachMediaSource();
@@ -969,11 +993,13 @@ export class LiveMuxPlayer extends HTMLElement {
     // After a stall Chrome resumes on the first frame that arrives, and with one frame buffered it
     // stalls again at once. Play slowly until the buffer is back at the target: one stall, not a burst.
     if (this.#refilling) this.#refilling = m.lag < target;
-    const rate = this.#refilling
-      ? REFILL_RATE
-      : this.#catchingUp
-        ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
-        : this.#slowing ? MIN_RATE : 1;
+    const rate = session.fixedRate
+      ? 1
+      : this.#refilling
+        ? REFILL_RATE
+        : this.#catchingUp
+          ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
+          : this.#slowing ? MIN_RATE : 1;
     if (v.playbackRate !== rate) v.playbackRate = rate; // load() resets it, so compare with the element
 
     if (v.paused && !this.#userPaused && !this.#autoplayBlocked && v.readyState >= 2) {

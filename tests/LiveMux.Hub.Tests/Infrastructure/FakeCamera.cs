@@ -81,5 +81,16 @@ internal sealed class FakeSession(FakeCamera camera) : IStreamSource
     public void Push(H264Camera h264, int id, bool keyframe, uint rtpTimestamp, int sliceBytes = 200) =>
         Push(h264.Config, h264.Frame(id, keyframe, rtpTimestamp, sliceBytes));
 
+    /// <summary>Pushes an audio frame of <paramref name="audio"/> on <paramref name="track"/>.</summary>
+    public void PushAudio(FakeAudio audio, int id, long timestamp, int track = 1) =>
+        Push(audio.Config, audio.Frame(id, timestamp), track);
+
+    /// <summary>A config the source knows before any frame (from the SDP).</summary>
+    public void Announce(TrackConfig config, int track) =>
+        (_sink ?? throw new InvalidOperationException("not running")).OnTrackConfig(track, config);
+
+    public void SenderReport(int track, RtcpSenderReport report) =>
+        (_sink ?? throw new InvalidOperationException("not running")).OnSenderReport(track, report);
+
     public void Fail(Exception e) => _failure.TrySetException(e);
 }

@@ -3,11 +3,14 @@ using System.Buffers.Binary;
 namespace LiveMux.Hub.Tests.Infrastructure;
 
 /// <summary>What a viewer received, one entry per message, for comparing whole sequences.</summary>
-internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, int Cto = 0)
+/// <remarks>Audio fragments of an A/V stream (track_ID 2) render as "A{id}"; an init with audio as "init:WxH+audio".</remarks>
+internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, uint TrackId = 1, int Cto = 0)
 {
     public override string ToString() => Event is { } e
         ? $"{e.Type}:{e.Value}"
-        : Kind == FragmentKind.Init ? $"init:{Format!.Video?.Width}x{Format.Video?.Height}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
+        : Kind == FragmentKind.Init
+            ? $"init:{(Format!.Video is { } v ? $"{v.Width}x{v.Height}" : "")}{(Format.Audio is not null ? (Format.Video is null ? "audio" : "+audio") : "")}"
+            : TrackId == 2 ? $"A{FrameId}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
 }
 
 /// <summary>Reads a subscription as an endpoint does (releasing each fragment) and records what came.</summary>
@@ -91,7 +94,7 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
             var bytes = fragment.Memory.Span;
             return fragment.Kind == FragmentKind.Init
                 ? new Received(FragmentKind.Init, -1, false, fragment.Format, null, 0)
-                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes), Cto(bytes));
+                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes), TrackId(bytes), Cto(bytes));
         }
         finally
         {
@@ -115,6 +118,13 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
         return at < 0 || fragment[at + 4] != 1 || (fragment[at + 6] & 0x08) == 0
             ? throw new InvalidOperationException("no version 1 trun with composition offsets")
             : BinaryPrimitives.ReadInt32BigEndian(fragment[(at + 28)..]);
+    }
+
+    /// <summary>track_ID of the tfhd box.</summary>
+    public static uint TrackId(ReadOnlySpan<byte> fragment)
+    {
+        var at = fragment.IndexOf("tfhd"u8);
+        return at < 0 ? throw new InvalidOperationException("no tfhd") : BinaryPrimitives.ReadUInt32BigEndian(fragment[(at + 8)..]);
     }
 
     public void Dispose() => Subscription.Dispose();

@@ -117,6 +117,19 @@ public sealed class DecodeTimeEstimatorTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_skip_in_a_settled_stream_is_passed_on_for_the_hub_to_judge(int depth)
+    {
+        // 40 frames in order, then 19 frames the camera never sent: the hub closes or keeps that gap,
+        // which it can only see if decode time jumps with presentation time.
+        var pts = Enumerable.Range(0, 40).Concat(Enumerable.Range(59, 5)).Select(i => 90_000L + (i * F)).ToArray();
+        var estimator = new DecodeTimeEstimator(depth, F);
+        var dts = pts.Select(estimator.Next).ToArray();
+        Assert.Equal(pts[40] - pts[39], dts[40 + depth] - dts[39 + depth]);
+    }
+
     [Fact]
     public void A_stream_deeper_than_declared_raises_the_depth()
     {

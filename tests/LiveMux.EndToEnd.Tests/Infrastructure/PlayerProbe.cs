@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace LiveMux.EndToEnd.Tests.Infrastructure;
+
+/// <summary>What the page's <c>&lt;livemux-player&gt;</c> and its video element show, read in one evaluation.</summary>
+internal sealed record PlayerState(string Status, long Frames, int Stalls, double Latency, int Width, int Height, long AudioBytes, double CurrentTime, string Codec)
+{
+    public static async Task<PlayerState> ReadAsync(IPage page)
+    {
+        var j = await page.EvaluateAsync<JsonElement>(
+            "() => { const p = document.querySelector('livemux-player'); const s = p.stats; const v = p.video; " +
+            "return { status: s.status, frames: s.framesDecoded ?? 0, stalls: s.stalls ?? 0, latency: s.latency ?? 0, " +
+            "w: v.videoWidth, h: v.videoHeight, audio: v.webkitAudioDecodedByteCount ?? -1, t: v.currentTime, codec: s.codec ?? '' }; }");
+        return new PlayerState(
+            j.GetProperty("status").GetString() ?? "",
+            j.GetProperty("frames").GetInt64(),
+            j.GetProperty("stalls").GetInt32(),
+            j.GetProperty("latency").GetDouble(),
+            j.GetProperty("w").GetInt32(),
+            j.GetProperty("h").GetInt32(),
+            j.GetProperty("audio").GetInt64(),
+            j.GetProperty("t").GetDouble(),
+            j.GetProperty("codec").GetString() ?? "");
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with the last state after <paramref name="timeout"/>.</summary>
+    public static async Task<PlayerState> WaitAsync(IPage page, Func<PlayerState, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var state = await ReadAsync(page);
+            if (condition(state))
+            {
+                return state;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: {state}");
+            await Task.Delay(100);
+        }
+    }
+}
