@@ -24,6 +24,15 @@ public sealed record StreamOptions
 
     /// <summary>The GOP cache is skipped for GOPs larger than this; new viewers then wait for a keyframe.</summary>
     public int GopCacheMaxBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>RTP transport: tcp (interleaved, the default), udp, or auto (UDP, falling back to TCP).</summary>
+    public string Transport { get; init; } = "tcp";
+
+    /// <summary>rtsps: accept the camera's self-signed certificate.</summary>
+    public bool AllowSelfSignedCertificate { get; init; }
+
+    /// <summary>rtsps: SHA-256 of the camera's certificate (hex, ':' allowed); only that certificate is accepted.</summary>
+    public string? CertificateThumbprint { get; init; }
 }
 
 /// <summary>The bounded queue every viewer gets.</summary>

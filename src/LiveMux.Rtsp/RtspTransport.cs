@@ -31,4 +31,7 @@ public static class RtspTransportNames
                 return false;
         }
     }
+
+    /// <summary>True for a SHA-256 certificate thumbprint as config spells it: 64 hex digits, ':' ' ' '-' ignored.</summary>
+    public static bool IsValidThumbprint(string? text) => RtspTls.IsValidThumbprint(text);
 }
