@@ -74,16 +74,17 @@ internal sealed class RtpReorderBuffer
         {
             _highest = seq;
         }
+        if (ahead >= _slots.Length)
+        {
+            // Too far ahead to hold: give up everything up to where it fits.
+            SkipTo((ushort)(seq - _slots.Length + 1));
+            ahead = (short)(seq - _next);
+        }
         if (ahead == 0)
         {
             Emit(seq, buffer, length);
             Drain();
             return;
-        }
-        if (ahead >= _slots.Length)
-        {
-            // Too far ahead to hold: give up everything up to it.
-            SkipTo((ushort)(seq - _slots.Length + 1));
         }
         ref var slot = ref _slots[seq % _slots.Length];
         if (slot.Buffer is not null)
@@ -103,9 +104,8 @@ internal sealed class RtpReorderBuffer
     /// <summary>Gives up a gap that has held packets back for longer than the maximum wait.</summary>
     public void Poll(long now)
     {
-        while (_held > 0 && now - OldestHeldArrival() >= _maxWaitTicks)
+        while (_held > 0 && now - OldestHeldArrival() >= _maxWaitTicks && SkipToLowestHeld())
         {
-            SkipToLowestHeld();
         }
     }
 
@@ -114,9 +114,8 @@ internal sealed class RtpReorderBuffer
     /// <summary>Releases everything held, in order, skipping gaps (the session is ending or restarting).</summary>
     public void FlushAll()
     {
-        while (_held > 0)
+        while (_held > 0 && SkipToLowestHeld())
         {
-            SkipToLowestHeld();
         }
     }
 
@@ -133,17 +132,19 @@ internal sealed class RtpReorderBuffer
         return oldest;
     }
 
-    private void SkipToLowestHeld()
+    /// <summary>False if nothing held could be found (cannot happen while the invariants hold; stops loops anyway).</summary>
+    private bool SkipToLowestHeld()
     {
-        for (var i = 1; i <= _slots.Length; i++)
+        for (var i = 0; i < _slots.Length; i++)
         {
             var seq = (ushort)(_next + i);
             if (_slots[seq % _slots.Length] is { Buffer: not null } slot && slot.Sequence == seq)
             {
                 SkipTo(seq);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void SkipTo(ushort seq)
