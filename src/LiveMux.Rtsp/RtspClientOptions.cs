@@ -32,7 +32,7 @@ public sealed record RtspClientOptions
     /// <summary>How long a gap in the UDP sequence may hold later packets back before it is declared lost.</summary>
     public TimeSpan ReorderMaxWait { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>UDP datagrams queued between the sockets and the session loop; more are dropped and counted.</summary>
+    /// <summary>UDP datagrams queued between the sockets and the session loop (and at most 16 MB); more are dropped and counted.</summary>
     public int UdpQueueCapacity { get; init; } = 2048;
 
     /// <summary>rtsps: accept a certificate whose chain does not validate (a camera's self-signed one).</summary>

@@ -19,6 +19,9 @@ internal readonly record struct UdpDatagram(int Track, bool IsRtcp, byte[] Buffe
 /// </summary>
 internal sealed class UdpReceiver : IAsyncDisposable
 {
+    /// <summary>Queued bytes across all tracks; with the datagram count this bounds the queue's memory.</summary>
+    private const long MaxQueuedBytes = 16 * 1024 * 1024;
+
     private readonly UdpPortPair[] _pairs;
     private readonly IPAddress[] _allowed;
     private readonly Channel<UdpDatagram> _queue;
@@ -31,6 +34,7 @@ internal sealed class UdpReceiver : IAsyncDisposable
     private long _foreign;
     private long _overflows;
     private long _garbage;
+    private long _queuedBytes;
 
     public UdpReceiver(UdpPortPair[] pairs, IEnumerable<IPAddress> allowedSources, int capacity, int maxDatagram)
     {
@@ -65,7 +69,15 @@ internal sealed class UdpReceiver : IAsyncDisposable
     }
 
     /// <summary>Takes one queued datagram. Call <see cref="ResetSignal"/> before draining.</summary>
-    public bool TryRead(out UdpDatagram datagram) => _queue.Reader.TryRead(out datagram);
+    public bool TryRead(out UdpDatagram datagram)
+    {
+        if (!_queue.Reader.TryRead(out datagram))
+        {
+            return false;
+        }
+        Interlocked.Add(ref _queuedBytes, -datagram.Length);
+        return true;
+    }
 
     /// <summary>Re-arms the wake-up: a datagram queued after this call wakes the loop again.</summary>
     public void ResetSignal() => Volatile.Write(ref _signalled, 0);
@@ -127,11 +139,18 @@ internal sealed class UdpReceiver : IAsyncDisposable
                 Interlocked.Increment(ref _garbage);
                 continue;
             }
+            if (Interlocked.Add(ref _queuedBytes, length) > MaxQueuedBytes)
+            {
+                Interlocked.Add(ref _queuedBytes, -length);
+                Interlocked.Increment(ref _overflows);
+                continue;
+            }
             var copy = ArrayPool<byte>.Shared.Rent(length);
             buffer.AsSpan(0, length).CopyTo(copy);
             if (!_queue.Writer.TryWrite(new UdpDatagram(track, isRtcp, copy, length)))
             {
                 ArrayPool<byte>.Shared.Return(copy);
+                Interlocked.Add(ref _queuedBytes, -length);
                 Interlocked.Increment(ref _overflows);
                 continue;
             }

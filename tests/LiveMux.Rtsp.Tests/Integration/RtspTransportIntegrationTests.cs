@@ -155,6 +155,35 @@ public sealed partial class RtspTransportIntegrationTests
         Assert.Contains(server.Requests, r => r.StartsWith("TEARDOWN ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Udp_queue_is_bounded_and_overflow_is_counted()
+    {
+        await using var server = new FakeRtspServer((head, _) => ScriptedCamera(head, udp: "server_port=9-10", tcp: false));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var options = s_options with { Transport = RtspTransport.Udp, UdpQueueCapacity = 4 };
+        var session = await PlayAsync($"rtsp://127.0.0.1:{server.Port}/live", options, timeout.Token);
+        await using (session)
+        {
+            var clientRtp = new IPEndPoint(IPAddress.Loopback, ClientPortOf(server.Requests));
+            using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            // Nothing drains the queue before RunAsync: 4 fit, 16 overflow.
+            for (ushort seq = 1; seq <= 20; seq++)
+            {
+                sender.SendTo(Rtp(seq), clientRtp);
+            }
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (session.GetStats().QueueOverflows < 16 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            Assert.Equal(16, session.GetStats().QueueOverflows);
+            var sink = new SeqSink(enoughRtp: 4, enoughRtcp: 0);
+            var run = session.RunAsync(sink, timeout.Token);
+            await sink.Enough.Task.WaitAsync(timeout.Token);
+            Assert.Equal([1, 2, 3, 4], sink.Sequences);
+        }
+    }
+
     [Theory]
     [InlineData("461 Unsupported Transport", "461")]
     [InlineData("400 Bad Request", "400")]
