@@ -208,6 +208,9 @@ public sealed partial class RtspTransportIntegrationTests
         Assert.Equal(2, server.Connections);
         var setups = server.Requests.Where(r => r.StartsWith("SETUP", StringComparison.Ordinal)).ToList();
         Assert.Contains("client_port=", setups[0], StringComparison.Ordinal);
+        // The scripted camera sends no Content-Base: the request URL is the base of "trackID=1" and of "*".
+        Assert.StartsWith($"SETUP rtsp://127.0.0.1:{server.Port}/live/trackID=1 RTSP/1.0", setups[0], StringComparison.Ordinal);
+        Assert.Contains(server.Requests, r => r.StartsWith($"PLAY rtsp://127.0.0.1:{server.Port}/live RTSP/1.0", StringComparison.Ordinal));
         Assert.Contains("interleaved=0-1", setups[^1], StringComparison.Ordinal);
     }
 
