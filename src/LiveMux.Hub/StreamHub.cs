@@ -36,6 +36,11 @@ public sealed class StreamHub : IAsyncDisposable
         {
             ConnectTimeout = options.ConnectTimeout,
             MediaTimeout = options.MediaTimeout,
+            Transport = RtspTransportNames.TryParse(options.Transport, out var transport)
+                ? transport
+                : throw new ArgumentException($"stream '{name}': Transport must be tcp, udp or auto", nameof(options)),
+            AllowSelfSignedCertificate = options.AllowSelfSignedCertificate,
+            CertificateThumbprint = options.CertificateThumbprint,
         };
         var sourceLogger = _loggers.CreateLogger("LiveMux.Rtsp." + name);
         var stream = new LiveStream(

@@ -30,6 +30,15 @@ public sealed record StreamOptions
     /// SPS) before it goes on with the tracks that have one.
     /// </summary>
     public TimeSpan TrackConfigTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>RTP transport: tcp (interleaved, the default), udp, or auto (UDP, falling back to TCP).</summary>
+    public string Transport { get; init; } = "tcp";
+
+    /// <summary>rtsps: accept the camera's self-signed certificate.</summary>
+    public bool AllowSelfSignedCertificate { get; init; }
+
+    /// <summary>rtsps: SHA-256 of the camera's certificate (hex, ':' allowed); only that certificate is accepted.</summary>
+    public string? CertificateThumbprint { get; init; }
 }
 
 /// <summary>The bounded queue every viewer gets.</summary>

@@ -16,4 +16,31 @@ public sealed record RtspClientOptions
 
     public int MaxInterleavedFrameBytes { get; init; } = 65535;
     public string UserAgent { get; init; } = "LiveMux";
+
+    /// <summary>rtsps:// always uses <see cref="RtspTransport.Tcp"/> (interleaved inside TLS).</summary>
+    public RtspTransport Transport { get; init; } = RtspTransport.Tcp;
+
+    /// <summary>With <see cref="RtspTransport.Auto"/>: no RTP over UDP this long after PLAY means: retry over TCP.</summary>
+    public TimeSpan UdpFirstPacketTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often RTCP receiver reports go to the camera over UDP (RFC 3550 section 6.2 suggests 5 s).</summary>
+    public TimeSpan ReceiverReportInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>UDP packets held per track while waiting for a missing sequence number.</summary>
+    public int ReorderMaxPackets { get; init; } = 64;
+
+    /// <summary>How long a gap in the UDP sequence may hold later packets back before it is declared lost.</summary>
+    public TimeSpan ReorderMaxWait { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>UDP datagrams queued between the sockets and the session loop (and at most 16 MB); more are dropped and counted.</summary>
+    public int UdpQueueCapacity { get; init; } = 2048;
+
+    /// <summary>rtsps: accept a certificate whose chain does not validate (a camera's self-signed one).</summary>
+    public bool AllowSelfSignedCertificate { get; init; }
+
+    /// <summary>rtsps: hex SHA-256 of the camera's certificate; when set, only that certificate is accepted.</summary>
+    public string? CertificateThumbprint { get; init; }
+
+    /// <summary>Redirects (3xx with Location) followed before giving up.</summary>
+    public int MaxRedirects { get; init; } = 5;
 }

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using LiveMux.Rtsp.Protocol;
 
@@ -15,20 +16,25 @@ internal interface IRtspFrameHandler
 /// A TCP connection to an RTSP server. A pump task moves socket bytes into a <see cref="Pipe"/> and owns no state;
 /// the owner reads frames with <see cref="ReadFramesAsync"/> (ReadAsync -> while TryRead -> AdvanceTo) and is the
 /// only writer, so writes are serialized by construction. <see cref="Wake"/> interrupts a pending read so an
-/// actor loop can run its timers.
+/// actor loop can run its timers. For rtsps:// the bytes go through TLS (<see cref="RtspTls"/>); SslStream allows one
+/// reader (the pump) and one writer (the owner) at once.
 /// </summary>
 internal sealed class RtspConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly Pipe _pipe;
     private readonly RtspReaderLimits _limits;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _pump;
     private int _disposed;
 
-    private RtspConnection(Socket socket, RtspReaderLimits limits)
+    private RtspConnection(Socket socket, Stream stream, RtspReaderLimits limits)
     {
         _socket = socket;
+        _stream = stream;
+        LocalAddress = ((IPEndPoint)socket.LocalEndPoint!).Address;
+        RemoteAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address;
         _limits = limits;
         // The pause threshold must exceed the largest frame, or the pump would stop before a frame completes.
         long largest = Math.Max((long)limits.MaxHeaderBytes + limits.MaxBodyBytes, limits.MaxInterleavedFrameBytes + 4L);
@@ -41,6 +47,13 @@ internal sealed class RtspConnection : IAsyncDisposable
     public bool IsBroken { get; private set; }
 
     public string RemoteEndPoint => _socket.RemoteEndPoint?.ToString() ?? "?";
+
+    /// <summary>The local address of the RTSP connection: UDP sockets bind there, on the same interface.</summary>
+    public IPAddress LocalAddress { get; }
+
+    public IPAddress RemoteAddress { get; }
+
+    public bool IsTls => _stream is SslStream;
 
     public static async Task<RtspConnection> ConnectAsync(
         RtspUrl url, RtspClientOptions options, TimeProvider time, CancellationToken ct)
@@ -75,7 +88,20 @@ internal sealed class RtspConnection : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        return new RtspConnection(socket, RtspReaderLimits.From(options));
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (url.IsSecure)
+        {
+            try
+            {
+                stream = await RtspTls.AuthenticateAsync(stream, host, url, options, time, ct);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        return new RtspConnection(socket, stream, RtspReaderLimits.From(options));
     }
 
     public void Wake() => _pipe.Reader.CancelPendingRead();
@@ -84,13 +110,10 @@ internal sealed class RtspConnection : IAsyncDisposable
     {
         try
         {
-            while (!bytes.IsEmpty)
-            {
-                var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct);
-                bytes = bytes[sent..];
-            }
+            // NetworkStream and SslStream write everything or throw.
+            await _stream.WriteAsync(bytes, ct);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             IsBroken = true;
             throw new RtspException(RtspErrorKind.ConnectionClosed, "the connection to the camera was lost while sending", e);
@@ -176,6 +199,7 @@ internal sealed class RtspConnection : IAsyncDisposable
             // already reset by the peer
         }
         _socket.Dispose();
+        await _stream.DisposeAsync();
         try
         {
             await _pump;
@@ -197,7 +221,7 @@ internal sealed class RtspConnection : IAsyncDisposable
             while (true)
             {
                 var memory = writer.GetMemory(8192);
-                var read = await _socket.ReceiveAsync(memory, SocketFlags.None, _closing.Token);
+                var read = await _stream.ReadAsync(memory, _closing.Token);
                 if (read == 0)
                 {
                     break;

@@ -14,4 +14,13 @@ public enum RtspErrorKind
     NoSupportedTracks,
     ConnectionClosed,
     UnsupportedTransport,
+
+    /// <summary>rtsps: the camera's TLS certificate was not accepted (untrusted, wrong name or not the pinned one).</summary>
+    CertificateRejected,
+
+    /// <summary>rtsps: the TLS handshake failed for another reason (protocol version, closed connection).</summary>
+    TlsFailed,
+
+    /// <summary>More redirects than <see cref="RtspClientOptions.MaxRedirects"/>, or a redirect without a usable Location.</summary>
+    TooManyRedirects,
 }

@@ -58,4 +58,22 @@ internal static partial class RtspLog
 
     [LoggerMessage(1017, LogLevel.Debug, "{Url}: OPTIONS answered {StatusCode}; continuing")]
     public static partial void OptionsRejected(ILogger logger, string url, int statusCode);
+
+    [LoggerMessage(1018, LogLevel.Information, "{Url}: redirected to {Location}")]
+    public static partial void Redirected(ILogger logger, string url, string location);
+
+    [LoggerMessage(1019, LogLevel.Information, "{Url}: RTP over {Transport} ({Why})")]
+    public static partial void TransportChosen(ILogger logger, string url, RtspTransport transport, string why);
+
+    [LoggerMessage(1020, LogLevel.Warning, "{Url}: UDP does not work, falling back to TCP: {Reason}")]
+    public static partial void FallingBackToTcp(ILogger logger, string url, string reason);
+
+    [LoggerMessage(1021, LogLevel.Information, "{Url}: rtsps carries RTP inside the TLS connection; transport {Configured} ignored")]
+    public static partial void TlsForcesTcp(ILogger logger, string url, RtspTransport configured);
+
+    [LoggerMessage(1022, LogLevel.Debug, "{Url}: track {TrackIndex} ({Track}) set up over UDP, client port {ClientPort}, server port {ServerPort}")]
+    public static partial void TrackSetUpUdp(ILogger logger, string url, int trackIndex, string track, int clientPort, int serverPort);
+
+    [LoggerMessage(1023, LogLevel.Trace, "{Url}: RTCP receiver report sent for track {TrackIndex}")]
+    public static partial void ReceiverReportSent(ILogger logger, string url, int trackIndex);
 }

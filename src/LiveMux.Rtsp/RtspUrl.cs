@@ -128,6 +128,19 @@ public sealed class RtspUrl
         return true;
     }
 
+    /// <summary>The same URL with other credentials (or none); used when following a redirect.</summary>
+    internal RtspUrl WithCredentials(string? userName, string? password)
+    {
+        var text = Uri.OriginalString;
+        if (userName is not null)
+        {
+            var schemeEnd = text.IndexOf("://", StringComparison.Ordinal) + 3;
+            var userInfo = Uri.EscapeDataString(userName) + (password is null ? "" : ":" + Uri.EscapeDataString(password));
+            text = string.Concat(text.AsSpan(0, schemeEnd), userInfo, "@", text.AsSpan(schemeEnd));
+        }
+        return TryParse(text, out var url, out _) ? url : this;
+    }
+
     /// <summary>The redacted form: credentials become ***, and so do password-like query values.</summary>
     public override string ToString() => _redacted;
 

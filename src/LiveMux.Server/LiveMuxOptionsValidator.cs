@@ -42,6 +42,16 @@ internal static partial class LiveMuxOptionsValidator
             {
                 errors.Add($"{key}:GopCacheMaxBytes must not be negative");
             }
+
+            if (!RtspTransportNames.TryParse(stream.Transport, out _))
+            {
+                errors.Add($"{key}:Transport must be tcp, udp or auto");
+            }
+
+            if (stream.CertificateThumbprint is not null && !RtspTransportNames.IsValidThumbprint(stream.CertificateThumbprint))
+            {
+                errors.Add($"{key}:CertificateThumbprint must be the certificate's SHA-256 as 64 hex digits (':' separators allowed)");
+            }
         }
 
         if (options.Viewers.MaxQueuedFrames < 2 || options.Viewers.MaxQueuedBytes < 64 * 1024)

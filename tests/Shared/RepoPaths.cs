@@ -9,6 +9,8 @@ internal static class RepoPaths
 
     public static string CameraScript => Path.Combine(Root, "tests", "tools", "rtsp_camera.py");
 
+    public static string ImpairProxyScript => Path.Combine(Root, "tests", "tools", "rtsp_impair_proxy.py");
+
     public static string ArtifactDirectory
     {
         get

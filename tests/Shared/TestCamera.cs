@@ -21,13 +21,16 @@ internal sealed partial class TestCamera : IAsyncDisposable
 
     public string Path { get; private set; } = "/cam";
 
+    /// <summary>rtsp, or rtsps when started with --tls-cert.</summary>
+    public string Scheme { get; private set; } = "rtsp";
+
     public int Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>The most sessions the camera held at once.</summary>
     public int MaxSessions => Volatile.Read(ref _maxSessions);
 
     public string Url(string? user = null, string? password = null) =>
-        user is null ? $"rtsp://127.0.0.1:{Port}{Path}" : $"rtsp://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password!)}@127.0.0.1:{Port}{Path}";
+        user is null ? $"{Scheme}://127.0.0.1:{Port}{Path}" : $"{Scheme}://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password!)}@127.0.0.1:{Port}{Path}";
 
     public string Output
     {
@@ -88,7 +91,8 @@ internal sealed partial class TestCamera : IAsyncDisposable
 
         if (Ready().Match(line) is { Success: true } ready)
         {
-            Path = ready.Groups[2].Value;
+            Scheme = ready.Groups[2].Value;
+            Path = ready.Groups[3].Value;
             _ready.TrySetResult(int.Parse(ready.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         }
         else if (SessionsLine().Match(line) is { Success: true } sessions)
@@ -131,7 +135,7 @@ internal sealed partial class TestCamera : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"^READY port=(\d+) url=rtsp://[^/]+(/\S*)")]
+    [GeneratedRegex(@"^READY port=(\d+) url=(rtsps?)://[^/]+(/\S*)")]
     private static partial Regex Ready();
 
     [GeneratedRegex(@"^SESSIONS n=(\d+)")]

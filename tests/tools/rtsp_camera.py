@@ -6,6 +6,7 @@ gstreamer1.0-plugins-ugly (x264enc) and python3-numpy (`apt-get install python3-
 
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --clock --fps 30 --gop 60
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 8554 --user admin --password secret
+    /usr/bin/python3 tests/tools/rtsp_camera.py --tls-cert cert.pem --tls-key key.pem   (rtsps://, RTP interleaved)
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --audio aac --ts-offset 4294000000
     /usr/bin/python3 tests/tools/rtsp_camera.py --port 0 --switch-size-after 2 320x240
 
@@ -20,7 +21,7 @@ One slice per frame unless --slices N. x264 signals the lowest profile that fits
 with ultrafast comes out as Main; --bframes N (main/high) adds B-frames.
 
 STDOUT PROTOCOL (one line per event, flushed; tests parse these)
-    READY port=<p> url=rtsp://127.0.0.1:<p><path>        (the url never carries credentials)
+    READY port=<p> url=rtsp://127.0.0.1:<p><path>        (the url never carries credentials; rtsps:// with --tls-cert)
     CLIENT_CONNECTED n=<clients connected now>
     CLIENT_CLOSED n=<clients connected now>
     SESSIONS n=<active RTSP sessions>                     (printed at start and on every change)
@@ -62,7 +63,7 @@ try:
     gi.require_version("Gst", "1.0")
     gi.require_version("GstRtsp", "1.0")
     gi.require_version("GstRtspServer", "1.0")
-    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
+    from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer
 except (ImportError, ValueError) as e:  # pragma: no cover - environment check
     sys.exit(f"rtsp_camera: GStreamer python bindings missing ({e}); "
              "apt-get install python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly")
@@ -292,7 +293,7 @@ class Camera:
         self.factory.set_launch(self.launch_string())
         self.factory.set_shared(True)
         self.factory.connect("media-configure", self.on_media_configure)
-        if args.user is not None:
+        if args.user is not None or args.tls_cert is not None:
             self.setup_auth()
         self.server.get_mount_points().add_factory(args.path, self.factory)
         self.server.connect("client-connected", self.on_client_connected)
@@ -345,8 +346,14 @@ class Camera:
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()
         token.set_string("media.factory.role", "camera-user")
-        auth.add_digest(self.args.user, self.args.password, token)
-        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        if self.args.user is not None:
+            auth.add_digest(self.args.user, self.args.password, token)
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        else:
+            # TLS without users: everyone who completes the handshake may play.
+            auth.set_default_token(token)
+        if self.args.tls_cert is not None:
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(self.args.tls_cert, self.args.tls_key))
         self.server.set_auth(auth)
         perms = GstRtspServer.RTSPPermissions()
         perms.add_permission_for_role("camera-user", "media.factory.access", True)
@@ -410,7 +417,8 @@ class Camera:
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, on_signal)
         GLib.timeout_add(250, self.poll_sessions)
         host = self.server.get_address()
-        emit(f"READY port={port} url=rtsp://{host}:{port}{self.args.path}")
+        scheme = "rtsps" if self.args.tls_cert is not None else "rtsp"
+        emit(f"READY port={port} url={scheme}://{host}:{port}{self.args.path}")
         self.poll_sessions()
         loop.run()
         with self.lock:
@@ -453,6 +461,8 @@ def parse_args(argv):
     p.add_argument("--path", default="/cam")
     p.add_argument("--user", default=None, help="enables Digest auth (needs --password)")
     p.add_argument("--password", default=None)
+    p.add_argument("--tls-cert", default=None, help="PEM certificate: serve rtsps:// (needs --tls-key)")
+    p.add_argument("--tls-key", default=None, help="PEM private key for --tls-cert")
     p.add_argument("--fps", type=int, default=30)
     p.add_argument("--gop", type=int, default=None, help="keyframe interval in frames (default 2*fps)")
     p.add_argument("--width", type=int, default=640)
@@ -491,6 +501,8 @@ def parse_args(argv):
         a.gop = 2 * a.fps
     if (a.user is None) != (a.password is None):
         p.error("--user and --password go together")
+    if (a.tls_cert is None) != (a.tls_key is None):
+        p.error("--tls-cert and --tls-key go together")
     if not a.path.startswith("/"):
         p.error("--path must start with /")
     if a.width % 2 or a.height % 2:

@@ -6,7 +6,8 @@ namespace LiveMux.Rtsp.Auth;
 
 /// <summary>
 /// Produces the Authorization header for every request after a 401 (RFC 2617; RTSP use in RFC 2326 section 12.5).
-/// Prefers Digest (MD5, MD5-sess; qop=auth or none) over Basic. The nonce count increments per request.
+/// Among several challenges picks Digest SHA-256 over Digest MD5 over Basic (RFC 7616 section 3.7; -sess variants
+/// too; qop=auth or none). The nonce count increments per request.
 /// Never exposes the password: <see cref="ToString"/> is the scheme only.
 /// </summary>
 internal sealed class RtspAuthenticator
@@ -37,7 +38,9 @@ internal sealed class RtspAuthenticator
     {
         reason = null;
         newCnonce ??= static () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var digest = challenges.FirstOrDefault(c => c.IsDigest && IsSupportedDigest(c));
+        var digest = challenges.Where(c => c.IsDigest && IsSupportedDigest(c))
+            .OrderByDescending(c => DigestAuth.Rank(c["algorithm"]))
+            .FirstOrDefault();
         if (digest is not null)
         {
             return new RtspAuthenticator(user, password, digest, newCnonce);
@@ -57,8 +60,10 @@ internal sealed class RtspAuthenticator
     /// <summary>True when a Digest challenge marks our nonce stale (RFC 2617 section 3.2.1): retry with the new nonce.</summary>
     public bool TryRenewStale(IReadOnlyList<AuthChallenge> challenges)
     {
-        var stale = challenges.FirstOrDefault(c =>
-            c.IsDigest && IsSupportedDigest(c) && string.Equals(c["stale"], "true", StringComparison.OrdinalIgnoreCase));
+        var stale = challenges.Where(c =>
+                c.IsDigest && IsSupportedDigest(c) && string.Equals(c["stale"], "true", StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(c => DigestAuth.Rank(c["algorithm"]))
+            .FirstOrDefault();
         if (stale is null || !_challenge.IsDigest)
         {
             return false;
@@ -107,11 +112,7 @@ internal sealed class RtspAuthenticator
 
     private static bool IsSupportedDigest(AuthChallenge challenge)
     {
-        var algorithm = challenge["algorithm"];
-        var algorithmOk = algorithm is null
-            || algorithm.Equals("MD5", StringComparison.OrdinalIgnoreCase)
-            || algorithm.Equals("MD5-sess", StringComparison.OrdinalIgnoreCase);
-        return algorithmOk && challenge["nonce"] is not null
+        return DigestAuth.IsSupported(challenge["algorithm"]) && challenge["nonce"] is not null
             && (challenge["qop"] is null || ChooseQop(challenge["qop"]) is not null);
     }
 

@@ -81,7 +81,7 @@ public sealed class DigestAuthTests
     }
 
     [Theory]
-    [InlineData("Digest realm=\"cam\", nonce=\"n\", algorithm=SHA-256", "SHA-256")]
+    [InlineData("Digest realm=\"cam\", nonce=\"n\", algorithm=SHA-512-256", "SHA-512-256")]
     [InlineData("Digest realm=\"cam\", nonce=\"n\", qop=\"auth-int\"", "Digest")]
     [InlineData("Bearer realm=\"x\"", "Bearer")]
     public void Unsupported_challenges_give_a_reason(string header, string mentioned)
@@ -113,5 +113,53 @@ public sealed class DigestAuthTests
         Assert.Equal("o", list[0]["opaque"]);
         Assert.True(list[1].IsBasic);
         Assert.Equal("c", list[1]["realm"]);
+    }
+
+    // RFC 7616 section 3.9.1: the same request answered with SHA-256 and with MD5; the documented responses.
+    [Theory]
+    [InlineData("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")]
+    [InlineData("MD5", "8ca523f5e9506fed4657c9700eebdbec")]
+    public void Rfc7616_worked_example(string algorithm, string expected)
+    {
+        var actual = DigestAuth.ComputeResponse(algorithm, "Mufasa", "http-auth@example.org", "Circle of Life",
+            "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "GET", "/dir/index.html", "auth", "00000001",
+            "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ");
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Rfc7616_example_header_through_the_authenticator()
+    {
+        var challenges = AuthChallenge.ParseAll(
+        [
+            "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=MD5, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"",
+            "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"",
+        ]);
+        var auth = RtspAuthenticator.TryCreate("Mufasa", "Circle of Life", challenges, out _, () => "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ")!;
+        var header = auth.CreateHeader("GET", "/dir/index.html");
+        Assert.Contains("algorithm=SHA-256", header, StringComparison.Ordinal);
+        Assert.Contains("response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\"", header, StringComparison.Ordinal);
+    }
+
+    // Which challenge wins when a server offers several: SHA-256 > MD5 > Basic, whatever the order.
+    [Theory]
+    [InlineData("SHA-256", "Basic realm=\"c\"", "Digest realm=\"c\", nonce=\"n\"", "Digest realm=\"c\", nonce=\"n\", algorithm=SHA-256")]
+    [InlineData("SHA-256", "Digest realm=\"c\", nonce=\"n\", algorithm=SHA-256-sess", "Digest realm=\"c\", nonce=\"n\", algorithm=MD5")]
+    [InlineData("MD5", "Basic realm=\"c\"", "Digest realm=\"c\", nonce=\"n\", algorithm=MD5", "Digest realm=\"c\", nonce=\"n\", algorithm=SHA-512")]
+    [InlineData("Basic", "Digest realm=\"c\", nonce=\"n\", algorithm=SHA-512", "Basic realm=\"c\"", "Bearer x")]
+    public void Picks_the_strongest_challenge(string expected, params string[] headers)
+    {
+        var auth = RtspAuthenticator.TryCreate("u", "p", AuthChallenge.ParseAll(headers), out _)!;
+        var header = auth.CreateHeader("DESCRIBE", "rtsp://h/");
+        if (expected == "Basic")
+        {
+            Assert.StartsWith("Basic ", header, StringComparison.Ordinal);
+            return;
+        }
+        var expectedAlgorithm = expected == "MD5" ? "MD5" : "SHA-256";
+        Assert.Contains($"algorithm={expectedAlgorithm}", header, StringComparison.Ordinal);
+        // SHA-256 hex is 64 characters, MD5 32.
+        var response = header[(header.IndexOf("response=\"", StringComparison.Ordinal) + 10)..];
+        Assert.Equal(expected == "MD5" ? 32 : 64, response.IndexOf('"', StringComparison.Ordinal));
     }
 }

@@ -53,11 +53,35 @@ internal sealed class FakeRtspServer : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>Every connection gets the same script (redirects and fallbacks open a second one).</summary>
     private async Task AcceptAsync(Func<string, int, byte[]?> script, byte[]? onConnect)
     {
+        var connections = new List<Task>();
         try
         {
-            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            while (true)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                connections.Add(ServeAsync(client, script, onConnect));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // test over
+        }
+        await Task.WhenAll(connections);
+    }
+
+    private int _connections;
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    private async Task ServeAsync(TcpClient tcp, Func<string, int, byte[]?> script, byte[]? onConnect)
+    {
+        using var client = tcp;
+        try
+        {
             var stream = client.GetStream();
             if (onConnect is not null)
             {
