@@ -57,6 +57,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
     public StreamState State { get; private set; } = StreamState.Idle;
 
+    /// <summary>The H.264 transcode of this stream for viewers that cannot play its video, when configured.</summary>
+    public LiveStream? Fallback { get; internal set; }
+
     /// <summary>Why the camera was last lost, cleared when it is live again.</summary>
     public string? LastError { get; private set; }
 
@@ -188,6 +191,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             {
                 reason = e.Message;
                 authFailure = e.Kind == RtspErrorKind.AuthenticationFailed;
+            }
+            catch (StreamSourceException e)
+            {
+                reason = e.Message;
             }
             catch (Exception e)
             {

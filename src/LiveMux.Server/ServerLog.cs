@@ -16,4 +16,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "WebSocket viewer of {Stream} ended: {Reason}")]
     public static partial void ViewerEnded(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Viewer of {Stream} moved to {Fallback}: {Reason}")]
+    public static partial void ViewerFallback(ILogger logger, string stream, string reason, string fallback);
 }

@@ -48,9 +48,22 @@ internal static class WebSocketEndpoint
         }
 
         using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var subscription = stream.Subscribe();
         var reading = DrainClientAsync(socket, viewerLeft);
-        var reason = await SendLoopAsync(socket, stream, subscription, offer, viewerLeft.Token);
+        string reason;
+        while (true)
+        {
+            using var subscription = stream.Subscribe();
+            (reason, var fallback) = await SendLoopAsync(socket, stream, subscription, offer, viewerLeft.Token);
+            if (fallback is null)
+            {
+                break;
+            }
+
+            // The browser cannot play this stream's video: its H.264 transcode takes over, before anything was sent.
+            ServerLog.ViewerFallback(logger, stream.Name, reason, fallback.Name);
+            stream = fallback;
+        }
+
         ServerLog.ViewerEnded(logger, stream.Name, reason);
 
         // Cancelling a pending receive aborts the socket and can lose the last message, so close our
@@ -67,7 +80,7 @@ internal static class WebSocketEndpoint
     /// timeline starts at 0 whatever the stream's age. Players that never seek (go2rtc's) need that;
     /// media fragments stay shared, only the small init is per viewer.
     /// </summary>
-    private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, CancellationToken ct)
+    private static async Task<(string Reason, LiveStream? Fallback)> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, CancellationToken ct)
     {
         string? mime = null;
         StreamFormat? pendingFormat = null;
@@ -97,8 +110,13 @@ internal static class WebSocketEndpoint
                         if (offer.FirstUnsupported(format) is { } codec)
                         {
                             var refusal = $"this browser cannot play the stream's codec {codec}";
+                            if (mime is null && stream.Fallback is { } fallback)
+                            {
+                                return (refusal, fallback);
+                            }
+
                             await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
-                            return refusal;
+                            return (refusal, null);
                         }
 
                         if (originSeconds is { } origin)
@@ -137,15 +155,15 @@ internal static class WebSocketEndpoint
 
             var closed = subscription.CloseReason ?? "stream ended";
             await SendTextAsync(socket, ControlMessages.Error(closed), ct);
-            return closed;
+            return (closed, null);
         }
         catch (OperationCanceledException)
         {
-            return "viewer left";
+            return ("viewer left", null);
         }
         catch (WebSocketException)
         {
-            return "viewer connection lost";
+            return ("viewer connection lost", null);
         }
     }
 

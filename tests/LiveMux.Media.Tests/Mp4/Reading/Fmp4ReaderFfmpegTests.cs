@@ -5,7 +5,7 @@ using LiveMux.Media.Rtp;
 namespace LiveMux.Media.Tests.Mp4.Reading;
 
 /// <summary>
-/// The reader against real ffmpeg output, in the flags the ffmpeg source uses, judged by ffprobe: every
+/// The reader against real ffmpeg output, in the flags the ffmpeg source uses (several tracks' samples in one moof), judged by ffprobe: every
 /// packet, its decode time, presentation time and keyframe flag, and the stream's codec.
 /// </summary>
 public sealed class Fmp4ReaderFfmpegTests
@@ -28,7 +28,7 @@ public sealed class Fmp4ReaderFfmpegTests
             [
                 "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-frames:v", "30", "-pix_fmt", "yuv420p", .. codecArgs,
-                "-f", "mp4", "-movflags", "empty_moov+default_base_moof+frag_every_frame", path,
+                "-f", "mp4", "-movflags", "empty_moov+default_base_moof", "-frag_duration", "1", path,
             ];
             var (code, _, stderr) = ExternalTool.Run("ffmpeg", args);
             Assert.True(code == 0, stderr);
