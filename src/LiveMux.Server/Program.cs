@@ -15,8 +15,9 @@ LiveMuxOptions options;
 IReadOnlyList<string> errors;
 try
 {
-    options = builder.Configuration.GetSection(LiveMuxOptions.Section).Get<LiveMuxOptions>() ?? new LiveMuxOptions();
-    errors = LiveMuxOptionsValidator.Validate(options);
+    var section = builder.Configuration.GetSection(LiveMuxOptions.Section);
+    options = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
+    errors = [.. StreamBindingCheck.Errors(section.GetSection("Streams"), options), .. LiveMuxOptionsValidator.Validate(options)];
 }
 catch (InvalidOperationException e)
 {
