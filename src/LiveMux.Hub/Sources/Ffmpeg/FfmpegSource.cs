@@ -252,13 +252,15 @@ internal sealed class FfmpegSource(
                 _map[i] = usable++;
             }
 
-            if (usable == 0)
+            // Audio LiveMux cannot carry is left out (viewers get the video alone); video it cannot carry
+            // makes the stream unplayable, which must say so rather than play sound over nothing.
+            if (usable == 0 || tracks.Any(t => t.Config is null && t.Kind == TrackKind.Video))
             {
-                var reasons = string.Join("; ", tracks.Select(t => t.Unsupported ?? t.SampleEntryType));
+                var reasons = string.Join("; ", tracks.Where(t => t.Config is null).Select(t => t.Unsupported ?? t.SampleEntryType));
                 throw new StreamSourceException("ffmpeg's output has no track LiveMux can play" + (reasons.Length > 0 ? ": " + reasons : ""));
             }
 
-            _hasVideo = tracks.Any(t => t.Config?.Kind == TrackKind.Video);
+            _hasVideo = tracks.Any(t => t.Kind == TrackKind.Video);
             _videoSeen = false;
             sink.OnSessionStarted(usable);
         }

@@ -12,6 +12,9 @@ public sealed record Fmp4Track
 
     public TrackConfig? Config { get; init; }
 
+    /// <summary>From the handler (vide, soun); null for other tracks.</summary>
+    public TrackKind? Kind { get; init; }
+
     /// <summary>The sample entry's four-character code, e.g. avc1, mp4a, mp4v.</summary>
     public required string SampleEntryType { get; init; }
 

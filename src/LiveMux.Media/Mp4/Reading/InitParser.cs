@@ -130,6 +130,7 @@ internal static class InitParser
             FourCc.Soun => TrackKind.Audio,
             _ => (TrackKind?)null,
         };
+        track = track with { Kind = kind };
         if (kind is null)
         {
             track = track with { Unsupported = $"track {trackId} is neither video nor audio" };
