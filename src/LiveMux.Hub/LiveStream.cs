@@ -177,6 +177,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             var startedAt = _time.GetTimestamp();
             string reason;
             var authFailure = false;
+            var minDelay = TimeSpan.Zero;
             try
             {
                 Counters.CountSession();
@@ -195,6 +196,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             catch (StreamSourceException e)
             {
                 reason = e.Message;
+                minDelay = e.MinRetryDelay;
             }
             catch (Exception e)
             {
@@ -209,6 +211,11 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             var delay = backoff.Next();
+            if (delay < minDelay)
+            {
+                delay = minDelay;
+            }
+
             if (authFailure)
             {
                 // Retrying bad credentials quickly gets accounts locked on many cameras.

@@ -37,7 +37,8 @@ internal sealed class FfmpegSource(
     {
         if (!FfmpegLocator.TryFind(options.Path, out var path, out var notFound))
         {
-            throw new StreamSourceException(notFound);
+            // Installing ffmpeg takes a person: checking every 10 s is soon enough and keeps the log readable.
+            throw new StreamSourceException(notFound) { MinRetryDelay = TimeSpan.FromSeconds(10) };
         }
 
         var info = new ProcessStartInfo(path)
