@@ -184,4 +184,27 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
         Assert.Equal("hevc", h265.Codec);
         Assert.True(h265.DecodeErrors.Length == 0, "decode errors: " + h265.DecodeErrors);
     }
+
+    [Fact]
+    public async Task A_cameras_transcode_reads_the_streams_own_output_so_the_camera_sees_one_session()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "25", "--gop", "25");
+        await using var server = await LiveMuxProcess.StartAsync(
+            $"--LiveMux:Streams:cam:Url={camera.Url()}", "--LiveMux:Streams:cam:TranscodeFallback=true");
+        await using var direct = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"));
+        await using var transcoded = await WsViewer.ConnectAsync(server.WebSocketUrl("cam~h264"), record: true);
+        await direct.WaitForAsync(v => v.BinaryMessages > 25, TimeSpan.FromSeconds(15), "the camera's frames");
+        await transcoded.WaitForAsync(v => v.BinaryMessages > 50, TimeSpan.FromSeconds(20), "the transcode's frames");
+
+        // Offering neither: the viewer is sent to the transcode once, which cannot serve it either, and is told why.
+        await using var neither = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), "hvc1.1.6.L93.B0");
+        await neither.WaitForAsync(v => v.HasMessage("error", e => e.Contains("cannot play the stream's codec avc1", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the refusal");
+
+        Assert.Equal(1, camera.MaxSessions);
+        Assert.Single(ChildProcesses.Of(server.Pid, "ffmpeg"));
+        var report = await Decoder.CheckAsync(transcoded.Recording, "ffmpeg-camera-transcode");
+        output.WriteLine($"camera transcode: {report}");
+        Assert.Equal("h264", report.Codec);
+        Assert.True(report.DecodeErrors.Length == 0, "decode errors: " + report.DecodeErrors);
+    }
 }
