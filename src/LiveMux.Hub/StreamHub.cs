@@ -48,7 +48,7 @@ public sealed class StreamHub : IAsyncDisposable
                 options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
                 _viewerOptions,
                 () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
-                    (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct)),
+                    (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264"),
                 _time,
                 _loggers.CreateLogger<LiveStream>());
             _streams[companionName] = companion;

@@ -175,6 +175,7 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
         var companion = await server.StreamAsync("cam~h264");
         Assert.Equal(2, companion.GetProperty("viewers").GetInt32());
         Assert.StartsWith("avc1.", companion.GetProperty("codecs").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ffmpeg: cam transcoded to H.264", companion.GetProperty("source").GetString());
 
         var h264 = await Decoder.CheckAsync(avc.Recording, "ffmpeg-hevc-fallback-h264");
         output.WriteLine($"fallback: {h264}");

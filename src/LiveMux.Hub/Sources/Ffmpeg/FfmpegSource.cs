@@ -24,13 +24,14 @@ internal sealed class FfmpegSource(
     TimeSpan mediaTimeout,
     ILogger logger,
     TimeProvider time,
-    Func<Stream, CancellationToken, Task>? feedStdin = null) : IStreamSource
+    Func<Stream, CancellationToken, Task>? feedStdin = null,
+    string? description = null) : IStreamSource
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
     private readonly string _redactedInput = UrlRedactor.Redact(options.Input);
 
-    public string Description { get; } =
+    public string Description { get; } = description ??
         "ffmpeg " + UrlRedactor.Redact(options.Input) + (options.Video == FfmpegVideo.H264 ? " (transcoded to H.264)" : "");
 
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
@@ -54,16 +55,17 @@ internal sealed class FfmpegSource(
             info.ArgumentList.Add(arg);
         }
 
-        Process process;
+        Process? started;
         try
         {
-            process = Process.Start(info) ?? throw new StreamSourceException("ffmpeg could not be started");
+            started = Process.Start(info);
         }
         catch (Win32Exception e)
         {
             throw new StreamSourceException($"ffmpeg could not be started: {e.Message}", e);
         }
 
+        using var process = started ?? throw new StreamSourceException("ffmpeg could not be started");
         var pid = process.Id;
         FfmpegLog.Started(logger, pid, _redactedInput);
         var stderr = new StderrDrain(logger, time);
@@ -86,7 +88,6 @@ internal sealed class FfmpegSource(
         }
 
         var code = process.ExitCode;
-        process.Dispose();
         var last = stderr.LastLine;
         throw new StreamSourceException(code == 0
             ? "ffmpeg ended: the input finished" + (last is null ? "" : $" ({last})")
@@ -101,6 +102,7 @@ internal sealed class FfmpegSource(
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct, stall.Token);
         var router = new TrackRouter(logger);
         long leftover = 0;
+        var samplesSeen = false;
         try
         {
             while (true)
@@ -112,7 +114,7 @@ internal sealed class FfmpegSource(
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw new StreamSourceException($"ffmpeg produced no media for {(leftover == 0 && router.Tracks == 0 ? firstOutputTimeout : mediaTimeout).TotalSeconds:0.#} s");
+                    throw new StreamSourceException($"ffmpeg produced no media for {(samplesSeen ? mediaTimeout : firstOutputTimeout).TotalSeconds:0.#} s");
                 }
 
                 var buffer = result.Buffer;
@@ -142,6 +144,7 @@ internal sealed class FfmpegSource(
 
                     if (status == Fmp4Status.Samples)
                     {
+                        samplesSeen = true;
                         stall.CancelAfter(mediaTimeout);
                     }
                 }
@@ -233,8 +236,6 @@ internal sealed class FfmpegSource(
         private Fmp4Track[] _tracks = [];
         private bool _hasVideo;
         private bool _videoSeen;
-
-        public int Tracks => _tracks.Length;
 
         public void OnInit(IReadOnlyList<Fmp4Track> tracks, IAccessUnitSink sink)
         {

@@ -19,7 +19,7 @@ internal sealed class StderrDrain(ILogger logger, TimeProvider time)
     private int _suppressed;
     private volatile string? _lastLine;
 
-    /// <summary>The last non-empty line, redacted.</summary>
+    /// <summary>The last non-empty line that explains something, redacted.</summary>
     public string? LastLine => _lastLine;
 
     public async Task RunAsync(Stream stderr)
@@ -78,7 +78,12 @@ internal sealed class StderrDrain(ILogger logger, TimeProvider time)
             return;
         }
 
-        _lastLine = line;
+        // ffmpeg's closing "Conversion failed!" says less than the error line before it.
+        if (!line.Equals("Conversion failed!", StringComparison.Ordinal))
+        {
+            _lastLine = line;
+        }
+
         if (time.GetElapsedTime(_windowStart) >= TimeSpan.FromSeconds(1))
         {
             if (_suppressed > 0)

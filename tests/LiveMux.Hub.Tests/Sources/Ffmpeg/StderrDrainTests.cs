@@ -24,6 +24,14 @@ public sealed class StderrDrainTests
     }
 
     [Fact]
+    public async Task The_closing_conversion_failed_does_not_hide_the_error_before_it()
+    {
+        var (log, drain) = await DrainAsync("[in#0] rtsp://cam/x: Connection refused\nConversion failed!\n");
+        Assert.Equal(2, log.Entries.Count);
+        Assert.Equal("[in#0] rtsp://cam/x: Connection refused", drain.LastLine);
+    }
+
+    [Fact]
     public async Task A_huge_line_is_cut_and_control_characters_replaced()
     {
         var (log, drain) = await DrainAsync(new string('x', 1_000_000) + "\u001b[0m\n");
