@@ -110,7 +110,7 @@ internal static class WebSocketEndpoint
                         if (offer.FirstUnsupported(format) is { } codec)
                         {
                             var refusal = $"this browser cannot play the stream's codec {codec}";
-                            if (mime is null && stream.Fallback is { } fallback)
+                            if (mime is null && stream.Fallback is { } fallback && codec == format.Video?.Codec)
                             {
                                 return (refusal, fallback);
                             }
