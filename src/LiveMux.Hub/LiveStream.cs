@@ -54,6 +54,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
     public StreamState State { get; private set; } = StreamState.Idle;
 
+    /// <summary>The H.264 transcode of this stream for viewers that cannot play its video, when configured.</summary>
+    public LiveStream? Fallback { get; internal set; }
+
     /// <summary>Why the camera was last lost, cleared when it is live again.</summary>
     public string? LastError { get; private set; }
 
@@ -171,6 +174,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             var startedAt = _time.GetTimestamp();
             string reason;
             var authFailure = false;
+            var minDelay = TimeSpan.Zero;
             try
             {
                 Counters.CountSession();
@@ -186,6 +190,11 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 reason = e.Message;
                 authFailure = e.Kind == RtspErrorKind.AuthenticationFailed;
             }
+            catch (StreamSourceException e)
+            {
+                reason = e.Message;
+                minDelay = e.MinRetryDelay;
+            }
             catch (Exception e)
             {
                 HubLog.SourceCrashed(_logger, Name, e);
@@ -199,6 +208,11 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             var delay = backoff.Next();
+            if (delay < minDelay)
+            {
+                delay = minDelay;
+            }
+
             if (authFailure)
             {
                 // Retrying bad credentials quickly gets accounts locked on many cameras.

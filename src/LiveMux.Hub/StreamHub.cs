@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LiveMux.Hub.Sources;
+using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
 
@@ -24,12 +25,60 @@ public sealed class StreamHub : IAsyncDisposable
 
     public bool TryGet(string name, out LiveStream stream) => _streams.TryGetValue(name, out stream!);
 
-    /// <summary>Adds a stream. The URL must already be validated with <see cref="RtspUrl.TryParse"/>.</summary>
+    /// <summary>
+    /// Adds a stream: an RTSP camera (<see cref="StreamOptions.Url"/>, already validated with
+    /// <see cref="RtspUrl.TryParse"/>) or an ffmpeg process (<see cref="StreamOptions.Ffmpeg"/>), and its
+    /// H.264 companion when <see cref="StreamOptions.TranscodeFallback"/> is set.
+    /// </summary>
     public LiveStream Add(string name, StreamOptions options)
     {
-        if (!RtspUrl.TryParse(options.Url, out var url, out var error))
+        var stream = new LiveStream(name, options, _viewerOptions, CreateSource(name, options), _time, _loggers.CreateLogger<LiveStream>());
+        if (!_streams.TryAdd(name, stream))
         {
-            throw new ArgumentException($"stream '{name}': {error}", nameof(options));
+            throw new ArgumentException($"stream '{name}' already exists", nameof(name));
+        }
+
+        if (options.TranscodeFallback)
+        {
+            var companionName = name + TranscodeFallback.NameSuffix;
+            var ffmpeg = TranscodeFallback.Options(options.Ffmpeg?.Path ?? "");
+            var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
+            var companion = new LiveStream(
+                companionName,
+                options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
+                _viewerOptions,
+                () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
+                    (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264"),
+                _time,
+                _loggers.CreateLogger<LiveStream>());
+            _streams[companionName] = companion;
+            stream.Fallback = companion;
+        }
+
+        if (options.AlwaysOn)
+        {
+            stream.Start();
+        }
+
+        return stream;
+    }
+
+    private Func<IStreamSource> CreateSource(string name, StreamOptions options)
+    {
+        if (options.Ffmpeg is { Input.Length: > 0 } ffmpeg)
+        {
+            if (!FfmpegArguments.TryTokenize(ffmpeg.InputOptions, out var inputOptions, out var error))
+            {
+                throw new ArgumentException($"stream '{name}': Ffmpeg:InputOptions: {error}", nameof(options));
+            }
+
+            var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + name);
+            return () => new FfmpegSource(ffmpeg, inputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time);
+        }
+
+        if (!RtspUrl.TryParse(options.Url, out var url, out var urlError))
+        {
+            throw new ArgumentException($"stream '{name}': {urlError}", nameof(options));
         }
 
         var rtspOptions = new RtspClientOptions
@@ -43,24 +92,7 @@ public sealed class StreamHub : IAsyncDisposable
             CertificateThumbprint = options.CertificateThumbprint,
         };
         var sourceLogger = _loggers.CreateLogger("LiveMux.Rtsp." + name);
-        var stream = new LiveStream(
-            name,
-            options,
-            _viewerOptions,
-            () => new RtspSource(url, rtspOptions, sourceLogger, _time),
-            _time,
-            _loggers.CreateLogger<LiveStream>());
-        if (!_streams.TryAdd(name, stream))
-        {
-            throw new ArgumentException($"stream '{name}' already exists", nameof(name));
-        }
-
-        if (options.AlwaysOn)
-        {
-            stream.Start();
-        }
-
-        return stream;
+        return () => new RtspSource(url, rtspOptions, sourceLogger, _time);
     }
 
     /// <summary>Ends every viewer of every stream with a reason; camera sessions stay up until disposal.</summary>

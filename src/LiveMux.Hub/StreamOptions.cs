@@ -6,6 +6,15 @@ public sealed record StreamOptions
     /// <summary>rtsp://[user:pass@]host[:port]/path. Credentials are used for auth only, never shown.</summary>
     public string Url { get; init; } = "";
 
+    /// <summary>An ffmpeg process as the source instead of <see cref="Url"/>: exactly one of the two is set.</summary>
+    public FfmpegOptions? Ffmpeg { get; init; }
+
+    /// <summary>
+    /// For a camera stream: a viewer whose browser cannot play the video codec (HEVC) is served an H.264
+    /// transcode by one ffmpeg that reads this stream's own output, instead of an error.
+    /// </summary>
+    public bool TranscodeFallback { get; init; }
+
     /// <summary>Keep the camera session open with no viewers, so the first viewer starts instantly.</summary>
     public bool AlwaysOn { get; init; }
 
@@ -39,6 +48,40 @@ public sealed record StreamOptions
 
     /// <summary>rtsps: SHA-256 of the camera's certificate (hex, ':' allowed); only that certificate is accepted.</summary>
     public string? CertificateThumbprint { get; init; }
+}
+
+/// <summary><c>LiveMux:Streams:&lt;name&gt;:Ffmpeg</c>: one ffmpeg process per stream, its fMP4 output demuxed into the hub.</summary>
+public sealed record FfmpegOptions
+{
+    /// <summary>Anything ffmpeg reads: a file, http(s)://, rtmp://, rtsp://, a device.</summary>
+    public string Input { get; init; } = "";
+
+    /// <summary>ffmpeg options placed before <c>-i</c>, e.g. <c>-re -stream_loop -1</c>; split like a shell would, never run by one.</summary>
+    public string InputOptions { get; init; } = "";
+
+    public FfmpegVideo Video { get; init; } = FfmpegVideo.Copy;
+
+    public FfmpegAudio Audio { get; init; } = FfmpegAudio.Copy;
+
+    /// <summary>The ffmpeg binary; empty means <c>ffmpeg</c> found on PATH.</summary>
+    public string Path { get; init; } = "";
+}
+
+public enum FfmpegVideo
+{
+    /// <summary>Pass the video through unchanged (it must be a codec the hub muxes: H.264, H.265).</summary>
+    Copy,
+
+    /// <summary>Transcode to H.264 with libx264 (ultrafast, zerolatency, a keyframe every second).</summary>
+    H264,
+}
+
+public enum FfmpegAudio
+{
+    Copy,
+    Aac,
+    Opus,
+    None,
 }
 
 /// <summary>The bounded queue every viewer gets.</summary>

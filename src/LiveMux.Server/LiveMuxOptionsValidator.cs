@@ -20,13 +20,21 @@ internal static partial class LiveMuxOptionsValidator
                 errors.Add($"{key}: stream names use letters, digits, '_', '-' and '.', at most 64 characters");
             }
 
-            if (string.IsNullOrWhiteSpace(stream.Url))
+            var ffmpegInput = !string.IsNullOrWhiteSpace(stream.Ffmpeg?.Input);
+            if (string.IsNullOrWhiteSpace(stream.Url) == !ffmpegInput)
             {
-                errors.Add($"{key}:Url is required (rtsp://[user:pass@]host[:port]/path)");
+                errors.Add(ffmpegInput
+                    ? $"{key}: set either Url or Ffmpeg:Input, not both"
+                    : $"{key}:Url is required (rtsp://[user:pass@]host[:port]/path), or Ffmpeg:Input for an ffmpeg source");
             }
-            else if (!RtspUrl.TryParse(stream.Url, out _, out var error))
+            else if (!ffmpegInput && !RtspUrl.TryParse(stream.Url, out _, out var error))
             {
                 errors.Add($"{key}:Url is not a valid RTSP URL: {error}");
+            }
+
+            if (stream.Ffmpeg is { } ffmpeg)
+            {
+                FfmpegOptionsValidator.Validate(errors, key, ffmpeg, ffmpegInput);
             }
 
             Positive(errors, $"{key}:IdleTimeout", stream.IdleTimeout);

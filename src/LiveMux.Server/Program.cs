@@ -11,8 +11,21 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:8080");
 }
 
-var options = builder.Configuration.GetSection(LiveMuxOptions.Section).Get<LiveMuxOptions>() ?? new LiveMuxOptions();
-var errors = LiveMuxOptionsValidator.Validate(options);
+LiveMuxOptions options;
+IReadOnlyList<string> errors;
+try
+{
+    var section = builder.Configuration.GetSection(LiveMuxOptions.Section);
+    options = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
+    errors = [.. StreamBindingCheck.Errors(section.GetSection("Streams"), options), .. LiveMuxOptionsValidator.Validate(options)];
+}
+catch (InvalidOperationException e)
+{
+    // A value of the wrong type (an unknown Ffmpeg:Video, a malformed time span): the binder names the key.
+    options = new LiveMuxOptions();
+    errors = [e.Message];
+}
+
 if (errors.Count > 0)
 {
     using var loggers = LoggerFactory.Create(b => b.AddConsole());

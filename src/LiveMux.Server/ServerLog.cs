@@ -19,4 +19,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Viewer of {Stream} gets no {Codecs}: its browser cannot play it")]
     public static partial void TracksLeftOut(ILogger logger, string stream, string codecs);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Viewer of {Stream} moved to {Fallback}: {Reason}")]
+    public static partial void ViewerFallback(ILogger logger, string stream, string reason, string fallback);
 }

@@ -12,6 +12,7 @@ public sealed class ReconnectTests
         { new RtspException(RtspErrorKind.ConnectionClosed, "camera closed the connection"), "camera closed the connection" },
         { new RtspException(RtspErrorKind.NoMedia, "no media for 5 s"), "no media for 5 s" },
         { new InvalidOperationException("bug"), "internal error: InvalidOperationException" },
+        { new LiveMux.Hub.Sources.StreamSourceException("ffmpeg exited with code 1: Connection refused"), "ffmpeg exited with code 1: Connection refused" },
     };
 
     [Theory]
@@ -80,6 +81,24 @@ public sealed class ReconnectTests
         var delay = await f.Time.NextTimerAsync();
         Assert.Equal(TimeSpan.FromSeconds(10), delay);
         Assert.Contains("401", f.Stream.LastError);
+
+        f.Time.Advance(TimeSpan.FromSeconds(9.9));
+        await f.Camera.AssertNoNewSessionAsync();
+        f.Time.Advance(TimeSpan.FromSeconds(0.1));
+        await f.Camera.NextSessionAsync();
+    }
+
+    [Fact]
+    public async Task A_source_failure_with_a_minimum_retry_delay_waits_that_long()
+    {
+        await using var f = new StreamFixture();
+        using var viewer = f.Join();
+        var first = await f.Camera.NextSessionAsync();
+        first.Fail(new LiveMux.Hub.Sources.StreamSourceException("ffmpeg not found: install ffmpeg or set Ffmpeg:Path") { MinRetryDelay = TimeSpan.FromSeconds(10) });
+        var delay = await f.Time.NextTimerAsync();
+        Assert.Equal(TimeSpan.FromSeconds(10), delay);
+        Assert.Equal("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", f.Stream.LastError);
+        Assert.Equal(StreamState.Reconnecting, f.Stream.State);
 
         f.Time.Advance(TimeSpan.FromSeconds(9.9));
         await f.Camera.AssertNoNewSessionAsync();

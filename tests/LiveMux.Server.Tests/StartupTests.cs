@@ -12,6 +12,8 @@ public sealed class StartupTests
         { ["--LiveMux:Streams:cam1:Url=http://admin:hunter2-secret@cam.example/live"], ["LiveMux:Streams:cam1:Url is not a valid RTSP URL"], "hunter2-secret" },
         { ["--LiveMux:Streams:cam1:Url=rtsp://admin:hunter2-secret@cam.example/live", "--LiveMux:Streams:cam1:IdleTimeout=-00:00:01"], ["LiveMux:Streams:cam1:IdleTimeout must be a positive"], "hunter2-secret" },
         { ["--LiveMux:Viewers:MaxQueuedFrames=1"], ["LiveMux:Viewers: MaxQueuedFrames"], "\u0000" },
+        { ["--LiveMux:Streams:f:Ffmpeg:Input=a.mp4", "--LiveMux:Streams:f:Ffmpeg:Video=vp9"], ["LiveMux:Streams:f:Ffmpeg:Video"], "\u0000" },
+        { ["--LiveMux:Streams:f:Ffmpeg:Input=a.mp4", "--LiveMux:Streams:f:Url=rtsp://admin:hunter2-secret@cam.example/live"], ["LiveMux:Streams:f: set either Url or Ffmpeg:Input, not both"], "hunter2-secret" },
     };
 
     [Theory]

@@ -48,9 +48,22 @@ internal static class WebSocketEndpoint
         }
 
         using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var subscription = stream.Subscribe();
         var reading = DrainClientAsync(socket, viewerLeft);
-        var reason = await SendLoopAsync(socket, stream, subscription, offer, logger, viewerLeft.Token);
+        string reason;
+        while (true)
+        {
+            using var subscription = stream.Subscribe();
+            (reason, var fallback) = await SendLoopAsync(socket, stream, subscription, offer, logger, viewerLeft.Token);
+            if (fallback is null)
+            {
+                break;
+            }
+
+            // The browser cannot play this stream's video: its H.264 transcode takes over, before anything was sent.
+            ServerLog.ViewerFallback(logger, stream.Name, reason, fallback.Name);
+            stream = fallback;
+        }
+
         ServerLog.ViewerEnded(logger, stream.Name, reason);
 
         // Cancelling a pending receive aborts the socket and can lose the last message, so close our
@@ -68,7 +81,7 @@ internal static class WebSocketEndpoint
     /// media fragments stay shared, only the small init is per viewer. A viewer whose browser cannot
     /// play the audio gets an init without it and none of its fragments (<see cref="ViewerTracks"/>).
     /// </summary>
-    private static async Task<string> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
+    private static async Task<(string Reason, LiveStream? Fallback)> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
     {
         string? mime = null;
         ViewerTracks? tracks = null;
@@ -100,8 +113,14 @@ internal static class WebSocketEndpoint
                         var choice = ViewerTracks.Choose(offer, format);
                         if (choice.Refusal is { } refusal)
                         {
+                            // Only the video can be refused (audio is left out instead): its H.264 transcode may take over.
+                            if (mime is null && stream.Fallback is { } fallback)
+                            {
+                                return (refusal, fallback);
+                            }
+
                             await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
-                            return refusal;
+                            return (refusal, null);
                         }
 
                         if (choice.LeftOut.Count > 0 && (tracks is null || !tracks.LeftOut.SequenceEqual(choice.LeftOut)))
@@ -153,15 +172,15 @@ internal static class WebSocketEndpoint
 
             var closed = subscription.CloseReason ?? "stream ended";
             await SendTextAsync(socket, ControlMessages.Error(closed), ct);
-            return closed;
+            return (closed, null);
         }
         catch (OperationCanceledException)
         {
-            return "viewer left";
+            return ("viewer left", null);
         }
         catch (WebSocketException)
         {
-            return "viewer connection lost";
+            return ("viewer connection lost", null);
         }
     }
 

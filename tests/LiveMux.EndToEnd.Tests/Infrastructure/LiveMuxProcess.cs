@@ -37,6 +37,8 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
     public Uri WebSocketUrl(string stream) => new($"ws://127.0.0.1:{Port}/api/ws?src={Uri.EscapeDataString(stream)}");
 
     /// <summary>Starts LiveMux with <c>--key=value</c> configuration arguments, and waits until it answers.</summary>

@@ -1,0 +1,23 @@
+using LiveMux.Hub.Sources.Ffmpeg;
+
+namespace LiveMux.Hub.Tests.Sources.Ffmpeg;
+
+public sealed class UrlRedactorTests
+{
+    [Theory]
+    [InlineData("/media/clip.mp4", "/media/clip.mp4")]
+    [InlineData("rtsp://cam.local:554/live", "rtsp://cam.local:554/live")]
+    [InlineData("rtsp://admin:secret@cam.local/live", "rtsp://***:***@cam.local/live")]
+    [InlineData("rtsp://admin:p@ss@cam.local/live", "rtsp://***:***@cam.local/live")]
+    [InlineData("rtmp://user@host/app", "rtmp://***:***@host/app")]
+    [InlineData("[tcp @ 0x55] Connection to tcp://admin:secret@10.0.0.2:554?timeout=0 failed", "[tcp @ 0x55] Connection to tcp://***:***@10.0.0.2:554?timeout=0 failed")]
+    [InlineData("https://example.com/live.m3u8?token=abc123&x=1", "https://example.com/live.m3u8?token=***&x=1")]
+    [InlineData("http://h/s?user=a&password=b&apikey=c", "http://h/s?user=a&password=***&apikey=***")]
+    [InlineData("'rtsp://u:secret@h/p': Invalid data found", "'rtsp://***:***@h/p': Invalid data found")]
+    [InlineData("two: rtsp://a:secret@h1/x and http://b:secret@h2/y", "two: rtsp://***:***@h1/x and http://***:***@h2/y")]
+    public void Credentials_in_urls_become_stars(string text, string expected)
+    {
+        Assert.Equal(expected, UrlRedactor.Redact(text));
+        Assert.DoesNotContain("secret", UrlRedactor.Redact(text));
+    }
+}
