@@ -10,6 +10,7 @@ packages=(
   python3-gi python3-numpy             # the test camera script
   gir1.2-gst-rtsp-server-1.0           # GStreamer's RTSP server: the real camera
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  gstreamer1.0-libav                   # avenc_aac for the camera's AAC track
 )
 missing=()
 for p in "${packages[@]}"; do
