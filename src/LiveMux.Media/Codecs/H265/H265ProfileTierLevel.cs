@@ -59,6 +59,29 @@ public sealed record H265ProfileTierLevel
         return s.ToString();
     }
 
+    /// <summary>
+    /// The general profile, tier and level an hvcC repeats in its bytes 1-12 (ISO/IEC 14496-15 8.3.3.1.2),
+    /// or null when the record is too short.
+    /// </summary>
+    public static H265ProfileTierLevel? FromHvcC(ReadOnlySpan<byte> hvcC)
+    {
+        if (hvcC.Length < 1 + GeneralBytes)
+        {
+            return null;
+        }
+
+        return new H265ProfileTierLevel
+        {
+            ProfileSpace = (byte)(hvcC[1] >> 6),
+            HighTier = ((hvcC[1] >> 5) & 1) == 1,
+            ProfileIdc = (byte)(hvcC[1] & 0x1F),
+            CompatibilityFlags = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hvcC[2..]),
+            ConstraintFlags = ((ulong)System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(hvcC[6..]) << 32)
+                | System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hvcC[8..]),
+            LevelIdc = hvcC[12],
+        };
+    }
+
     /// <summary>Constraint byte <paramref name="index"/> (0-5), first byte holding general_progressive_source_flag.</summary>
     public byte ConstraintByte(int index) => (byte)(ConstraintFlags >> (8 * (5 - index)));
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using LiveMux.Media.Codecs.H264;
+using LiveMux.Media.Codecs.H265;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Mp4.Reading;
@@ -149,42 +150,9 @@ internal static class SampleEntryCodecs
         return $"{name}.{avcC[1]:X2}{avcC[2]:X2}{avcC[3]:X2}";
     }
 
-    /// <summary>hvcC: version, space(2) tier(1) profile(5), compat u32, constraints u48, level u8 (14496-15 8.3.3.1.2).</summary>
-    internal static string? HevcCodec(ReadOnlySpan<byte> hvcC, string name)
-    {
-        if (hvcC.Length < 13)
-        {
-            return null;
-        }
-
-        var space = hvcC[1] >> 6;
-        var tier = (hvcC[1] >> 5) & 1;
-        var profile = hvcC[1] & 0x1F;
-        var compat = BinaryPrimitives.ReadUInt32BigEndian(hvcC[2..]);
-        var reversed = 0u;
-        for (var i = 0; i < 32; i++)
-        {
-            reversed |= ((compat >> i) & 1) << (31 - i);
-        }
-
-        var text = new StringBuilder(name).Append('.');
-        if (space > 0)
-        {
-            text.Append((char)('A' + space - 1));
-        }
-
-        text.Append(profile.ToString(CultureInfo.InvariantCulture)).Append('.')
-            .Append(reversed.ToString("X", CultureInfo.InvariantCulture)).Append('.')
-            .Append(tier == 1 ? 'H' : 'L').Append(hvcC[12].ToString(CultureInfo.InvariantCulture));
-        var constraints = hvcC.Slice(6, 6);
-        var last = constraints.LastIndexOfAnyExcept((byte)0);
-        for (var i = 0; i <= last; i++)
-        {
-            text.Append('.').Append(constraints[i].ToString("X2", CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
+    /// <summary>hvcC: version, then the general profile_tier_level (14496-15 8.3.3.1.2).</summary>
+    internal static string? HevcCodec(ReadOnlySpan<byte> hvcC, string name) =>
+        H265ProfileTierLevel.FromHvcC(hvcC)?.CodecString(name);
 
     /// <summary>esds: full box header, then ES_Descriptor(3) { DecoderConfigDescriptor(4) { oti, ..., DecoderSpecificInfo(5) } }.</summary>
     internal static string? Mp4aCodec(ReadOnlySpan<byte> esds)
