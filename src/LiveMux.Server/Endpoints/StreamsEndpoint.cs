@@ -27,6 +27,7 @@ internal static class StreamsEndpoint
         foreignPackets = r.ForeignPackets,
         queueOverflows = r.QueueOverflows,
         receiverReports = r.ReceiverReportsSent,
+        keyframeRequests = r.KeyframeRequestsSent,
         tracks = r.Tracks.Select(t => new
         {
             track = t.TrackIndex,
