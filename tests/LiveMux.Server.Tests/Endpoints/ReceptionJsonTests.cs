@@ -51,13 +51,15 @@ public sealed class ReceptionJsonTests
             GarbagePackets: 3,
             ForeignPackets: 4,
             QueueOverflows: 5,
-            ReceiverReportsSent: 6);
+            ReceiverReportsSent: 6,
+            KeyframeRequestsSent: 7);
 
         var json = Serialize(stats);
         Assert.Equal(3, json.GetProperty("garbagePackets").GetInt64());
         Assert.Equal(4, json.GetProperty("foreignPackets").GetInt64());
         Assert.Equal(5, json.GetProperty("queueOverflows").GetInt64());
         Assert.Equal(6, json.GetProperty("receiverReports").GetInt64());
+        Assert.Equal(7, json.GetProperty("keyframeRequests").GetInt64());
 
         var tracks = json.GetProperty("tracks");
         Assert.Equal(2, tracks.GetArrayLength());
