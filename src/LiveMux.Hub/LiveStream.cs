@@ -29,6 +29,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private Task _stoppingRuns = Task.CompletedTask;
     private ITimer? _idleTimer;
     private bool _disposed;
+    private Func<RtspSessionStats>? _reception;
 
     internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
     {
@@ -61,6 +62,12 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     public string? LastError { get; private set; }
 
     public StreamFormat? Format { get; private set; }
+
+    /// <summary>
+    /// RTP reception of the current RTSP session (transport, loss, jitter), or of the last one once it ended;
+    /// null before the first session and for sources that are not RTSP.
+    /// </summary>
+    public RtspSessionStats? Reception => Volatile.Read(ref _reception)?.Invoke();
 
     public int Viewers => Volatile.Read(ref _subscribers).Length;
 
@@ -258,6 +265,12 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             UpdateFormat(format);
         }
     }
+
+    void IAccessUnitSink.OnReceptionStats(Func<RtspSessionStats> read) => Volatile.Write(ref _reception, read);
+
+    // A run stopped for idleness may end after its successor started: its snapshot must not hide the live session.
+    void IAccessUnitSink.OnReceptionEnded(Func<RtspSessionStats> read, RtspSessionStats last) =>
+        Interlocked.CompareExchange(ref _reception, () => last, read);
 
     void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
 

@@ -32,6 +32,16 @@ public sealed record RtspClientOptions
     /// <summary>How long a gap in the UDP sequence may hold later packets back before it is declared lost.</summary>
     public TimeSpan ReorderMaxWait { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// UDP: when a gap in a video track is given up, ask the camera for a keyframe with an RTCP PLI (RFC 4585), so
+    /// the picture resumes within a round trip instead of at the next scheduled keyframe. Cameras that do not
+    /// understand it ignore it.
+    /// </summary>
+    public bool RequestKeyframeOnLoss { get; init; } = true;
+
+    /// <summary>At most one keyframe request per video track this often: a burst of loss is one request.</summary>
+    public TimeSpan KeyframeRequestMinInterval { get; init; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>UDP datagrams queued between the sockets and the session loop (and at most 16 MB); more are dropped and counted.</summary>
     public int UdpQueueCapacity { get; init; } = 2048;
 

@@ -76,4 +76,7 @@ internal static partial class RtspLog
 
     [LoggerMessage(1023, LogLevel.Trace, "{Url}: RTCP receiver report sent for track {TrackIndex}")]
     public static partial void ReceiverReportSent(ILogger logger, string url, int trackIndex);
+
+    [LoggerMessage(1024, LogLevel.Debug, "{Url}: track {TrackIndex} lost packets, keyframe requested (RTCP PLI)")]
+    public static partial void KeyframeRequested(ILogger logger, string url, int trackIndex);
 }

@@ -42,6 +42,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
     private readonly string _cname;
     private long _garbage;
     private long _reportsSent;
+    private long _keyframeRequests;
     private Task? _run;
     private int _disposed;
 
@@ -97,7 +98,8 @@ public sealed class RtspPlaySession : IAsyncDisposable
         Interlocked.Read(ref _garbage) + (_udp?.Garbage ?? 0),
         _udp?.Foreign ?? 0,
         _udp?.Overflows ?? 0,
-        Interlocked.Read(ref _reportsSent));
+        Interlocked.Read(ref _reportsSent),
+        Interlocked.Read(ref _keyframeRequests));
 
     /// <summary>Over UDP: true once an RTP packet has arrived, false after <paramref name="timeout"/>. TCP: true.</summary>
     internal async Task<bool> WaitForFirstUdpPacketAsync(TimeSpan timeout, CancellationToken ct)
@@ -264,9 +266,16 @@ public sealed class RtspPlaySession : IAsyncDisposable
         for (var i = 0; i < _reception.Length; i++)
         {
             var reorder = _reception[i].Reorder!;
+            long skipped;
             lock (_reception[i].Sync)
             {
                 reorder.Poll(now);
+                skipped = reorder.Skipped;
+            }
+            if (skipped != _reception[i].SkipsSeen || _reception[i].KeyframeRequestPending)
+            {
+                _reception[i].SkipsSeen = skipped;
+                RequestKeyframe(i, now);
             }
             while (reorder.TryDequeue(out var packet))
             {
@@ -304,6 +313,42 @@ public sealed class RtspPlaySession : IAsyncDisposable
                 Interlocked.Increment(ref _reportsSent);
                 RtspLog.ReceiverReportSent(_logger, _control.Url.ToString(), i);
             }
+        }
+    }
+
+    /// <summary>
+    /// The depacketizer drops a video track's frames from a loss to the next keyframe, which may be a whole GOP
+    /// away (two when the keyframe itself lost a packet): a PLI brings it now from cameras that honour it.
+    /// A loss inside the minimum interval (the requested keyframe itself may be the one hit) is asked for
+    /// when the interval is over, not forgotten.
+    /// </summary>
+    private void RequestKeyframe(int track, long now)
+    {
+        var r = _reception[track];
+        if (!_options.RequestKeyframeOnLoss || Tracks[track].MediaType != "video")
+        {
+            return;
+        }
+        if (r.LastKeyframeRequestAt >= 0 && _time.GetElapsedTime(r.LastKeyframeRequestAt, now) < _options.KeyframeRequestMinInterval)
+        {
+            r.KeyframeRequestPending = true;
+            return;
+        }
+        r.KeyframeRequestPending = false;
+        uint ssrc;
+        lock (r.Sync)
+        {
+            if (r.Stats.Received == 0)
+            {
+                return;
+            }
+            ssrc = r.Stats.Ssrc;
+        }
+        r.LastKeyframeRequestAt = now;
+        if (_udp!.Send(track, true, RtcpPictureLoss.Encode(_ourSsrc, ssrc, null, _cname)))
+        {
+            Interlocked.Increment(ref _keyframeRequests);
+            RtspLog.KeyframeRequested(_logger, _control.Url.ToString(), track);
         }
     }
 

@@ -10,6 +10,7 @@ namespace LiveMux.Rtsp;
 /// <param name="ForeignPackets">UDP datagrams from another address than the camera's, dropped.</param>
 /// <param name="QueueOverflows">UDP datagrams dropped because the session loop fell behind.</param>
 /// <param name="ReceiverReportsSent">RTCP receiver reports sent to the camera (UDP only).</param>
+/// <param name="KeyframeRequestsSent">RTCP PLIs sent after a loss in a video track (UDP only).</param>
 public sealed record RtspSessionStats(
     RtspTransport Transport,
     string? FallbackReason,
@@ -17,7 +18,8 @@ public sealed record RtspSessionStats(
     long GarbagePackets,
     long ForeignPackets,
     long QueueOverflows,
-    long ReceiverReportsSent);
+    long ReceiverReportsSent,
+    long KeyframeRequestsSent = 0);
 
 /// <summary>One track's RTP reception (RFC 3550 appendix A definitions).</summary>
 /// <param name="PacketsReceived">RTP packets counted, including late ones.</param>

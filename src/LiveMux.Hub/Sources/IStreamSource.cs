@@ -1,4 +1,5 @@
 using LiveMux.Media.Rtp;
+using LiveMux.Rtsp;
 
 namespace LiveMux.Hub.Sources;
 
@@ -33,6 +34,19 @@ internal interface IAccessUnitSink
 
     /// <summary>The sender's wall clock for a track's RTP clock (RTCP SR), for lip sync across tracks.</summary>
     void OnSenderReport(int track, RtcpSenderReport report);
+
+    /// <summary>Where the session's RTP reception counters can be read, from any thread (RTSP sources only).</summary>
+    void OnReceptionStats(Func<RtspSessionStats> read)
+    {
+    }
+
+    /// <summary>
+    /// The session given to <see cref="OnReceptionStats"/> as <paramref name="read"/> has ended with these numbers.
+    /// They outlive it without keeping it alive, unless a newer session has already taken its place.
+    /// </summary>
+    void OnReceptionEnded(Func<RtspSessionStats> read, RtspSessionStats last)
+    {
+    }
 
     void OnPacket(int bytes);
 

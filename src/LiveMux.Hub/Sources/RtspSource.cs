@@ -15,8 +15,10 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
         var depacketizers = session.Tracks.Select(t => DepacketizerFactory.TryCreate(t)!).ToArray();
+        Func<RtspSessionStats> stats = session.GetStats;
         try
         {
+            sink.OnReceptionStats(stats);
             sink.OnSessionStarted(depacketizers.Length);
             for (var i = 0; i < depacketizers.Length; i++)
             {
@@ -31,6 +33,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
         finally
         {
+            sink.OnReceptionEnded(stats, session.GetStats());
             foreach (var d in depacketizers)
             {
                 d.Dispose();

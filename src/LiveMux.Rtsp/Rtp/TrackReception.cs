@@ -14,6 +14,15 @@ internal sealed class TrackReception(int trackIndex, int clockRate, RtpReorderBu
     public uint LastSenderReportMiddle { get; set; }
     public long LastSenderReportAt { get; set; } = -1;
 
+    /// <summary>Reorder-buffer skips already answered with a keyframe request (loop only).</summary>
+    public long SkipsSeen { get; set; }
+
+    /// <summary>When the last keyframe request went out (loop only), -1 before the first.</summary>
+    public long LastKeyframeRequestAt { get; set; } = -1;
+
+    /// <summary>A loss came while requests were held back: ask again once the interval is over (loop only).</summary>
+    public bool KeyframeRequestPending { get; set; }
+
     public RtpTrackStats Snapshot()
     {
         lock (Sync)

@@ -92,5 +92,11 @@ internal sealed class FakeSession(FakeCamera camera) : IStreamSource
     public void SenderReport(int track, RtcpSenderReport report) =>
         (_sink ?? throw new InvalidOperationException("not running")).OnSenderReport(track, report);
 
+    public void Reception(Func<LiveMux.Rtsp.RtspSessionStats> read) =>
+        (_sink ?? throw new InvalidOperationException("not running")).OnReceptionStats(read);
+
+    public void ReceptionEnded(Func<LiveMux.Rtsp.RtspSessionStats> read, LiveMux.Rtsp.RtspSessionStats last) =>
+        (_sink ?? throw new InvalidOperationException("not running")).OnReceptionEnded(read, last);
+
     public void Fail(Exception e) => _failure.TrySetException(e);
 }

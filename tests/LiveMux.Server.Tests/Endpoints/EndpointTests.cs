@@ -24,6 +24,7 @@ public sealed class EndpointTests(LiveMuxFactory factory) : IClassFixture<LiveMu
         Assert.Equal(JsonValueKind.Null, stream.GetProperty("codecs").ValueKind);
         Assert.Equal(0, stream.GetProperty("viewers").GetInt32());
         Assert.False(stream.GetProperty("alwaysOn").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, stream.GetProperty("rtp").ValueKind); // never played: no RTP session yet
         var counters = stream.GetProperty("counters");
         foreach (var name in new[] { "bytesIn", "framesIn", "fragmentsOut", "bytesOut", "sessions", "reconnects" })
         {
