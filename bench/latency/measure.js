@@ -8,7 +8,8 @@
 // For every presented frame (requestVideoFrameCallback) it records
 //   latency = (performance.timeOrigin + metadata.presentationTime) - encoded epoch ms
 // and exposes window.__latency = { samples, firstFrameMs, stalls, decodeErrors, checks, lag, mark(),
-// audioDecodedBytes() }; lag holds { t, lag: buffered.end - currentTime (s), rate } every 200 ms.
+// audioDecodedBytes() }; lag holds { t, lag: buffered.end - currentTime (s), rate, paused, seeking,
+// readyState } every 200 ms.
 // Config (optional, set before this runs): window.__latencyConfig = { fps: 30 }.
 (() => {
   if (window.__latency) return;
@@ -106,7 +107,8 @@
     setInterval(() => {
       const b = video.buffered;
       if (b.length && state.lag.length < 100000) {
-        state.lag.push({ t: performance.now(), lag: b.end(b.length - 1) - video.currentTime, rate: video.playbackRate });
+        state.lag.push({ t: performance.now(), lag: b.end(b.length - 1) - video.currentTime, rate: video.playbackRate,
+          paused: video.paused, seeking: video.seeking, readyState: video.readyState });
       }
     }, 200);
   }

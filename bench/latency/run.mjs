@@ -46,7 +46,10 @@ function summarizeLag(list) {
   const lags = list.map((s) => s.lag).sort((a, b) => a - b);
   const rates = list.map((s) => s.rate);
   return { p50Ms: Math.round(percentile(lags, 50) * 1000), p95Ms: Math.round(percentile(lags, 95) * 1000),
-    rateNot1: rates.filter((r) => r !== 1).length / rates.length };
+    rateNot1: rates.filter((r) => r !== 1).length / rates.length,
+    pausedShare: list.filter((s) => s.paused).length / list.length,
+    seekingShare: list.filter((s) => s.seeking).length / list.length,
+    last: list[list.length - 1] };
 }
 
 const measureJs = readFileSync(join(here, 'measure.js'), 'utf8');

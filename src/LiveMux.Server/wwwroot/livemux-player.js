@@ -985,7 +985,8 @@ export class LiveMuxPlayer extends HTMLElement {
 
     if (!v.seeking && !this.#userPaused) {
       const starting = nowMs < this.#startupUntil;
-      const jumpAt = starting ? target + 0.08 + (session.hasAudio ? AUDIO_PREROLL_S : 0) : this.#maxLatency();
+      const preroll = session.hasAudio && !session.fixedRate ? AUDIO_PREROLL_S : 0; // fixed rate: seeks are all it has
+      const jumpAt = starting ? target + 0.08 + preroll : this.#maxLatency();
       // A gap ahead with nothing left before it (start-up, dropped chunks), a playhead past all
       // data, or too far behind: go to the live edge. Everything else is the rate's job.
       const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
