@@ -7,7 +7,9 @@
 //
 // For every presented frame (requestVideoFrameCallback) it records
 //   latency = (performance.timeOrigin + metadata.presentationTime) - encoded epoch ms
-// and exposes window.__latency = { samples, firstFrameMs, stalls, decodeErrors, checks, mark() }.
+// and exposes window.__latency = { samples, firstFrameMs, stalls, decodeErrors, checks, lag, mark(),
+// audioDecodedBytes() }; lag holds { t, lag: buffered.end - currentTime (s), rate, paused, seeking,
+// readyState } every 200 ms.
 // Config (optional, set before this runs): window.__latencyConfig = { fps: 30 }.
 (() => {
   if (window.__latency) return;
@@ -22,6 +24,8 @@
     frames: 0,
     checks: [],       // first decoded values vs Date.now() at callback time, to validate the decoder
     markT: null,
+    lag: [],
+    audioDecodedBytes() { const v = findVideo(); return v ? (v.webkitAudioDecodedByteCount ?? null) : null; },
     mark() { this.markT = performance.now(); return this.markT; },
   };
   window.__latency = state;
@@ -100,6 +104,13 @@
       if (state.checks.length < 5) state.checks.push({ decoded: epochMs, dateNow: Date.now() });
     }
     video.requestVideoFrameCallback((n, m) => onFrame(video, n, m));
+    setInterval(() => {
+      const b = video.buffered;
+      if (b.length && state.lag.length < 100000) {
+        state.lag.push({ t: performance.now(), lag: b.end(b.length - 1) - video.currentTime, rate: video.playbackRate,
+          paused: video.paused, seeking: video.seeking, readyState: video.readyState });
+      }
+    }, 200);
   }
 
   let hooked = null;

@@ -2,10 +2,11 @@
 // Starts nothing but the browser: every target page must already be able to show a running stream
 // whose frames carry rtsp_camera.py's clock barcode.
 //
-//   node run.mjs [--warmup 5] [--measure 20] [--fps 30] [--out FILE.json] NAME=URL [NAME=URL ...]
+//   node run.mjs [--warmup 5] [--measure 20] [--fps 30] [--audio none] [--out FILE.json] NAME=URL [NAME=URL ...]
 //
 // The first target is the baseline; ratios are to it. Prints a markdown table and writes JSON
-// (default bench/results/latency-<time>.json).
+// (default bench/results/latency-<time>.json). --audio only labels the results (the camera's audio
+// track, set by run-latency.sh); audioDecodedBytes says whether the page really decoded audio.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +14,14 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opts = { warmup: 5, measure: 20, fps: 30, out: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
+const opts = { warmup: 5, measure: 20, fps: 30, audio: 'none', out: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
 const targets = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a.startsWith('--')) {
     const key = a.slice(2);
     if (!(key in opts) || i + 1 >= args.length) fail(`unknown option or missing value: ${a}`);
-    opts[key] = key === 'out' || key === 'chromium' ? args[++i] : Number(args[++i]);
+    opts[key] = key === 'out' || key === 'chromium' || key === 'audio' ? args[++i] : Number(args[++i]);
   } else {
     const eq = a.indexOf('=');
     if (eq <= 0) fail(`target must be NAME=URL, got: ${a}`);
@@ -38,6 +39,17 @@ function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
+}
+
+function summarizeLag(list) {
+  if (!list.length) return null;
+  const lags = list.map((s) => s.lag).sort((a, b) => a - b);
+  const rates = list.map((s) => s.rate);
+  return { p50Ms: Math.round(percentile(lags, 50) * 1000), p95Ms: Math.round(percentile(lags, 95) * 1000),
+    rateNot1: rates.filter((r) => r !== 1).length / rates.length,
+    pausedShare: list.filter((s) => s.paused).length / list.length,
+    seekingShare: list.filter((s) => s.seeking).length / list.length,
+    last: list[list.length - 1] };
 }
 
 const measureJs = readFileSync(join(here, 'measure.js'), 'utf8');
@@ -64,7 +76,7 @@ try {
     const data = await page.evaluate(() => {
       const s = window.__latency;
       return { samples: s.samples, firstFrameMs: s.firstFrameMs, stalls: s.stalls, decodeErrors: s.decodeErrors,
-        frames: s.frames, checks: s.checks };
+        frames: s.frames, checks: s.checks, audioDecodedBytes: s.audioDecodedBytes(), lag: s.lag };
     });
     await context.close();
 
@@ -84,6 +96,9 @@ try {
       framesPresented: data.frames,
       decodeErrors: data.decodeErrors,
       checks: data.checks,
+      audioDecodedBytes: data.audioDecodedBytes,
+      // The player's buffer (buffered.end - currentTime) and playbackRate, sampled every 200 ms.
+      lag: summarizeLag(data.lag.filter((s) => s.t >= markT)),
     };
     results.push(r);
     for (const c of r.checks.slice(0, 3)) {
@@ -93,6 +108,7 @@ try {
       const kinds = r.stallList.reduce((m, s) => ({ ...m, [s.kind]: (m[s.kind] || 0) + 1 }), {});
       console.error(`[${target.name}] stalls after warm-up: ${JSON.stringify(kinds)}`);
     }
+    if (opts.audio !== 'none' && !r.audioDecodedBytes) console.error(`[${target.name}] no audio decoded`);
     if (r.samples === 0) console.error(`[${target.name}] no decodable frames: no video, or no --clock barcode?`);
   }
 } finally {
@@ -102,11 +118,11 @@ try {
 const fmt = (v) => (v === null || v === undefined ? '-' : Math.round(v).toString());
 const base = results[0];
 const ratio = (r) => (base.p50 && r.p50 ? (r.p50 / base.p50).toFixed(2) : '-');
-console.log(`\nwarm-up ${opts.warmup} s, measured ${opts.measure} s, ${opts.fps} fps\n`);
-console.log('| target | p50 ms | p95 ms | max ms | first frame ms | stalls | samples | decode errors | p50 / baseline |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log(`\nwarm-up ${opts.warmup} s, measured ${opts.measure} s, ${opts.fps} fps, audio ${opts.audio}\n`);
+console.log('| target | p50 ms | p95 ms | max ms | first frame ms | stalls | samples | decode errors | audio bytes | buffer p50 ms | p50 / baseline |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.firstFrameMs)} | ${r.stalls} | ${r.samples} | ${r.decodeErrors} | ${ratio(r)} |`);
+  console.log(`| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.firstFrameMs)} | ${r.stalls} | ${r.samples} | ${r.decodeErrors} | ${r.audioDecodedBytes ?? '-'} | ${fmt(r.lag?.p50Ms)} | ${ratio(r)} |`);
 }
 const out = opts.out || join(here, '..', 'results', `latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(out), { recursive: true });

@@ -42,6 +42,17 @@ const MIN_RATE = 0.95; // gentle slow-down absorbs a camera clock slower than ou
 const REFILL_RATE = 0.5; // after a stall, until the buffer is back at the target
 const STARTUP_WINDOW_MS = 1500; // while starting, any excess latency is removed by a seek
 const STARTUP_SETTLE_MS = 1500; // after that, stalls still come from start-up, not from jitter
+// With an audio track a seek is not instant: Chrome's audio renderer starts only once it has queued
+// its pre-roll (0.1-0.2 s measured in headless Chromium), and the lag grows meanwhile. Seeking again
+// for that lag restarts the pre-roll (a start-up of ten seeks in a row); the rate removes it instead.
+const AUDIO_PREROLL_S = 0.25;
+// Chrome's audio renderer runs dry with less than about 90 ms buffered ahead of the playhead (its
+// output buffer plus a decoded block; measured in headless Chromium 156 at rate 1), where the video
+// renderer plays on to the last frame. A dry audio renderer stalls the element until it has queued
+// its ~200 ms pre-roll again: 0.3-0.4 s of latency at once, and the stall raises the target. So with
+// audio the target never goes below this.
+const AUDIO_MIN_TARGET_S = 0.13;
+const AUDIO_MAX_RATE = 1.1; // with audio: catching up bends the pitch (see preservesPitch), gently
 // Each stall adds this much to the target (the network is jitterier than the target allows), up to
 // STALL_BOOST_MAX_S; it decays again by STALL_BOOST_DECAY_S per second after 10 s without stalls.
 const STALL_BOOST_S = 0.05;
@@ -239,6 +250,7 @@ class Session {
     this.droppedChunks = 0;
     this.tracks = new Map();
     this.fixedRate = false; // playbackRate stays 1 (see the init segment handling)
+    this.hasAudio = false; // the init segment has an audio track
     this.lastTime = new Map(); // trackId -> decode time (s) of the last fragment received
     this.newestPts = new Map(); // trackId -> latest presentation time (s) received
     this.reorderLead = 0; // s: how far behind the newest presentation time a frame has arrived
@@ -349,6 +361,7 @@ class Session {
       // FLAC) that stalls playback (measured in headless Chromium: 0.8x real time at rate 1.25, smooth
       // at 1.0). Such a stream keeps rate 1 and holds the live edge by seeking only.
       this.fixedRate = [...this.tracks.values()].some((t) => t.handler === 'soun' && t.timescale > 0 && t.timescale < 16000);
+      this.hasAudio = [...this.tracks.values()].some((t) => t.handler === 'soun');
       item.key = true;
     } else {
       const frag = parseFragment(bytes, this.tracks);
@@ -600,7 +613,7 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
  *
  * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `muted`
  * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
- * hold, default 100, and never less than two frame intervals), `max-latency` (ms behind live before a hard jump, default 1500).
+ * hold, default 100, and never less than two frame intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500).
  *
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
@@ -657,6 +670,11 @@ export class LiveMuxPlayer extends HTMLElement {
     const v = this.#video;
     v.muted = true;
     v.playsInline = true;
+    // Catching up changes the rate by a few percent for a second or two. Keeping the pitch means
+    // Chrome's time-stretcher (WSOLA), which holds back tens of ms more audio and ran the audio
+    // renderer dry at rates 1.04-1.10 with 0.1-0.12 s buffered; resampling needs no such reserve.
+    // The price is a pitch bend of at most AUDIO_MAX_RATE while catching up.
+    v.preservesPitch = false;
     v.autoplay = true;
     v.addEventListener('playing', () => {
       this.#playing = true;
@@ -676,7 +694,8 @@ export class LiveMuxPlayer extends HTMLElement {
           if (performance.now() > this.#startupUntil + STARTUP_SETTLE_MS) {
             this.#boost = Math.min(STALL_BOOST_MAX_S, this.#boost + STALL_BOOST_S);
           }
-          this.#refilling = true;
+          // With audio Chrome refills by itself: it plays on only once its pre-roll is queued again.
+          this.#refilling = !this.#session?.hasAudio;
         }
       }
       this.#playing = false;
@@ -799,7 +818,8 @@ export class LiveMuxPlayer extends HTMLElement {
     const fps = this.#fps();
     const lead = Math.min(this.#session?.reorderLead ?? 0, 1);
     const reorder = lead > 0 && fps > 1 ? lead + 1 / fps : lead;
-    return (fps > 1 ? Math.max(wanted, 1 / fps + Math.min(1 / fps, 0.1)) : wanted) + reorder;
+    const video = fps > 1 ? Math.max(wanted, 1 / fps + Math.min(1 / fps, 0.1)) : wanted;
+    return (this.#session?.hasAudio ? Math.max(video, AUDIO_MIN_TARGET_S) : video) + reorder;
   }
 
   #maxLatency() {
@@ -965,7 +985,8 @@ export class LiveMuxPlayer extends HTMLElement {
 
     if (!v.seeking && !this.#userPaused) {
       const starting = nowMs < this.#startupUntil;
-      const jumpAt = starting ? target + 0.08 : this.#maxLatency();
+      const preroll = session.hasAudio && !session.fixedRate ? AUDIO_PREROLL_S : 0; // fixed rate: seeks are all it has
+      const jumpAt = starting ? target + 0.08 + preroll : this.#maxLatency();
       // A gap ahead with nothing left before it (start-up, dropped chunks), a playhead past all
       // data, or too far behind: go to the live edge. Everything else is the rate's job.
       const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
@@ -988,8 +1009,9 @@ export class LiveMuxPlayer extends HTMLElement {
     // The band is narrow on purpose: where the lag settles inside it is latency every viewer pays.
     if (this.#catchingUp) this.#catchingUp = lag > target + 0.01;
     else this.#catchingUp = lag > target + 0.04;
+    // With audio the floor is hard (AUDIO_MIN_TARGET_S), so the band reaches less far below the target.
     if (this.#slowing) this.#slowing = lag < target - 0.01;
-    else this.#slowing = lag < target - 0.03 && this.#playing;
+    else this.#slowing = lag < target - (session.hasAudio ? 0.015 : 0.03) && this.#playing;
     // After a stall Chrome resumes on the first frame that arrives, and with one frame buffered it
     // stalls again at once. Play slowly until the buffer is back at the target: one stall, not a burst.
     if (this.#refilling) this.#refilling = m.lag < target;
@@ -998,7 +1020,7 @@ export class LiveMuxPlayer extends HTMLElement {
       : this.#refilling
         ? REFILL_RATE
         : this.#catchingUp
-          ? Math.min(MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
+          ? Math.min(session.hasAudio ? AUDIO_MAX_RATE : MAX_RATE, Math.round((1 + lag - target) * 100) / 100) // proportional, in 1 % steps
           : this.#slowing ? MIN_RATE : 1;
     if (v.playbackRate !== rate) v.playbackRate = rate; // load() resets it, so compare with the element
 
