@@ -40,7 +40,7 @@ public sealed record RtspClientOptions
     public bool RequestKeyframeOnLoss { get; init; } = true;
 
     /// <summary>At most one keyframe request per video track this often: a burst of loss is one request.</summary>
-    public TimeSpan KeyframeRequestMinInterval { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan KeyframeRequestMinInterval { get; init; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>UDP datagrams queued between the sockets and the session loop (and at most 16 MB); more are dropped and counted.</summary>
     public int UdpQueueCapacity { get; init; } = 2048;
