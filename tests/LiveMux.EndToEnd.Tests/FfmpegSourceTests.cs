@@ -187,18 +187,22 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_cameras_transcode_reads_the_streams_own_output_so_the_camera_sees_one_session()
+    public async Task An_hevc_cameras_transcode_reads_the_streams_own_output_so_the_camera_sees_one_session()
     {
-        await using var camera = await TestCamera.StartAsync(0, "--fps", "25", "--gop", "25");
+        await using var camera = await TestCamera.StartAsync(0, "--codec", "h265", "--fps", "25", "--gop", "25");
         await using var server = await LiveMuxProcess.StartAsync(
             $"--LiveMux:Streams:cam:Url={camera.Url()}", "--LiveMux:Streams:cam:TranscodeFallback=true");
-        await using var direct = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"));
-        await using var transcoded = await WsViewer.ConnectAsync(server.WebSocketUrl("cam~h264"), record: true);
+        await using var direct = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), "hvc1.1.6.L93.B0," + AvcOnly, record: true);
         await direct.WaitForAsync(v => v.BinaryMessages > 25, TimeSpan.FromSeconds(15), "the camera's frames");
+        Assert.True(direct.HasMessage("mse", m => m.Contains("hvc1.", StringComparison.Ordinal)), string.Join(" | ", direct.Messages));
+
+        // A browser without HEVC asks for the camera's stream and is served the transcode of LiveMux's own hvc1 output.
+        await using var transcoded = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), AvcOnly, record: true);
         await transcoded.WaitForAsync(v => v.BinaryMessages > 50, TimeSpan.FromSeconds(20), "the transcode's frames");
+        Assert.True(transcoded.HasMessage("mse", m => m.Contains("avc1.", StringComparison.Ordinal)), string.Join(" | ", transcoded.Messages));
 
         // Offering neither: the viewer is sent to the transcode once, which cannot serve it either, and is told why.
-        await using var neither = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), "hvc1.1.6.L93.B0");
+        await using var neither = await WsViewer.ConnectAsync(server.WebSocketUrl("cam"), "vp09.00.10.08");
         await neither.WaitForAsync(v => v.HasMessage("error", e => e.Contains("cannot play the stream's codec avc1", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the refusal");
 
         Assert.Equal(1, camera.MaxSessions);
@@ -207,5 +211,8 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
         output.WriteLine($"camera transcode: {report}");
         Assert.Equal("h264", report.Codec);
         Assert.True(report.DecodeErrors.Length == 0, "decode errors: " + report.DecodeErrors);
+        var hevc = await Decoder.CheckAsync(direct.Recording, "ffmpeg-camera-direct");
+        Assert.Equal("hevc", hevc.Codec);
+        Assert.True(hevc.DecodeErrors.Length == 0, "decode errors: " + hevc.DecodeErrors);
     }
 }
