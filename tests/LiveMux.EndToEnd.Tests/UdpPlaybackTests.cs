@@ -17,14 +17,18 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
     private const string Password = "s3cr:t@pass";
 
     [Theory]
-    [InlineData("udp", 1, "udp")]
-    [InlineData("auto", 1, "udp")]
-    [InlineData("udp", 4, "udp")]
-    [InlineData("tcp", 4, "tcp")]
-    public async Task A_digest_camera_plays_in_the_browser_and_the_api_shows_its_rtp(string transport, int slices, string expected)
+    [InlineData("udp", 1, "udp", "none")]
+    [InlineData("auto", 1, "udp", "none")]
+    [InlineData("udp", 4, "udp", "none")]
+    [InlineData("tcp", 4, "tcp", "none")]
+    [InlineData("udp", 1, "udp", "aac")]
+    [InlineData("udp", 1, "udp", "opus")]
+    [InlineData("udp", 1, "udp", "pcma")]
+    public async Task A_digest_camera_plays_in_the_browser_and_the_api_shows_its_rtp(string transport, int slices, string expected, string audio)
     {
         await using var camera = await TestCamera.StartAsync(0,
-            "--user", User, "--password", Password, "--fps", "30", "--gop", "30", "--slices", slices.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--user", User, "--password", Password, "--fps", "30", "--gop", "30", "--audio", audio,
+            "--slices", slices.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await using var server = await LiveMuxProcess.StartAsync(
             $"--LiveMux:Streams:cam:Url={camera.Url(User, Password)}", $"--LiveMux:Streams:cam:Transport={transport}");
         await using var browser = await Browser.LaunchAsync();
@@ -33,8 +37,13 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
         var first = await PlayerState.WaitAsync(page, s => s.Status == "playing" && s.Frames >= 30, TimeSpan.FromSeconds(15), "playback");
         await Task.Delay(TimeSpan.FromSeconds(3));
         var later = await PlayerState.ReadAsync(page);
-        output.WriteLine($"{transport}, {slices} slice(s): {later}");
+        output.WriteLine($"{transport}, {slices} slice(s), audio {audio}: {later}");
         Assert.True(later.Frames - first.Frames >= 60, $"only {later.Frames - first.Frames} frames decoded in 3 s");
+        if (audio != "none")
+        {
+            Assert.True(later.AudioBytes > first.AudioBytes, $"audio decoded: {first.AudioBytes} then {later.AudioBytes} bytes");
+        }
+
         Assert.Equal((640, 360), (later.Width, later.Height));
         Assert.Empty(errors);
 
@@ -42,6 +51,7 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
         output.WriteLine(rtp.ToString());
         Assert.Equal(expected, rtp.GetProperty("transport").GetString());
         Assert.Equal(JsonValueKind.Null, rtp.GetProperty("fallback").ValueKind);
+        Assert.Equal(audio == "none" ? 1 : 2, rtp.GetProperty("tracks").GetArrayLength());
         var video = rtp.GetProperty("tracks")[0];
         Assert.True(video.GetProperty("received").GetInt64() > 100, video.ToString());
         Assert.Equal(0, video.GetProperty("lost").GetInt64()); // loopback, no impairment
