@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace LiveMux.Tests;
@@ -9,13 +9,13 @@ namespace LiveMux.Tests;
 /// </summary>
 internal sealed partial class TestCamera : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource<int> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<string> _output = [];
+    private ToolScript? _script;
     private int _sessions;
     private int _maxSessions;
 
-    private TestCamera(Process process) => _process = process;
+    private TestCamera()
+    {
+    }
 
     public int Port { get; private set; }
 
@@ -32,77 +32,32 @@ internal sealed partial class TestCamera : IAsyncDisposable
     public string Url(string? user = null, string? password = null) =>
         user is null ? $"{Scheme}://127.0.0.1:{Port}{Path}" : $"{Scheme}://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password!)}@127.0.0.1:{Port}{Path}";
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string Output => _script?.Output ?? "";
 
     public static async Task<TestCamera> StartAsync(int port = 0, params string[] args)
     {
-        Tool.Require(Tool.Python);
-        var info = new ProcessStartInfo(Tool.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(RepoPaths.CameraScript);
-        info.ArgumentList.Add("--port");
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var camera = new TestCamera(Process.Start(info)!);
-        camera._process.OutputDataReceived += (_, e) => camera.OnLine(e.Data);
-        camera._process.ErrorDataReceived += (_, e) => camera.OnLine(e.Data);
-        camera._process.BeginOutputReadLine();
-        camera._process.BeginErrorReadLine();
-        var finished = await Task.WhenAny(camera._ready.Task, Task.Delay(TimeSpan.FromSeconds(20)));
-        if (finished != camera._ready.Task)
-        {
-            await camera.DisposeAsync();
-            throw new InvalidOperationException("test camera did not start:\n" + camera.Output);
-        }
-
-        camera.Port = await camera._ready.Task;
+        var camera = new TestCamera();
+        var (script, ready) = await ToolScript.StartAsync(
+            "test camera", RepoPaths.CameraScript, ["--port", port.ToString(CultureInfo.InvariantCulture), .. args], Ready(), camera.OnLine);
+        camera._script = script;
+        camera.Scheme = ready.Groups[2].Value;
+        camera.Path = ready.Groups[3].Value;
+        camera.Port = int.Parse(ready.Groups[1].Value, CultureInfo.InvariantCulture);
         return camera;
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string line)
     {
-        if (line is null)
+        if (SessionsLine().Match(line) is { Success: true } sessions)
         {
-            _ready.TrySetException(new InvalidOperationException("test camera exited:\n" + Output));
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(line);
-        }
-
-        if (Ready().Match(line) is { Success: true } ready)
-        {
-            Scheme = ready.Groups[2].Value;
-            Path = ready.Groups[3].Value;
-            _ready.TrySetResult(int.Parse(ready.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        }
-        else if (SessionsLine().Match(line) is { Success: true } sessions)
-        {
-            var n = int.Parse(sessions.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var n = int.Parse(sessions.Groups[1].Value, CultureInfo.InvariantCulture);
             Volatile.Write(ref _sessions, n);
-            lock (_output)
+            int seen;
+            do
             {
-                _maxSessions = Math.Max(_maxSessions, n);
+                seen = Volatile.Read(ref _maxSessions);
             }
+            while (n > seen && Interlocked.CompareExchange(ref _maxSessions, n, seen) != seen);
         }
     }
 
@@ -117,23 +72,7 @@ internal sealed partial class TestCamera : IAsyncDisposable
         }
     }
 
-    private int _disposed;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _script?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [GeneratedRegex(@"^READY port=(\d+) url=(rtsps?)://[^/]+(/\S*)")]
     private static partial Regex Ready();
