@@ -1000,12 +1000,17 @@ export class LiveMuxPlayer extends HTMLElement {
       // data, or too far behind: go to the live edge. Everything else is the rate's job.
       const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
       const pastData = !m.inRange && m.nextStart === null;
+      // Past the data, going back to a last range shorter than the target replays a few ms and, with
+      // audio, restarts Chrome's pre-roll. After a gap in the audio Chrome drops the video up to its
+      // next keyframe, so that range stayed a few ms long and this seeked back to its start every tick
+      // for up to a GOP (20 seeks in 1.8 s). Let it fill first; far behind still jumps at once.
+      const landing = m.end - m.start >= target;
       if (this.#startupMs === null) {
         // Nothing shown yet: show the cached GOP's keyframe, which decodes at once, while the live
         // edge may need a whole GOP decoded first. Once it is on screen the lag check below
         // jumps to live, and the decoder catches up behind a picture instead of a black box.
         if (!m.inRange && m.start > v.currentTime) this.#seek(m.start);
-      } else if (stuckBeforeGap || pastData || m.lag > jumpAt) {
+      } else if (stuckBeforeGap || (pastData && landing) || m.lag > jumpAt) {
         this.#seek(Math.max(m.start, m.end - target));
         this.#lagAvg = target;
         if (!starting) this.#counters.jumps++;
