@@ -191,6 +191,40 @@ try {
   check('jumps back to live when far behind', far.after < 0.3 && far.jumps === 1,
     `latency ${(far.before * 1000).toFixed(0)} ms -> ${(far.after * 1000).toFixed(0)} ms in ${far.ms.toFixed(0)} ms, ${far.jumps} jump`);
 
+  // A seek into a gap in the buffer stays pending for good (no data will come there): `seeking` stays
+  // true and the playhead never moves while the buffer grows. The watchdog must take it to live.
+  const warnsBeforeGap = consoleProblems.length;
+  const gap = await page.evaluate(async () => {
+    const p = document.querySelector('livemux-player');
+    const v = p.video;
+    const orig = SourceBuffer.prototype.appendBuffer;
+    const sb = await new Promise((resolve) => {
+      SourceBuffer.prototype.appendBuffer = function (data) {
+        SourceBuffer.prototype.appendBuffer = orig;
+        resolve(this);
+        return orig.call(this, data);
+      };
+    });
+    await new Promise((r) => sb.addEventListener('updateend', r, { once: true }));
+    // Well behind the playhead, so the frames remove() takes up to the next keyframe are not playing.
+    const t = v.currentTime;
+    sb.remove(t - 6, t - 5);
+    await new Promise((r) => sb.addEventListener('updateend', r, { once: true }));
+    const recoveries = p.stats.recoveries;
+    v.currentTime = t - 5.5;
+    await new Promise((r) => setTimeout(r, 500));
+    const pending = v.seeking;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 4000 && !(p.stats.status === 'playing' && p.stats.latency < 0.3 && !v.seeking)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { pending, ms: performance.now() - t0 + 500, status: p.stats.status, latency: p.stats.latency,
+      recoveries: p.stats.recoveries - recoveries };
+  });
+  consoleProblems.push(...consoleProblems.splice(warnsBeforeGap).filter((w) => !w.includes('playhead stuck')));
+  check('recovers from a seek into a gap', gap.pending && gap.status === 'playing' && gap.latency < 0.3 && gap.recoveries === 1,
+    `seek still pending after 0.5 s: ${gap.pending}; live again after ${gap.ms.toFixed(0)} ms, latency ${(gap.latency * 1000).toFixed(0)} ms, ${gap.recoveries} watchdog recovery`);
+
   // QuotaExceededError on two appends in a row: evict, retry the same chunk, keep playing.
   const warnsBefore = consoleProblems.length;
   const quota = await page.evaluate(async () => {

@@ -59,6 +59,11 @@ const STALL_BOOST_S = 0.05;
 const STALL_BOOST_MAX_S = 0.1;
 const STALL_BOOST_DECAY_S = 0.005;
 const TICK_MS = 200;
+// Watchdog: a playhead that has not moved for STUCK_MS with more than STUCK_AHEAD_S buffered past it
+// is stuck, whatever the element says (e.g. a seek Chrome never completes because one track has no
+// data at its target, so `seeking` stays true and the controller, which waits for seeks, waits forever).
+const STUCK_MS = 1500;
+const STUCK_AHEAD_S = 0.5;
 const DEFAULT_TARGET_MS = 100;
 const DEFAULT_MAX_LATENCY_MS = 1500;
 
@@ -656,7 +661,9 @@ export class LiveMuxPlayer extends HTMLElement {
   #slowing = false;
   #frameLog = []; // [performance.now(), presented frame count]
   #rvfcPending = false;
-  #counters = { bytes: 0, stalls: 0, reconnects: 0, jumps: 0, droppedChunks: 0 };
+  #counters = { bytes: 0, stalls: 0, reconnects: 0, jumps: 0, droppedChunks: 0, recoveries: 0 };
+  #stuckTime = -1; // currentTime when the watchdog last saw it move
+  #stuckSince = 0;
   #firstFrameTime = null;
   #startupMs = null;
   #onVisibility = () => this.#visibilityChanged();
@@ -740,7 +747,7 @@ export class LiveMuxPlayer extends HTMLElement {
    * @returns {{status:string, reason:string, latency:number, buffer:number, fps:number,
    *   framesDecoded:number, framesDropped:number, bytes:number, stalls:number, codec:string,
    *   playbackRate:number, reconnects:number, jumps:number, droppedChunks:number,
-   *   firstFrameTime:(number|null), startupMs:(number|null), target:number}}
+   *   firstFrameTime:(number|null), startupMs:(number|null), target:number, recoveries:number}}
    */
   get stats() {
     const v = this.#video;
@@ -764,6 +771,7 @@ export class LiveMuxPlayer extends HTMLElement {
       firstFrameTime: this.#firstFrameTime, // performance.now() of the first frame shown
       startupMs: this.#startupMs, // connect -> first frame shown, for the current connection
       target: this.#effectiveTarget(), // seconds of buffer the controller aims for now
+      recoveries: this.#counters.recoveries, // times the watchdog found the playhead stuck and moved it
     };
   }
 
@@ -982,6 +990,7 @@ export class LiveMuxPlayer extends HTMLElement {
     }
     const target = this.#effectiveTarget();
     this.#lagAvg = this.#lagAvg === null ? m.lag : this.#lagAvg + (m.lag - this.#lagAvg) * Math.min(1, dt / 0.5);
+    if (this.#watchdog(m, nowMs, target)) return;
 
     if (!v.seeking && !this.#userPaused) {
       const starting = nowMs < this.#startupUntil;
@@ -991,12 +1000,17 @@ export class LiveMuxPlayer extends HTMLElement {
       // data, or too far behind: go to the live edge. Everything else is the rate's job.
       const stuckBeforeGap = m.nextStart !== null && m.ahead < 0.1;
       const pastData = !m.inRange && m.nextStart === null;
+      // Past the data, going back to a last range shorter than the target replays a few ms and, with
+      // audio, restarts Chrome's pre-roll. After a gap in the audio Chrome drops the video up to its
+      // next keyframe, so that range stayed a few ms long and this seeked back to its start every tick
+      // for up to a GOP (20 seeks in 1.8 s). Let it fill first; far behind still jumps at once.
+      const landing = m.end - m.start >= target;
       if (this.#startupMs === null) {
         // Nothing shown yet: show the cached GOP's keyframe, which decodes at once, while the live
         // edge may need a whole GOP decoded first. Once it is on screen the lag check below
         // jumps to live, and the decoder catches up behind a picture instead of a black box.
         if (!m.inRange && m.start > v.currentTime) this.#seek(m.start);
-      } else if (stuckBeforeGap || pastData || m.lag > jumpAt) {
+      } else if (stuckBeforeGap || (pastData && landing) || m.lag > jumpAt) {
         this.#seek(Math.max(m.start, m.end - target));
         this.#lagAvg = target;
         if (!starting) this.#counters.jumps++;
@@ -1036,6 +1050,32 @@ export class LiveMuxPlayer extends HTMLElement {
     if (!this.#rvfcPending) this.#watchFrames();
     if (!('requestVideoFrameCallback' in v)) this.#logFrames(presentedFrames(v));
     this.#updateStatus();
+  }
+
+  /**
+   * The safety net under the controller: with data buffered well past a playhead that has not moved
+   * for STUCK_MS (and nobody paused it), go to the live edge even while a seek is pending, since a new
+   * seek replaces it, and ask to play. True if it acted.
+   */
+  #watchdog(m, nowMs, target) {
+    const v = this.#video;
+    const t = v.currentTime;
+    const idle = this.#userPaused || this.#autoplayBlocked || document.visibilityState !== 'visible';
+    if (t !== this.#stuckTime || idle || m.lag < STUCK_AHEAD_S) {
+      this.#stuckTime = t;
+      this.#stuckSince = nowMs;
+      return false;
+    }
+    if (nowMs - this.#stuckSince < STUCK_MS) return false;
+    this.#counters.recoveries++;
+    console.warn(`livemux-player: playhead stuck at ${t.toFixed(3)} s for ${Math.round(nowMs - this.#stuckSince)} ms ` +
+      `with ${m.lag.toFixed(2)} s buffered (paused=${v.paused} seeking=${v.seeking} readyState=${v.readyState}); ` +
+      'moving to the live edge');
+    this.#stuckSince = nowMs; // next attempt, if this one does not help, after another STUCK_MS
+    this.#seek(Math.max(m.start, m.end - target));
+    this.#lagAvg = target;
+    if (v.paused) v.play().catch(() => {});
+    return true;
   }
 
   #visibilityChanged() {
