@@ -70,23 +70,6 @@ internal struct TrackTimeline
         _shiftPending = true;
     }
 
-    /// <summary>For a track whose decode and presentation times are the same.</summary>
-    public (ulong Dts, uint Duration) Next(long timestamp, int defaultDuration, long maxJump)
-    {
-        TryNext(timestamp, defaultDuration, maxJump, null, false, out var dts, out var duration);
-        return (dts, duration);
-    }
-
-    /// <summary>
-    /// Places a frame by its decode time; returns its output decode time, its duration (the previous decode
-    /// interval) and its composition offset (see <see cref="CompositionOffset"/>).
-    /// </summary>
-    public (ulong Dts, uint Duration, int CompositionOffset) Next(long decodeTimestamp, long presentationTimestamp, int defaultDuration, long maxJump)
-    {
-        TryNext(decodeTimestamp, defaultDuration, maxJump, null, false, out var dts, out var duration);
-        return (dts, duration, CompositionOffset(decodeTimestamp, presentationTimestamp));
-    }
-
     /// <summary>PTS - DTS, clamped to what trun v1 carries; the timeline's shifts move both alike.</summary>
     public static int CompositionOffset(long decodeTimestamp, long presentationTimestamp) =>
         (int)Math.Clamp(presentationTimestamp - decodeTimestamp, int.MinValue, int.MaxValue);

@@ -6,6 +6,13 @@ public sealed class TrackTimelineTests
     private const long MaxJump = 5 * 90000;
     private const int Default = 3600; // 25 fps, before two frames give a real interval
 
+    /// <summary>One frame continuing the segment, as the muxer places a video frame (decode time in, no sync start).</summary>
+    private static (ulong Dts, uint Duration) Next(ref TrackTimeline timeline, long timestamp)
+    {
+        Assert.True(timeline.TryNext(timestamp, Default, MaxJump, null, false, out var dts, out var duration));
+        return (dts, duration);
+    }
+
     public static TheoryData<string, long[], ulong[], uint[]> Cases => new()
     {
         // name, input timestamps (long.MinValue = Rebase), expected dts, expected durations
@@ -33,7 +40,7 @@ public sealed class TrackTimelineTests
             }
             else
             {
-                actual.Add(timeline.Next(t, Default, MaxJump));
+                actual.Add(Next(ref timeline, t));
             }
         }
 
@@ -70,7 +77,7 @@ public sealed class TrackTimelineTests
                 };
             }
 
-            var (dts, duration) = timeline.Next(timestamp, Default, MaxJump);
+            var (dts, duration) = Next(ref timeline, timestamp);
             Assert.True(duration > 0);
             if (i > 0)
             {
@@ -105,7 +112,9 @@ public sealed class TrackTimelineTests
                 continue;
             }
 
-            actual.Add(timeline.Next(dtsIn[i], ptsIn[p++], Default, MaxJump));
+            var pts = ptsIn[p++];
+            var (placed, length) = Next(ref timeline, dtsIn[i]);
+            actual.Add((placed, length, TrackTimeline.CompositionOffset(dtsIn[i], pts)));
         }
 
         Assert.True(dts.SequenceEqual(actual.Select(a => a.Dts)), $"{name}: dts {string.Join(",", actual.Select(a => a.Dts))}");
