@@ -113,16 +113,20 @@ class CameraTests(unittest.TestCase):
         proc = subprocess.Popen(["/usr/bin/python3", "-u", CAMERA, "--port", "0", *extra],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        line = proc.stdout.readline()
-        m = re.match(r"READY port=(\d+) url=(rtsp://\S+)", line)
-        self.assertIsNotNone(m, f"no READY line, got {line!r}")
         # Drain both pipes for the camera's whole life: a full pipe would block its main loop and look
-        # like a hung server. What it printed goes into failure messages.
-        self.camera_out, self.camera_err = [line], []
+        # like a hung server. What it printed goes into failure messages. The READY line is awaited with
+        # a deadline, so a camera that never starts fails the test instead of hanging the run.
+        self.camera_out, self.camera_err = [], []
         self.drains = [threading.Thread(target=lambda f=f, sink=sink: sink.extend(f), daemon=True)
                        for f, sink in ((proc.stdout, self.camera_out), (proc.stderr, self.camera_err))]
         for t in self.drains:
             t.start()
+        deadline = time.monotonic() + 30
+        while not self.camera_out and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        line = self.camera_out[0] if self.camera_out else ""
+        m = re.match(r"READY port=(\d+) url=(rtsp://\S+)", line)
+        self.assertIsNotNone(m, f"no READY line within 30 s, got {line!r}\n{self.camera_log()}")
         return proc, int(m.group(1)), m.group(2)
 
     def camera_log(self):
