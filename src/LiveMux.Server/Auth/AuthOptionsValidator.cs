@@ -49,7 +49,7 @@ internal static partial class AuthOptionsValidator
         for (var i = 0; i < auth.AllowedOrigins.Length; i++)
         {
             var origin = auth.AllowedOrigins[i] ?? "";
-            if (origin != "*" && origin != "null" && !OriginPolicy.TryParse(origin.TrimEnd('/'), out _))
+            if (origin != "*" && origin != "null" && !OriginPolicy.TryParseOrigin(origin.TrimEnd('/'), out _))
             {
                 errors.Add($"{key}:AllowedOrigins:{i} must be an origin such as https://example.com:8443, or *");
             }

@@ -28,7 +28,7 @@ internal sealed class OriginPolicy
             {
                 _nullOrigin = true;
             }
-            else if (TryParse(entry.TrimEnd('/'), out var origin))
+            else if (TryParseOrigin(entry.TrimEnd('/'), out var origin))
             {
                 _allowed.Add(origin);
             }
@@ -44,7 +44,7 @@ internal sealed class OriginPolicy
         }
 
         var value = header.ToString();
-        if (header.Count > 1 || !TryParse(value, out var origin))
+        if (header.Count > 1 || !TryParseOrigin(value, out var origin))
         {
             // Sandboxed frames and file: pages send the opaque origin "null" (RFC 6454 7.3).
             return header.Count == 1 && value == "null" && _nullOrigin;
@@ -55,7 +55,7 @@ internal sealed class OriginPolicy
     }
 
     /// <summary>An origin as a browser serializes it: <c>scheme://host[:port]</c> with nothing after.</summary>
-    public static bool TryParse(string text, out (string Scheme, string Host, int Port) origin)
+    public static bool TryParseOrigin(string text, out (string Scheme, string Host, int Port) origin)
     {
         origin = default;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)

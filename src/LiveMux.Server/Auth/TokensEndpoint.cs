@@ -19,7 +19,7 @@ internal static partial class TokensEndpoint
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex StreamName();
 
-    public static IResult Handle(TokenRequest? request, ViewerTokens tokens, TimeProvider time, ILogger<ViewerTokens> logger)
+    public static IResult Handle(TokenRequest? request, ViewerTokens tokens, ILogger<ViewerTokens> logger)
     {
         if (!tokens.Enabled)
         {
@@ -47,9 +47,7 @@ internal static partial class TokensEndpoint
             return Results.ValidationProblem(errors);
         }
 
-        // Whole seconds, as the token carries them; never earlier than asked.
-        var expires = DateTimeOffset.FromUnixTimeSeconds((long)Math.Ceiling((time.GetUtcNow().ToUnixTimeMilliseconds() + (ttl * 1000)) / 1000.0));
-        var token = tokens.Create(stream, expires);
+        var (token, expires) = tokens.Mint(stream, TimeSpan.FromSeconds(ttl));
         AuthLog.TokenMinted(logger, stream, expires);
         return Results.Ok(new TokenResponse(token, expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
     }

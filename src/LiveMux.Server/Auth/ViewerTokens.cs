@@ -27,6 +27,13 @@ internal sealed class ViewerTokens(AuthOptions options, TimeProvider time)
     /// <summary>A secret is configured, so tokens can be minted and checked.</summary>
     public bool Enabled => _key is not null;
 
+    /// <summary>A token for <paramref name="stream"/> valid for <paramref name="ttl"/> from now (rounded up to whole seconds).</summary>
+    public (string Token, DateTimeOffset Expires) Mint(string stream, TimeSpan ttl)
+    {
+        var expires = DateTimeOffset.FromUnixTimeSeconds((long)Math.Ceiling((time.GetUtcNow() + ttl).ToUnixTimeMilliseconds() / 1000.0));
+        return (Create(stream, expires), expires);
+    }
+
     public string Create(string stream, DateTimeOffset expires)
     {
         var key = _key ?? throw new InvalidOperationException("LiveMux:Auth:TokenSecret is not configured");
