@@ -19,10 +19,8 @@ internal sealed class AdminAuthenticator(AuthOptions options)
 
     public bool Configured => options.AdminConfigured;
 
-    /// <summary>The challenge a 401 carries; Basic first so browsers offer their login dialog.</summary>
-    public string Challenge => options.HasBasic
-        ? options.HasApiKey ? "Basic realm=\"LiveMux\", Bearer realm=\"LiveMux\"" : "Basic realm=\"LiveMux\""
-        : "Bearer realm=\"LiveMux\"";
+    /// <summary>The challenge a 401 carries: Basic when configured, so browsers offer their login dialog.</summary>
+    public string Challenge => options.HasBasic ? "Basic realm=\"LiveMux\"" : "Bearer realm=\"LiveMux\"";
 
     public AdminCheck Check(HttpContext context)
     {

@@ -68,7 +68,7 @@ public sealed partial class AdminAuthTests(TokenModeFactory factory) : IClassFix
             }
             else if (response.StatusCode != HttpStatusCode.Unauthorized
                 || response.Content.Headers.ContentType?.MediaType != "application/problem+json"
-                || !response.Headers.WwwAuthenticate.ToString().Contains("Basic realm=\"LiveMux\"", StringComparison.Ordinal)
+                || response.Headers.WwwAuthenticate.ToString() != "Basic realm=\"LiveMux\""
                 || body.Contains(TokenModeFactory.ApiKey, StringComparison.Ordinal)
                 || body.Contains(TokenModeFactory.UserPassword, StringComparison.Ordinal))
             {
