@@ -7,11 +7,13 @@ namespace LiveMux.Server.Auth;
 /// </summary>
 internal sealed class PlayerPageGate(RequestDelegate next, ViewerAccess viewers, AdminAuthenticator admin, ILogger<PlayerPageGate> logger)
 {
-    public const string PagePath = "/player.html";
+    public const string PageName = "player.html";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (viewers.TokensRequired && context.Request.Path.Equals(PagePath, StringComparison.OrdinalIgnoreCase))
+        // The static files' provider drops leading separators ("//player.html" is the page too) and a
+        // case-insensitive file system would match any case.
+        if (viewers.TokensRequired && context.Request.Path.Value?.TrimStart('/', '\\').Equals(PageName, StringComparison.OrdinalIgnoreCase) == true)
         {
             var stream = context.Request.Query["src"].ToString();
             var check = viewers.Check(context.Request, stream);
