@@ -1,4 +1,5 @@
 using LiveMux.Hub;
+using LiveMux.Server.Auth;
 
 namespace LiveMux.Server;
 
@@ -17,4 +18,7 @@ public sealed record LiveMuxOptions
 
     /// <summary>How long a WebSocket viewer has to send its codec list.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Admin and viewer auth: <c>LiveMux:Auth</c>.</summary>
+    public AuthOptions Auth { get; init; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LiveMux.Rtsp;
+using LiveMux.Server.Auth;
 
 namespace LiveMux.Server;
 
@@ -69,6 +70,7 @@ internal static partial class LiveMuxOptionsValidator
 
         Positive(errors, "LiveMux:Viewers:SlowViewerTimeout", options.Viewers.SlowViewerTimeout);
         Positive(errors, "LiveMux:HandshakeTimeout", options.HandshakeTimeout);
+        AuthOptionsValidator.Validate(errors, options.Auth);
         return errors;
     }
 

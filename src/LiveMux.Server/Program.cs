@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server;
+using LiveMux.Server.Auth;
 using LiveMux.Server.Endpoints;
 using Microsoft.Extensions.Options;
 
@@ -42,14 +43,17 @@ builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddHostedService<HubService>();
+builder.Services.AddLiveMuxAuth(options.Auth);
 
 var app = builder.Build();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+app.UseLiveMuxAuth();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
-app.MapGet("/api/streams", StreamsEndpoint.Handle);
+app.MapGet("/api/streams", StreamsEndpoint.Handle).RequireAdmin();
+app.MapLiveMuxTokens();
 await app.RunAsync();
 return 0;
 

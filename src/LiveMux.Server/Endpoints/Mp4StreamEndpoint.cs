@@ -1,4 +1,5 @@
 using LiveMux.Hub;
+using LiveMux.Server.Auth;
 
 namespace LiveMux.Server.Endpoints;
 
@@ -8,9 +9,17 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class Mp4StreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, ViewerAccess viewers, AdminAuthenticator admin, ILogger<ViewerAccess> logger)
     {
         var name = context.Request.Query["src"].ToString();
+        var access = viewers.Check(context.Request, name);
+        if (!access.Allowed)
+        {
+            AuthLog.ViewerRefused(logger, name.Length <= 64 ? name : name[..64], "HTTP stream", access.Reason);
+            await AuthProblems.WriteViewerAsync(context, admin, access);
+            return;
+        }
+
         if (!hub.TryGet(name, out var stream))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using LiveMux.Hub;
 using LiveMux.Media.Mp4;
+using LiveMux.Server.Auth;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server.Endpoints;
@@ -19,7 +20,7 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class WebSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -29,9 +30,28 @@ internal static class WebSocketEndpoint
         }
 
         var logger = loggers.CreateLogger("LiveMux.Server.Viewers");
+        if (!origins.Allows(context.Request))
+        {
+            var origin = Truncate(context.Request.Headers.Origin.ToString(), 120);
+            AuthLog.OriginRefused(logger, origin);
+            await AuthProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "this page's origin may not open viewer WebSockets (LiveMux:Auth:AllowedOrigins)");
+            return;
+        }
+
         var name = context.Request.Query["src"].ToString();
+
+        // Checked before the upgrade, refused after it: a browser never sees a refused handshake's status,
+        // only a message, so the player can show why.
+        var access = viewers.Check(context.Request, name);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var ct = context.RequestAborted;
+        if (!access.Allowed)
+        {
+            var shown = Truncate(name);
+            AuthLog.ViewerRefused(logger, shown, "WebSocket", access.Reason);
+            await SendErrorAndCloseAsync(socket, $"unauthorized: {access.Reason}", ct);
+            return;
+        }
 
         if (!hub.TryGet(name, out var stream))
         {

@@ -223,13 +223,13 @@ function trackCount(mime) {
   return m ? m[1].split(',').filter((c) => c.trim()).length : 0;
 }
 
-function wsUrl(server, src) {
+function wsUrl(server, src, token) {
   // A `server` base may carry a path prefix (reverse proxy), so resolve relative to it; without
   // one the endpoint is /api/ws on this page's origin.
   const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
   const url = base ? new URL('api/ws', base) : new URL('/api/ws', location.href);
   url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
-  url.search = new URLSearchParams({ src }).toString();
+  url.search = new URLSearchParams(token ? { src, token } : { src }).toString();
   return url.href;
 }
 
@@ -616,7 +616,8 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
 /**
  * `<livemux-player src="NAME">` plays one LiveMux stream at the live edge.
  *
- * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `muted`
+ * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `token` (a viewer
+ * token from POST /api/tokens, when the server requires them), `muted`
  * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
  * hold, default 100, and never less than two frame intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500).
  *
@@ -630,7 +631,7 @@ export class LiveMuxPlayer extends HTMLElement {
   }
 
   static get observedAttributes() {
-    return ['src', 'server', 'muted', 'controls', 'target-latency', 'max-latency'];
+    return ['src', 'server', 'token', 'muted', 'controls', 'target-latency', 'max-latency'];
   }
 
   #video;
@@ -795,7 +796,7 @@ export class LiveMuxPlayer extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.#connected || oldValue === newValue) return;
-    if (name === 'src' || name === 'server') {
+    if (name === 'src' || name === 'server' || name === 'token') {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = 0;
       this.#attempt = 0;
@@ -860,7 +861,7 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#serverReconnecting = null;
     let url;
     try {
-      url = wsUrl(this.getAttribute('server'), src);
+      url = wsUrl(this.getAttribute('server'), src, this.getAttribute('token'));
     } catch {
       this.#error = `bad server attribute: ${this.getAttribute('server')}`;
       this.#updateStatus();

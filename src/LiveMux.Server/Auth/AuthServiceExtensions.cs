@@ -1,0 +1,35 @@
+namespace LiveMux.Server.Auth;
+
+/// <summary>Registers and wires admin and viewer auth.</summary>
+internal static class AuthServiceExtensions
+{
+    public static IServiceCollection AddLiveMuxAuth(this IServiceCollection services, AuthOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<AdminAuthenticator>();
+        services.AddSingleton(sp => new ViewerTokens(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ViewerAccess>();
+        services.AddSingleton<OriginPolicy>();
+        return services;
+    }
+
+    /// <summary>The admin check for marked endpoints and the player page's gate; call before the static files.</summary>
+    public static WebApplication UseLiveMuxAuth(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<AdminAuthenticator>().Configured)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LiveMux.Server.Auth");
+            AuthLog.LoopbackOnlyAdmin(logger);
+        }
+
+        app.UseMiddleware<AdminMiddleware>();
+        app.UseMiddleware<PlayerPageGate>();
+        return app;
+    }
+
+    public static WebApplication MapLiveMuxTokens(this WebApplication app)
+    {
+        app.MapPost("/api/tokens", TokensEndpoint.Handle).RequireAdmin();
+        return app;
+    }
+}

@@ -1,0 +1,33 @@
+namespace LiveMux.Server.Auth;
+
+/// <summary>
+/// In token mode, <c>/player.html?src=NAME</c> needs the same right as the stream it plays. It runs before
+/// the static files, which would otherwise serve the page to anyone. The token stays in the page's URL, so
+/// the page is not cached and sends no Referer.
+/// </summary>
+internal sealed class PlayerPageGate(RequestDelegate next, ViewerAccess viewers, AdminAuthenticator admin, ILogger<PlayerPageGate> logger)
+{
+    public const string PageName = "player.html";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        // The static files' provider drops leading separators ("//player.html" is the page too) and a
+        // case-insensitive file system would match any case.
+        if (viewers.TokensRequired && context.Request.Path.Value?.TrimStart('/', '\\').Equals(PageName, StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var stream = context.Request.Query["src"].ToString();
+            var check = viewers.Check(context.Request, stream);
+            if (!check.Allowed)
+            {
+                AuthLog.ViewerRefused(logger, stream, "player page", check.Reason);
+                await AuthProblems.WriteViewerAsync(context, admin, check);
+                return;
+            }
+
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        }
+
+        await next(context);
+    }
+}

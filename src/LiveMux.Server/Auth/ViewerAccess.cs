@@ -1,0 +1,53 @@
+using LiveMux.Hub.Sources.Ffmpeg;
+using Microsoft.Net.Http.Headers;
+
+namespace LiveMux.Server.Auth;
+
+/// <summary>
+/// Who may watch a stream on <c>/api/ws</c>, <c>/api/stream.mp4</c> and <c>/player.html</c>. In token mode:
+/// a public stream, presented admin credentials (loopback alone is not enough: behind a reverse proxy every
+/// viewer would be local), or a valid token for the stream in <c>?token=</c> or <c>Authorization: Bearer</c>.
+/// </summary>
+internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin, ViewerTokens tokens)
+{
+    public const string TokenParameter = "token";
+
+    private readonly HashSet<string> _public = new(options.PublicStreams, StringComparer.Ordinal);
+
+    public bool TokensRequired => options.Viewers == ViewerAccessMode.Token;
+
+    public ViewerCheck Check(HttpRequest request, string stream)
+    {
+        if (!TokensRequired)
+        {
+            return ViewerCheck.Allow;
+        }
+
+        // The H.264 companion of a stream is the same camera: its token and its public listing cover it.
+        var camera = stream.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal) ? stream[..^TranscodeFallback.NameSuffix.Length] : stream;
+        if (_public.Contains(camera) || admin.HasValidCredentials(request))
+        {
+            return ViewerCheck.Allow;
+        }
+
+        var token = request.Query[TokenParameter].ToString();
+        if (token.Length == 0 && AdminAuthenticator.TryScheme(request.Headers[HeaderNames.Authorization].ToString(), "Bearer", out var bearer))
+        {
+            token = bearer;
+        }
+
+        if (token.Length == 0)
+        {
+            return new ViewerCheck(false, StatusCodes.Status401Unauthorized, "a viewer token is required");
+        }
+
+        return tokens.Validate(token, camera) switch
+        {
+            ViewerTokenStatus.Valid => ViewerCheck.Allow,
+            ViewerTokenStatus.Expired => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "token expired"),
+            ViewerTokenStatus.BadSignature => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "bad token signature"),
+            ViewerTokenStatus.WrongStream => new ViewerCheck(false, StatusCodes.Status403Forbidden, "token is for another stream"),
+            _ => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "malformed token"),
+        };
+    }
+}
