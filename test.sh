@@ -12,6 +12,7 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   gstreamer1.0-libav                   # avenc_aac for the camera's AAC track
   curl iproute2 procps                 # deploy/container/verify-tarball.py runs the image (with unshare, util-linux)
+  systemd                              # systemd-analyze checks deploy/livemux.service
 )
 missing=()
 for p in "${packages[@]}"; do
