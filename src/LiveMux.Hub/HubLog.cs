@@ -4,6 +4,11 @@ namespace LiveMux.Hub;
 
 internal static partial class HubLog
 {
+    private static readonly Func<ILogger, string, IDisposable?> Scope = LoggerMessage.DefineScope<string>("Stream {Stream}");
+
+    /// <summary>A logging scope with a <c>Stream</c> property, for events whose message has no stream parameter.</summary>
+    public static IDisposable? StreamScope(ILogger logger, string stream) => Scope(logger, stream);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Stream {Stream}: starting {Source}")]
     public static partial void Starting(ILogger logger, string stream, string source);
 

@@ -173,6 +173,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
     private async Task RunAsync(CancellationToken ct)
     {
+        // The source's own logs (RTSP client, ffmpeg) know only a URL or a pid; the scope adds the stream
+        // name to everything logged on this loop and the tasks it starts.
+        using var scope = HubLog.StreamScope(_logger, Name);
         var backoff = new Backoff(Options.ReconnectInitialDelay, Options.ReconnectMaxDelay);
         while (!ct.IsCancellationRequested)
         {

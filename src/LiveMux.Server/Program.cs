@@ -4,7 +4,21 @@ using LiveMux.Server.Auth;
 using LiveMux.Server.Endpoints;
 using Microsoft.Extensions.Options;
 
+if (HelpText.IsRequested(args))
+{
+    Console.Out.Write(HelpText.Text);
+    return 0;
+}
+
+var logFormat = LogFormat.Take(ref args, out var logFormatError);
+if (logFormatError is not null)
+{
+    Console.Error.WriteLine(logFormatError);
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+LogFormat.Apply(builder.Configuration, logFormat);
 
 // The documented default address; --urls or ASPNETCORE_URLS override it.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -29,7 +43,7 @@ catch (InvalidOperationException e)
 
 if (errors.Count > 0)
 {
-    using var loggers = LoggerFactory.Create(b => b.AddConsole());
+    using var loggers = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
     var logger = loggers.CreateLogger("LiveMux.Server");
     foreach (var error in errors)
     {

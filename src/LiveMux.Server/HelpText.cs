@@ -1,0 +1,95 @@
+namespace LiveMux.Server;
+
+/// <summary>
+/// What <c>--help</c> prints. The defaults listed here are checked against the options records by
+/// HelpTextTests, so a changed default fails a test until this text follows it.
+/// </summary>
+internal static class HelpText
+{
+    /// <summary>True when the command line asks for help; checked before the host is built, so nothing starts.</summary>
+    public static bool IsRequested(IReadOnlyList<string> args) =>
+        args.Any(a => a is "--help" or "-h" or "-?" or "/?");
+
+    public const string Text = """
+        LiveMux: IP-camera RTSP streams to the browser as fragmented MP4 over WebSocket.
+
+        Usage:
+          LiveMux.Server [--urls <url>[;<url>...]] [--log-format json|text] [--<Key>=<value>...]
+          LiveMux.Server --help | -h
+
+        Options:
+          --urls <urls>            Addresses to listen on; default http://localhost:8080.
+                                   Example: --urls http://0.0.0.0:8080
+          --log-format json|text   json: one JSON object per line on stdout (category, event id, level,
+                                   message and the structured state, e.g. Stream). text (default):
+                                   human-readable lines. Same as Logging:Console:FormatterName=json|simple.
+          -h, --help               Print this text and exit.
+
+        Every configuration key can be set three ways (later ones win):
+          appsettings.json         {"LiveMux":{"Streams":{"cam1":{"Url":"rtsp://..."}}}}
+          environment              LiveMux__Streams__cam1__Url=rtsp://...   (':' becomes '__')
+          command line             --LiveMux:Streams:cam1:Url=rtsp://user:pass@host/path
+        Time spans are [d.]hh:mm:ss[.fff], e.g. 00:00:30. Booleans are true/false.
+
+        Streams (<name>: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$; a ~ suffix is reserved):
+          Key (LiveMux:Streams:<name>:...)   Default    Meaning
+          Url                                (empty)    rtsp:// or rtsps://[user:pass@]host[:port]/path
+          Transport                          tcp        tcp (interleaved), udp, or auto (UDP, then TCP)
+          AlwaysOn                           false      keep the camera session open with no viewers
+          IdleTimeout                        00:00:30   close the camera session this long after the last viewer
+          MediaTimeout                       00:00:05   no media this long counts as a lost camera
+          ConnectTimeout                     00:00:05   connect + DESCRIBE/SETUP/PLAY deadline
+          ReconnectInitialDelay              00:00:00.25  first retry delay (doubles each time)
+          ReconnectMaxDelay                  00:00:02   cap of the retry delay
+          GopCacheMaxBytes                   16777216   larger GOPs are not cached (viewers wait for a keyframe)
+          TrackConfigTimeout                 00:00:03   wait this long for every track's SPS/config
+          TranscodeFallback                  false      serve H.264 (one ffmpeg) to browsers without HEVC
+          AllowSelfSignedCertificate         false      rtsps: accept a self-signed camera certificate
+          CertificateThumbprint              (none)     rtsps: accept only this SHA-256 certificate (hex)
+          Ffmpeg:Input                       (empty)    an ffmpeg input instead of Url (file, http, rtmp, device)
+          Ffmpeg:InputOptions                (empty)    ffmpeg options before -i, e.g. "-re -stream_loop -1"
+          Ffmpeg:Video                       Copy       Copy or H264 (libx264 transcode)
+          Ffmpeg:Audio                       Copy       Copy, Aac, Opus or None
+          Ffmpeg:Path                        (empty)    the ffmpeg binary; empty: ffmpeg on PATH
+        Exactly one of Url and Ffmpeg:Input is set per stream.
+
+        Server (LiveMux:...):
+          Key                                Default    Meaning
+          StreamsFile                        streams.json  streams added through the API; relative to the
+                                                       content root; hand edits are picked up while running
+          Demo                               (none)     serve the built-in demo stream; none: only when no
+                                                       stream is configured
+          HandshakeTimeout                   00:00:10   how long a WebSocket viewer has to send its codec list
+          Viewers:MaxQueuedFrames            120        a viewer further behind skips to the next keyframe
+          Viewers:MaxQueuedBytes             8388608    the same limit in bytes
+          Viewers:SlowViewerTimeout          00:00:10   a viewer that keeps skipping this long is disconnected
+          Metrics:RequireAdmin               false      make /metrics admin-only
+
+          Auth:ApiKey                        (none)     admin key: X-Api-Key: <key> or Authorization: Bearer <key>
+          Auth:Username                      (none)     admin Basic credentials (with Auth:Password); with no
+          Auth:Password                      (none)     admin credentials at all, admin works from localhost only
+          Auth:Viewers                       open       open, or token: viewers need a signed token (?token=)
+          Auth:TokenSecret                   (none)     HMAC secret, at least 32 characters; required for token
+          Auth:PublicStreams                 (none)     streams that stay open in token mode (list)
+          Auth:AllowedOrigins                (none)     extra WebSocket Origins (list; * allows any)
+        Lists: --LiveMux:Auth:PublicStreams:0=cam1, LiveMux__Auth__PublicStreams__1=cam2, or a JSON array.
+
+        Also: Logging:LogLevel:Default (Information), Logging:LogLevel:<Category>, e.g.
+        Logging:LogLevel:LiveMux.Rtsp=Debug; ASPNETCORE_URLS is the environment form of --urls.
+
+        Files:
+          appsettings.json         next to the program (the content root); optional
+          streams.json             LiveMux:StreamsFile; written by the API; in the container and the
+                                   systemd unit: /var/lib/livemux/streams.json
+          wwwroot/                 the dashboard, player.html and livemux-player.js
+
+        Endpoints: / (dashboard), /player.html?src=<name>, /api/ws?src=<name>, /api/stream.mp4?src=<name>,
+        /api/streams, /openapi/v1.json, /metrics, /healthz, /readyz.
+
+        Exit codes:
+          0   stopped normally (SIGTERM/Ctrl-C: viewers are told, cameras get TEARDOWN), or --help
+          2   invalid configuration (each problem is logged with its key)
+          other: the host failed to start (e.g. the address is in use)
+
+        """;
+}
