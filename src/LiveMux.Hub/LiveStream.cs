@@ -144,7 +144,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
         _runCts = new CancellationTokenSource();
         State = StreamState.Starting;
-        _runTask = Task.Run(() => RunAsync(_runCts.Token));
+        // The token, not the field: a stop may clear _runCts before the task begins.
+        var token = _runCts.Token;
+        _runTask = Task.Run(() => RunAsync(token));
     }
 
     private void StopIfIdle()
@@ -364,7 +366,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     }
 
     /// <summary>Stops the upstream (TEARDOWN) and ends every viewer with a reason.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync("server shutting down");
+
+    /// <summary>As <see cref="DisposeAsync"/>, telling the viewers <paramref name="reason"/>: the stream was removed or replaced.</summary>
+    internal async ValueTask StopAsync(string reason)
     {
         CancellationTokenSource? cts;
         lock (_gate)
@@ -381,7 +386,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
 
         // Disposed: no viewer can join any more, so the current list is the final one.
-        CloseViewers("server shutting down");
+        CloseViewers(reason);
 
         if (cts is not null)
         {
