@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server;
+using LiveMux.Server.Api;
 using LiveMux.Server.Endpoints;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:8080");
 }
 
+// Streams added through the API: a configuration source below all others, reloaded when it changes.
+var streamsFile = StreamsFile.AddTo(builder.Configuration, builder.Configuration, builder.Environment.ContentRootPath);
+
 LiveMuxOptions options;
 IReadOnlyList<string> errors;
 try
@@ -18,6 +22,10 @@ try
     var section = builder.Configuration.GetSection(LiveMuxOptions.Section);
     options = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
     errors = [.. StreamBindingCheck.Errors(section.GetSection("Streams"), options), .. LiveMuxOptionsValidator.Validate(options)];
+    if (streamsFile.Check() is { } fileError)
+    {
+        errors = [.. errors, $"{StreamsFile.Key} ({streamsFile.FullPath}): {fileError}"];
+    }
 }
 catch (InvalidOperationException e)
 {
@@ -41,7 +49,11 @@ if (errors.Count > 0)
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton(streamsFile);
+builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddHostedService<HubService>();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
@@ -49,7 +61,12 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
-app.MapGet("/api/streams", StreamsEndpoint.Handle);
+app.MapOpenApi();
+
+// Every admin endpoint is mapped on this one group.
+var admin = app.MapGroup("/api").WithTags("streams");
+// ADMIN AUTH (issue 4, part "auth"): admin.RequireAdmin();
+admin.MapStreamApi();
 await app.RunAsync();
 return 0;
 
