@@ -21,10 +21,14 @@ internal static class StreamApi
     public static RouteGroupBuilder MapStreamApi(this RouteGroupBuilder api)
     {
         api.MapGet("/streams", StreamsEndpoint.Handle).WithName("ListStreams");
-        api.MapGet("/streams/{name}", Get).WithName("GetStream");
-        api.MapPost("/streams", CreateAsync).WithName("CreateStream").Accepts<StreamInput>("application/json");
-        api.MapPut("/streams/{name}", UpdateAsync).WithName("UpdateStream").Accepts<StreamInput>("application/json");
-        api.MapDelete("/streams/{name}", DeleteAsync).WithName("DeleteStream");
+        api.MapGet("/streams/{name}", Get).WithName("GetStream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/streams", CreateAsync).WithName("CreateStream").Accepts<StreamInput>("application/json")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPut("/streams/{name}", UpdateAsync).WithName("UpdateStream").Accepts<StreamInput>("application/json")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/streams/{name}", DeleteAsync).WithName("DeleteStream")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -166,7 +170,7 @@ internal static class StreamApi
             return Problem(StatusCodes.Status409Conflict, "Stream is read-only", $"stream '{Truncate(name)}' comes from configuration; change it there");
         }
 
-        if (hub.TryGet(name, out _) && reconciler.Managed(name) != StreamReconciler.Api)
+        if (hub.TryGet(name, out var stream) && (reconciler.Managed(name) != StreamReconciler.Api || StreamsEndpoint.CompanionOf(stream, hub) is not null))
         {
             return Problem(StatusCodes.Status409Conflict, "Stream is read-only", $"stream '{Truncate(name)}' is not managed through the API");
         }

@@ -202,9 +202,6 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
         _managed = managed;
     }
 
-    public void Dispose()
-    {
-        _onChange?.Dispose();
-        _gate.Dispose();
-    }
+    // The gate is not disposed: a configuration change can still be on its way in while the host is disposed.
+    public void Dispose() => _onChange?.Dispose();
 }

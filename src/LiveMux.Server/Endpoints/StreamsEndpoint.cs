@@ -75,7 +75,7 @@ internal static class StreamsEndpoint
         };
     }
 
-    private static string? CompanionOf(LiveStream s, StreamHub hub) =>
+    internal static string? CompanionOf(LiveStream s, StreamHub hub) =>
         s.Name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
         && hub.TryGet(s.Name[..^TranscodeFallback.NameSuffix.Length], out var parent)
         && ReferenceEquals(parent.Fallback, s)
