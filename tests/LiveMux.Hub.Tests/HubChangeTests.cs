@@ -121,6 +121,19 @@ public sealed class HubChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_viewer_that_looked_the_stream_up_before_it_was_removed_gets_the_reason()
+    {
+        var a = _hub.Add("a", Camera(_cameraA, alwaysOn: false));
+        Assert.True(await _hub.Remove("a", "stream 'a' was removed"));
+
+        using var late = new Viewer(a.Subscribe());
+        Assert.Equal("stream 'a' was removed", late.Subscription.CloseReason);
+        Assert.Null(await late.NextAsync());
+        Assert.Equal(0, a.Viewers); // nobody else watched it
+        Assert.Equal(StreamState.Idle, a.State);
+    }
+
+    [Fact]
     public async Task Unknown_names_are_refused()
     {
         Assert.False(await _hub.Remove("nope", "x"));
