@@ -49,7 +49,7 @@ if (errors.Count > 0)
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-builder.Services.AddSingleton(streamsFile);
+builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
 builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddProblemDetails();

@@ -15,8 +15,10 @@ namespace LiveMux.Server.Api;
 ///   {"LiveMux":{"Streams":{"cam2":{"Url":"rtsp://user:pass@host/path","Transport":"udp"}}}}
 /// </code>
 /// </summary>
-internal sealed class StreamsFile
+internal sealed class StreamsFile : IDisposable
 {
+    private readonly PhysicalFileProvider _directory;
+
     public const string Key = "LiveMux:StreamsFile";
     private const long MaxBytes = 4 * 1024 * 1024;
 
@@ -28,10 +30,11 @@ internal sealed class StreamsFile
         FullPath = path;
         var directory = System.IO.Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
+        _directory = new PhysicalFileProvider(directory);
         Source = new JsonConfigurationSource
         {
             Path = System.IO.Path.GetFileName(path),
-            FileProvider = new PhysicalFileProvider(directory),
+            FileProvider = _directory,
             Optional = true,
             ReloadOnChange = true,
             ReloadDelay = 100,
@@ -138,6 +141,9 @@ internal sealed class StreamsFile
             throw;
         }
     }
+
+    /// <summary>Stops watching the directory (the configuration does not own a file provider it was given).</summary>
+    public void Dispose() => _directory.Dispose();
 
     private JsonObject Load()
     {
