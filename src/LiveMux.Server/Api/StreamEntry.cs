@@ -22,7 +22,7 @@ internal static class StreamEntry
     {
         var entry = JsonSerializer.SerializeToNode(input with { Name = null, Username = null, Password = null, Url = null }, s_entry)!.AsObject();
         var (bare, user, password) = StreamCredentials.Split(input.Url ?? "");
-        if (input.Url is not null && user is null && password is null && stored?["Url"]?.GetValue<string>() is { } storedUrl)
+        if (input.Url is not null && user is null && password is null && StoredUrl(stored) is { } storedUrl)
         {
             (_, user, password) = StreamCredentials.Split(storedUrl);
         }
@@ -51,6 +51,13 @@ internal static class StreamEntry
 
         return entry;
     }
+
+    // The file is configuration, so a hand-written "url" is the same key as "Url".
+    private static string? StoredUrl(JsonObject? stored) =>
+        stored?.FirstOrDefault(p => string.Equals(p.Key, "Url", StringComparison.OrdinalIgnoreCase)).Value is JsonValue value
+        && value.TryGetValue<string>(out var url)
+            ? url
+            : null;
 
     /// <summary>Binds and validates <paramref name="entry"/> as stream <paramref name="name"/>; null when it has errors.</summary>
     public static StreamOptions? Validate(string name, JsonObject entry, List<OptionError> errors)
