@@ -29,6 +29,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private Task _stoppingRuns = Task.CompletedTask;
     private ITimer? _idleTimer;
     private bool _disposed;
+    private string? _stopReason;
     private Func<RtspSessionStats>? _reception;
 
     internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
@@ -71,13 +72,22 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
     public int Viewers => Volatile.Read(ref _subscribers).Length;
 
-    /// <summary>Adds a viewer. It receives, in order: the state if not live, the init segment, the cached GOP, then live fragments.</summary>
+    /// <summary>
+    /// Adds a viewer. It receives, in order: the state if not live, the init segment, the cached GOP, then live
+    /// fragments. On a stopped stream the subscription is already closed with the reason it stopped.
+    /// </summary>
     public Subscription Subscribe()
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var subscription = new Subscription(_viewerOptions, _time, Counters, Unsubscribe);
+            if (_disposed)
+            {
+                // Looked up just before it was removed or replaced: the viewer hears why, as the others did.
+                subscription.Close(_stopReason ?? "stream ended");
+                return subscription;
+            }
+
             if (State == StreamState.Reconnecting && LastError is not null)
             {
                 subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastError)));
@@ -144,7 +154,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
         _runCts = new CancellationTokenSource();
         State = StreamState.Starting;
-        _runTask = Task.Run(() => RunAsync(_runCts.Token));
+        // The token, not the field: a stop may clear _runCts before the task begins.
+        var token = _runCts.Token;
+        _runTask = Task.Run(() => RunAsync(token));
     }
 
     private void StopIfIdle()
@@ -367,7 +379,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     }
 
     /// <summary>Stops the upstream (TEARDOWN) and ends every viewer with a reason.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync("server shutting down");
+
+    /// <summary>As <see cref="DisposeAsync"/>, telling the viewers <paramref name="reason"/>: the stream was removed or replaced.</summary>
+    internal async ValueTask StopAsync(string reason)
     {
         CancellationTokenSource? cts;
         lock (_gate)
@@ -378,13 +393,14 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             _disposed = true;
+            _stopReason = reason;
             _idleTimer?.Dispose();
             cts = _runCts;
             _runCts = null;
         }
 
         // Disposed: no viewer can join any more, so the current list is the final one.
-        CloseViewers("server shutting down");
+        CloseViewers(reason);
 
         if (cts is not null)
         {

@@ -14,6 +14,10 @@ public sealed class StreamHub : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
 
+    // Add, Remove and Replace each change a stream and its companion together.
+    private readonly Lock _changes = new();
+    private Task _retiring = Task.CompletedTask;
+
     public StreamHub(ViewerQueueOptions viewerOptions, TimeProvider time, ILoggerFactory loggers)
     {
         _viewerOptions = viewerOptions;
@@ -32,27 +36,18 @@ public sealed class StreamHub : IAsyncDisposable
     /// </summary>
     public LiveStream Add(string name, StreamOptions options)
     {
-        var stream = new LiveStream(name, options, _viewerOptions, CreateSource(name, options), _time, _loggers.CreateLogger<LiveStream>());
-        if (!_streams.TryAdd(name, stream))
+        var (stream, companion) = Create(name, options);
+        lock (_changes)
         {
-            throw new ArgumentException($"stream '{name}' already exists", nameof(name));
-        }
+            if (!_streams.TryAdd(name, stream))
+            {
+                throw new ArgumentException($"stream '{name}' already exists", nameof(name));
+            }
 
-        if (options.TranscodeFallback)
-        {
-            var companionName = name + TranscodeFallback.NameSuffix;
-            var ffmpeg = TranscodeFallback.Options(options.Ffmpeg?.Path ?? "");
-            var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
-            var companion = new LiveStream(
-                companionName,
-                options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
-                _viewerOptions,
-                () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
-                    (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264"),
-                _time,
-                _loggers.CreateLogger<LiveStream>());
-            _streams[companionName] = companion;
-            stream.Fallback = companion;
+            if (companion is not null)
+            {
+                _streams[companion.Name] = companion;
+            }
         }
 
         if (options.AlwaysOn)
@@ -61,6 +56,109 @@ public sealed class StreamHub : IAsyncDisposable
         }
 
         return stream;
+    }
+
+    /// <summary>
+    /// Removes a stream and its H.264 companion: their viewers get <paramref name="reason"/> and are closed,
+    /// the camera session is torn down. Other streams are untouched. False when there is no such stream
+    /// (a companion is removed with its parent only).
+    /// </summary>
+    public async Task<bool> Remove(string name, string reason)
+    {
+        LiveStream? stream;
+        lock (_changes)
+        {
+            if (IsCompanion(name) || !_streams.TryRemove(name, out stream))
+            {
+                return false;
+            }
+
+            if (stream.Fallback is { } companion)
+            {
+                _streams.TryRemove(new KeyValuePair<string, LiveStream>(companion.Name, companion));
+            }
+        }
+
+        await RetireAsync(stream, reason).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Swaps a stream's settings: the new stream takes the name at once (a viewer that reconnects finds it),
+    /// the old one's viewers get <paramref name="reason"/> and are closed, and its camera session is torn
+    /// down before an always-on replacement starts, so a camera that allows one session is not refused.
+    /// </summary>
+    public async Task<LiveStream> Replace(string name, StreamOptions options, string reason)
+    {
+        var (stream, companion) = Create(name, options);
+        LiveStream? old;
+        lock (_changes)
+        {
+            if (IsCompanion(name) || !_streams.TryGetValue(name, out old))
+            {
+                throw new ArgumentException($"stream '{name}' does not exist", nameof(name));
+            }
+
+            _streams[name] = stream;
+            if (old.Fallback is { } oldCompanion)
+            {
+                _streams.TryRemove(new KeyValuePair<string, LiveStream>(oldCompanion.Name, oldCompanion));
+            }
+
+            if (companion is not null)
+            {
+                _streams[companion.Name] = companion;
+            }
+        }
+
+        await RetireAsync(old, reason).ConfigureAwait(false);
+        if (options.AlwaysOn)
+        {
+            stream.Start();
+        }
+
+        return stream;
+    }
+
+    private bool IsCompanion(string name) =>
+        name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
+        && _streams.TryGetValue(name[..^TranscodeFallback.NameSuffix.Length], out var parent)
+        && parent.Fallback?.Name == name;
+
+    private async Task RetireAsync(LiveStream stream, string reason)
+    {
+        var stopping = Task.WhenAll(
+            stream.StopAsync(reason).AsTask(),
+            stream.Fallback?.StopAsync(reason).AsTask() ?? Task.CompletedTask);
+        lock (_changes)
+        {
+            _retiring = Task.WhenAll(_retiring, stopping);
+        }
+
+        await stopping.ConfigureAwait(false);
+    }
+
+    private (LiveStream Stream, LiveStream? Companion) Create(string name, StreamOptions options)
+    {
+        var stream = new LiveStream(name, options, _viewerOptions, CreateSource(name, options), _time, _loggers.CreateLogger<LiveStream>());
+        if (!options.TranscodeFallback)
+        {
+            return (stream, null);
+        }
+
+        var companionName = name + TranscodeFallback.NameSuffix;
+        var ffmpeg = TranscodeFallback.Options(options.Ffmpeg?.Path ?? "");
+        var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
+        var companion = new LiveStream(
+            companionName,
+            options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
+            _viewerOptions,
+            () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
+                (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264"),
+            _time,
+            _loggers.CreateLogger<LiveStream>());
+        stream.Fallback = companion;
+        return (stream, companion);
     }
 
     private Func<IStreamSource> CreateSource(string name, StreamOptions options)
@@ -106,7 +204,14 @@ public sealed class StreamHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Task retiring;
+        lock (_changes)
+        {
+            retiring = _retiring;
+        }
+
         await Task.WhenAll(_streams.Values.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await retiring.ConfigureAwait(false);
         _streams.Clear();
     }
 }

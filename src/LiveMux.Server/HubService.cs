@@ -1,15 +1,18 @@
 using LiveMux.Hub;
 using LiveMux.Hub.Sources.Demo;
+using LiveMux.Server.Api;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server;
 
 /// <summary>
-/// Creates the configured streams at start-up (and the demo stream when there are none), and on shutdown
+/// Applies the configured streams at start-up (and adds the demo stream when there are none; the
+/// reconciler keeps them in step with configuration from then on), and on shutdown
 /// tears every camera session down and ends every viewer with a reason, before the web server stops.
 /// </summary>
 internal sealed class HubService(
     StreamHub hub,
+    StreamReconciler reconciler,
     IOptions<LiveMuxOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -25,23 +28,21 @@ internal sealed class HubService(
         lifetime.ApplicationStopping.Register(() => hub.CloseViewers("server shutting down"));
 
         var config = options.Value;
-        foreach (var (name, stream) in config.Streams.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            var added = hub.Add(name, stream);
-            ServerLog.StreamConfigured(logger, name, added.Source);
-        }
+        await reconciler.StartAsync(cancellationToken).ConfigureAwait(false);
 
         if (config.Demo ?? config.Streams.Count == 0)
         {
             _demo = new DemoRtspServer(new DemoRtspServerOptions(), loggers.CreateLogger<DemoRtspServer>(), time);
             await _demo.StartAsync(cancellationToken).ConfigureAwait(false);
             hub.Add("demo", new StreamOptions { Url = _demo.Url.ToString(), AlwaysOn = true });
+            reconciler.AddDemo("demo");
             ServerLog.DemoStarted(logger, _demo.Url);
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await reconciler.StopAsync().ConfigureAwait(false);
         await hub.DisposeAsync().ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
     }

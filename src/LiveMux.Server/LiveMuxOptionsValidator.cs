@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
 
@@ -12,57 +13,13 @@ internal static partial class LiveMuxOptionsValidator
 
     public static IReadOnlyList<string> Validate(LiveMuxOptions options)
     {
-        var errors = new List<string>();
+        var streamErrors = new List<OptionError>();
         foreach (var (name, stream) in options.Streams)
         {
-            var key = $"LiveMux:Streams:{name}";
-            if (!StreamName().IsMatch(name))
-            {
-                errors.Add($"{key}: stream names use letters, digits, '_', '-' and '.', at most 64 characters");
-            }
-
-            var ffmpegInput = !string.IsNullOrWhiteSpace(stream.Ffmpeg?.Input);
-            if (string.IsNullOrWhiteSpace(stream.Url) == !ffmpegInput)
-            {
-                errors.Add(ffmpegInput
-                    ? $"{key}: set either Url or Ffmpeg:Input, not both"
-                    : $"{key}:Url is required (rtsp://[user:pass@]host[:port]/path), or Ffmpeg:Input for an ffmpeg source");
-            }
-            else if (!ffmpegInput && !RtspUrl.TryParse(stream.Url, out _, out var error))
-            {
-                errors.Add($"{key}:Url is not a valid RTSP URL: {error}");
-            }
-
-            if (stream.Ffmpeg is { } ffmpeg)
-            {
-                FfmpegOptionsValidator.Validate(errors, key, ffmpeg, ffmpegInput);
-            }
-
-            Positive(errors, $"{key}:IdleTimeout", stream.IdleTimeout);
-            Positive(errors, $"{key}:MediaTimeout", stream.MediaTimeout);
-            Positive(errors, $"{key}:ConnectTimeout", stream.ConnectTimeout);
-            Positive(errors, $"{key}:ReconnectInitialDelay", stream.ReconnectInitialDelay);
-            if (stream.ReconnectMaxDelay < stream.ReconnectInitialDelay)
-            {
-                errors.Add($"{key}:ReconnectMaxDelay must be at least ReconnectInitialDelay");
-            }
-
-            if (stream.GopCacheMaxBytes < 0)
-            {
-                errors.Add($"{key}:GopCacheMaxBytes must not be negative");
-            }
-
-            if (!RtspTransportNames.TryParse(stream.Transport, out _))
-            {
-                errors.Add($"{key}:Transport must be tcp, udp or auto");
-            }
-
-            if (stream.CertificateThumbprint is not null && !RtspTransportNames.IsValidThumbprint(stream.CertificateThumbprint))
-            {
-                errors.Add($"{key}:CertificateThumbprint must be the certificate's SHA-256 as 64 hex digits (':' separators allowed)");
-            }
+            ValidateStream(streamErrors, name, stream);
         }
 
+        var errors = streamErrors.Select(e => e.Message).ToList();
         if (options.Viewers.MaxQueuedFrames < 2 || options.Viewers.MaxQueuedBytes < 64 * 1024)
         {
             errors.Add("LiveMux:Viewers: MaxQueuedFrames must be at least 2 and MaxQueuedBytes at least 65536");
@@ -72,6 +29,65 @@ internal static partial class LiveMuxOptionsValidator
         Positive(errors, "LiveMux:HandshakeTimeout", options.HandshakeTimeout);
         AuthOptionsValidator.Validate(errors, options.Auth);
         return errors;
+    }
+
+    /// <summary>One stream's checks, shared by start-up, configuration reloads and the REST API.</summary>
+    public static void ValidateStream(List<OptionError> errors, string name, StreamOptions stream)
+    {
+        var key = $"LiveMux:Streams:{name}";
+        if (!StreamName().IsMatch(name))
+        {
+            errors.Add(new("name", $"{key}: stream names use letters, digits, '_', '-' and '.', at most 64 characters"));
+        }
+
+        var ffmpegInput = !string.IsNullOrWhiteSpace(stream.Ffmpeg?.Input);
+        if (string.IsNullOrWhiteSpace(stream.Url) == !ffmpegInput)
+        {
+            errors.Add(ffmpegInput
+                ? new("url", $"{key}: set either Url or Ffmpeg:Input, not both")
+                : new("url", $"{key}:Url is required (rtsp://[user:pass@]host[:port]/path), or Ffmpeg:Input for an ffmpeg source"));
+        }
+        else if (!ffmpegInput && !RtspUrl.TryParse(stream.Url, out _, out var error))
+        {
+            errors.Add(new("url", $"{key}:Url is not a valid RTSP URL: {error}"));
+        }
+
+        if (stream.Ffmpeg is { } ffmpeg)
+        {
+            FfmpegOptionsValidator.Validate(errors, key, ffmpeg, ffmpegInput);
+        }
+
+        Positive(errors, key, "IdleTimeout", stream.IdleTimeout);
+        Positive(errors, key, "MediaTimeout", stream.MediaTimeout);
+        Positive(errors, key, "ConnectTimeout", stream.ConnectTimeout);
+        Positive(errors, key, "ReconnectInitialDelay", stream.ReconnectInitialDelay);
+        if (stream.ReconnectMaxDelay < stream.ReconnectInitialDelay)
+        {
+            errors.Add(new("reconnectMaxDelay", $"{key}:ReconnectMaxDelay must be at least ReconnectInitialDelay"));
+        }
+
+        if (stream.GopCacheMaxBytes < 0)
+        {
+            errors.Add(new("gopCacheMaxBytes", $"{key}:GopCacheMaxBytes must not be negative"));
+        }
+
+        if (!RtspTransportNames.TryParse(stream.Transport, out _))
+        {
+            errors.Add(new("transport", $"{key}:Transport must be tcp, udp or auto"));
+        }
+
+        if (stream.CertificateThumbprint is not null && !RtspTransportNames.IsValidThumbprint(stream.CertificateThumbprint))
+        {
+            errors.Add(new("certificateThumbprint", $"{key}:CertificateThumbprint must be the certificate's SHA-256 as 64 hex digits (':' separators allowed)"));
+        }
+    }
+
+    private static void Positive(List<OptionError> errors, string key, string setting, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add(new(char.ToLowerInvariant(setting[0]) + setting[1..], $"{key}:{setting} must be a positive time span such as 00:00:10"));
+        }
     }
 
     private static void Positive(List<string> errors, string key, TimeSpan value)

@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server;
+using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Endpoints;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:8080");
 }
 
+// Streams added through the API: a configuration source below all others, reloaded when it changes.
+var streamsFile = StreamsFile.AddTo(builder.Configuration, builder.Configuration, builder.Environment.ContentRootPath);
+
 LiveMuxOptions options;
 IReadOnlyList<string> errors;
 try
@@ -33,6 +37,10 @@ try
     var section = builder.Configuration.GetSection(LiveMuxOptions.Section);
     options = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
     errors = [.. StreamBindingCheck.Errors(section.GetSection("Streams"), options), .. LiveMuxOptionsValidator.Validate(options)];
+    if (streamsFile.Check() is { } fileError)
+    {
+        errors = [.. errors, $"{StreamsFile.Key} ({streamsFile.FullPath}): {fileError}"];
+    }
 }
 catch (InvalidOperationException e)
 {
@@ -56,8 +64,12 @@ if (errors.Count > 0)
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
+builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddLiveMuxAuth(options.Auth);
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
@@ -66,8 +78,12 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
-app.MapGet("/api/streams", StreamsEndpoint.Handle).RequireAdmin();
-app.MapLiveMuxTokens();
+app.MapOpenApi();
+
+// Every admin endpoint is mapped on this one group.
+var admin = app.MapGroup("/api").RequireAdmin();
+admin.MapStreamApi();
+admin.MapLiveMuxTokens();
 await app.RunAsync();
 return 0;
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LiveMux.Hub;
 
 namespace LiveMux.Server;
@@ -7,9 +8,13 @@ namespace LiveMux.Server;
 /// type (an unknown <c>Ffmpeg:Video</c>, a malformed time span) without a word. Binding each stream alone
 /// brings the binder's message, which names the key, so the stream is not silently missing.
 /// </summary>
-internal static class StreamBindingCheck
+internal static partial class StreamBindingCheck
 {
-    public static IEnumerable<string> Errors(IConfigurationSection streams, LiveMuxOptions bound)
+    public static IEnumerable<string> Errors(IConfigurationSection streams, LiveMuxOptions bound) =>
+        StreamErrors(streams, bound).Select(e => e.Error.Message);
+
+    /// <summary>The same, per stream, with the offending setting as the REST API names it.</summary>
+    public static IEnumerable<(string Stream, OptionError Error)> StreamErrors(IConfigurationSection streams, LiveMuxOptions bound)
     {
         foreach (var stream in streams.GetChildren())
         {
@@ -28,7 +33,26 @@ internal static class StreamBindingCheck
                 error = e.Message;
             }
 
-            yield return error ?? $"LiveMux:Streams:{stream.Key}: the stream's settings could not be read";
+            yield return (stream.Key, new OptionError(
+                error is null ? "" : Field(stream.Path, error),
+                error ?? $"LiveMux:Streams:{stream.Key}: the stream's settings could not be read"));
         }
     }
+
+    // "Failed to convert configuration value at 'LiveMux:Streams:cam1:Ffmpeg:Video' to type ..." -> "ffmpeg.video"
+    private static string Field(string streamPath, string message)
+    {
+        var key = KeyInMessage().Match(message);
+        if (!key.Success || !key.Groups[1].Value.StartsWith(streamPath + ":", StringComparison.OrdinalIgnoreCase))
+        {
+            return "";
+        }
+
+        return string.Join('.', key.Groups[1].Value[(streamPath.Length + 1)..]
+            .Split(':')
+            .Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+    }
+
+    [GeneratedRegex("at '([^']+)'")]
+    private static partial Regex KeyInMessage();
 }

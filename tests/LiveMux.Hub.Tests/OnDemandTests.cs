@@ -110,7 +110,13 @@ public sealed class OnDemandTests
             Assert.True(v.Ended);
         }
 
-        Assert.Throws<ObjectDisposedException>(() => f.Stream.Subscribe());
+        // A viewer arriving after the stop is told why at once, and starts nothing.
+        var viewers = f.Stream.Viewers;
+        using var late = f.Join();
+        Assert.Equal("server shutting down", late.Subscription.CloseReason);
+        Assert.Null(await late.NextAsync());
+        Assert.Equal(viewers, f.Stream.Viewers);
+        late.Dispose();
         a.Dispose();
         Assert.Equal(0, f.Time.TimersCreated);
     }

@@ -27,9 +27,10 @@ internal static class AuthServiceExtensions
         return app;
     }
 
-    public static WebApplication MapLiveMuxTokens(this WebApplication app)
+    /// <summary>Maps <c>POST tokens</c> on the admin group.</summary>
+    public static RouteGroupBuilder MapLiveMuxTokens(this RouteGroupBuilder admin)
     {
-        app.MapPost("/api/tokens", TokensEndpoint.Handle).RequireAdmin();
-        return app;
+        admin.MapPost("/tokens", TokensEndpoint.Handle).WithTags("tokens");
+        return admin;
     }
 }

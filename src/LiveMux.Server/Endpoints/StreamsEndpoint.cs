@@ -1,75 +1,84 @@
 using LiveMux.Hub;
+using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Media.Rtp;
 using LiveMux.Rtsp;
+using LiveMux.Server.Api;
 
 namespace LiveMux.Server.Endpoints;
 
 /// <summary><c>GET /api/streams</c>: every stream with its state, codecs, viewers and counters. Sources are redacted.</summary>
 internal static class StreamsEndpoint
 {
-    public static IResult Handle(StreamHub hub) =>
-        Results.Json(new { streams = hub.Streams.Select(Describe).ToArray() });
+    public static StreamList Handle(StreamHub hub, StreamReconciler reconciler) =>
+        new([.. hub.Streams.Select(s => Describe(s, hub, reconciler))]);
 
     /// <summary>One track: kind and codec, and the picture size and rate of video or the sample rate of audio.</summary>
-    internal static object DescribeTrack(TrackConfig t) => t.Kind == TrackKind.Video
-        ? new { kind = "video", codec = t.Codec, width = (int?)t.Width, height = (int?)t.Height, fps = t.FrameRate, sampleRate = (int?)null }
-        : new { kind = "audio", codec = t.Codec, width = (int?)null, height = (int?)null, fps = (double?)null, sampleRate = (int?)t.Timescale };
+    internal static TrackView DescribeTrack(TrackConfig t) => t.Kind == TrackKind.Video
+        ? new("video", t.Codec, t.Width, t.Height, t.FrameRate, null)
+        : new("audio", t.Codec, null, null, null, t.Timescale);
 
     /// <summary>
     /// RTP reception of the current (or last) RTSP session: the transport really used, why auto fell back to TCP,
     /// and per track the RFC 3550 counters. Null for a stream that never had an RTSP session.
     /// </summary>
-    internal static object? DescribeReception(RtspSessionStats? r) => r is null ? null : new
-    {
-        transport = r.Transport == RtspTransport.Udp ? "udp" : "tcp",
-        fallback = r.FallbackReason,
-        garbagePackets = r.GarbagePackets,
-        foreignPackets = r.ForeignPackets,
-        queueOverflows = r.QueueOverflows,
-        receiverReports = r.ReceiverReportsSent,
-        keyframeRequests = r.KeyframeRequestsSent,
-        tracks = r.Tracks.Select(t => new
-        {
-            track = t.TrackIndex,
-            received = t.PacketsReceived,
-            expected = t.PacketsExpected,
-            lost = t.PacketsLost,
-            lossRatio = Math.Round(t.LossRatio, 5),
-            reordered = t.PacketsReordered,
-            late = t.PacketsLate,
-            skipped = t.PacketsSkipped,
-            jitterMs = Math.Round(t.JitterMilliseconds, 3),
-        }).ToArray(),
-    };
+    internal static ReceptionView? DescribeReception(RtspSessionStats? r) => r is null ? null : new(
+        r.Transport == RtspTransport.Udp ? "udp" : "tcp",
+        r.FallbackReason,
+        r.GarbagePackets,
+        r.ForeignPackets,
+        r.QueueOverflows,
+        r.ReceiverReportsSent,
+        r.KeyframeRequestsSent,
+        [.. r.Tracks.Select(t => new ReceptionTrackView(
+            t.TrackIndex,
+            t.PacketsReceived,
+            t.PacketsExpected,
+            t.PacketsLost,
+            Math.Round(t.LossRatio, 5),
+            t.PacketsReordered,
+            t.PacketsLate,
+            t.PacketsSkipped,
+            Math.Round(t.JitterMilliseconds, 3)))]);
 
-    internal static object Describe(LiveStream s)
+    internal static StreamView Describe(LiveStream s, StreamHub hub, StreamReconciler reconciler)
     {
         var video = s.Format?.Video;
-        return new
+        var companionOf = CompanionOf(s, hub);
+        return new StreamView
         {
-            name = s.Name,
-            state = s.State.ToString().ToLowerInvariant(),
-            error = s.LastError,
-            source = s.Source,
-            codecs = s.Format?.Codecs,
-            mime = s.Format?.MimeType,
-            width = video?.Width,
-            height = video?.Height,
-            fps = video?.FrameRate,
-            tracks = s.Format?.Tracks.Select(DescribeTrack).ToArray() ?? [],
-            viewers = s.Viewers,
-            alwaysOn = s.Options.AlwaysOn,
-            rtp = DescribeReception(s.Reception),
-            counters = new
-            {
-                bytesIn = s.Counters.BytesIn,
-                framesIn = s.Counters.FramesIn,
-                fragmentsOut = s.Counters.FragmentsOut,
-                bytesOut = s.Counters.BytesOut,
-                sessions = s.Counters.SessionsOpened,
-                reconnects = s.Counters.Reconnects,
-                drops = s.Counters.Drops(),
-            },
+            Name = s.Name,
+            State = s.State.ToString().ToLowerInvariant(),
+            Error = s.LastError,
+            Source = s.Source,
+            Codecs = s.Format?.Codecs,
+            Mime = s.Format?.MimeType,
+            Width = video?.Width,
+            Height = video?.Height,
+            Fps = video?.FrameRate,
+            Tracks = s.Format?.Tracks.Select(DescribeTrack).ToArray() ?? [],
+            Viewers = s.Viewers,
+            AlwaysOn = s.Options.AlwaysOn,
+            Rtp = DescribeReception(s.Reception),
+            Counters = new CountersView(
+                s.Counters.BytesIn,
+                s.Counters.FramesIn,
+                s.Counters.FragmentsOut,
+                s.Counters.BytesOut,
+                s.Counters.SessionsOpened,
+                s.Counters.Reconnects,
+                s.Counters.Drops()),
+            Managed = reconciler.Managed(s.Name) ?? StreamReconciler.Config,
+            Url = s.Options.Url.Length == 0 ? null : StreamCredentials.Split(s.Options.Url).Bare,
+            HasCredentials = StreamCredentials.HasCredentials(s.Options.Url),
+            CompanionOf = companionOf,
+            Settings = companionOf is null ? StreamEntry.Settings(s.Options) : null,
         };
     }
+
+    internal static string? CompanionOf(LiveStream s, StreamHub hub) =>
+        s.Name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
+        && hub.TryGet(s.Name[..^TranscodeFallback.NameSuffix.Length], out var parent)
+        && ReferenceEquals(parent.Fallback, s)
+            ? parent.Name
+            : null;
 }

@@ -10,6 +10,7 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _log = [];
+    private string? _streamsDirectory;
 
     private LiveMuxProcess(Process process, int port)
     {
@@ -60,10 +61,18 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
             info.ArgumentList.Add(c);
         }
 
+        // Never the developer's streams.json in the project directory: its streams would join the test's.
+        string? streamsDirectory = null;
+        if (!configuration.Any(c => c.StartsWith("--LiveMux:StreamsFile=", StringComparison.OrdinalIgnoreCase)))
+        {
+            streamsDirectory = Path.Combine(Path.GetTempPath(), "livemux-e2e", Guid.NewGuid().ToString("N"));
+            info.ArgumentList.Add($"--LiveMux:StreamsFile={Path.Combine(streamsDirectory, "streams.json")}");
+        }
+
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__LogLevel__Default"] = "Debug";
         info.Environment["Logging__LogLevel__Microsoft"] = "Warning";
-        var server = new LiveMuxProcess(Process.Start(info)!, port);
+        var server = new LiveMuxProcess(Process.Start(info)!, port) { _streamsDirectory = streamsDirectory };
         server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server._process.BeginOutputReadLine();
@@ -155,5 +164,9 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_streamsDirectory is not null && Directory.Exists(_streamsDirectory))
+        {
+            Directory.Delete(_streamsDirectory, recursive: true);
+        }
     }
 }

@@ -19,6 +19,8 @@ internal sealed class WsViewer : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private long _bytes;
     private int _binaryMessages;
+    private long _lastBinaryTimestamp;
+    private long _maxGapTicks;
 
     private WsViewer(bool record) => _recording = record ? new MemoryStream() : null;
 
@@ -27,6 +29,11 @@ internal sealed class WsViewer : IAsyncDisposable
     public int BinaryMessages => Volatile.Read(ref _binaryMessages);
 
     public DateTime? FirstBinaryAt { get; private set; }
+
+    /// <summary>The longest time between two binary messages since the last <see cref="ResetMaxGap"/>.</summary>
+    public TimeSpan MaxGap => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maxGapTicks));
+
+    public void ResetMaxGap() => Interlocked.Exchange(ref _maxGapTicks, 0);
 
     public IReadOnlyList<JsonElement> Messages
     {
@@ -96,6 +103,13 @@ internal sealed class WsViewer : IAsyncDisposable
                 else
                 {
                     FirstBinaryAt ??= DateTime.UtcNow;
+                    var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var last = Interlocked.Exchange(ref _lastBinaryTimestamp, now);
+                    if (last != 0 && now - last > Interlocked.Read(ref _maxGapTicks))
+                    {
+                        Interlocked.Exchange(ref _maxGapTicks, now - last);
+                    }
+
                     Interlocked.Add(ref _bytes, message.Length);
                     Interlocked.Increment(ref _binaryMessages);
                     if (_recording is not null)

@@ -62,7 +62,7 @@ public sealed class ViewerTracksTests
     {
         var video = new TrackConfig { Kind = TrackKind.Video, Codec = "avc1.4D401F", Timescale = 90000, SampleEntry = [1], Width = 640, Height = 360, FrameRate = 30 };
         var audio = new TrackConfig { Kind = TrackKind.Audio, Codec = "opus", Timescale = 48000, SampleEntry = [1] };
-        var json = System.Text.Json.JsonSerializer.Serialize(new[] { StreamsEndpoint.DescribeTrack(video), StreamsEndpoint.DescribeTrack(audio) });
+        var json = System.Text.Json.JsonSerializer.Serialize(new[] { StreamsEndpoint.DescribeTrack(video), StreamsEndpoint.DescribeTrack(audio) }, System.Text.Json.JsonSerializerOptions.Web);
         Assert.Equal(
             "[{\"kind\":\"video\",\"codec\":\"avc1.4D401F\",\"width\":640,\"height\":360,\"fps\":30,\"sampleRate\":null}," +
             "{\"kind\":\"audio\",\"codec\":\"opus\",\"width\":null,\"height\":null,\"fps\":null,\"sampleRate\":48000}]",

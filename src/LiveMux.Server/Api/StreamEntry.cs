@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using LiveMux.Hub;
+
+namespace LiveMux.Server.Api;
+
+/// <summary>
+/// Turns API input into the streams file's entry for a stream (configuration keys, credentials merged into
+/// the URL), and checks it exactly as start-up checks configuration: the entry is bound by the configuration
+/// binder (<see cref="StreamBindingCheck"/>) and validated by <see cref="LiveMuxOptionsValidator"/>, so
+/// what the API accepts is what a reload of the file will run.
+/// </summary>
+internal static class StreamEntry
+{
+    // The file's keys are the options' own names; only the settings the caller gave are written.
+    private static readonly JsonSerializerOptions s_entry = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <param name="stored">On PUT, the stream's current entry: its credentials stay unless the input names new ones.</param>
+    public static JsonObject Build(StreamInput input, JsonObject? stored, List<OptionError> errors)
+    {
+        var entry = JsonSerializer.SerializeToNode(input with { Name = null, Username = null, Password = null, Url = null }, s_entry)!.AsObject();
+        var (bare, user, password) = StreamCredentials.Split(input.Url ?? "");
+        if (input.Url is not null && user is null && password is null && StoredUrl(stored) is { } storedUrl)
+        {
+            (_, user, password) = StreamCredentials.Split(storedUrl);
+        }
+
+        if (input.Username is not null)
+        {
+            user = input.Username.Length == 0 ? null : input.Username;
+        }
+
+        if (input.Password is not null)
+        {
+            password = input.Password.Length == 0 ? null : input.Password;
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Url))
+        {
+            if (!string.IsNullOrEmpty(input.Username) || !string.IsNullOrEmpty(input.Password))
+            {
+                errors.Add(new(string.IsNullOrEmpty(input.Username) ? "password" : "username", "credentials go with a camera url; an ffmpeg source takes them in its input"));
+            }
+        }
+        else
+        {
+            entry["Url"] = StreamCredentials.Merge(bare, user, password);
+        }
+
+        return entry;
+    }
+
+    // The file is configuration, so a hand-written "url" is the same key as "Url".
+    private static string? StoredUrl(JsonObject? stored) =>
+        stored?.FirstOrDefault(p => string.Equals(p.Key, "Url", StringComparison.OrdinalIgnoreCase)).Value is JsonValue value
+        && value.TryGetValue<string>(out var url)
+            ? url
+            : null;
+
+    /// <summary>Binds and validates <paramref name="entry"/> as stream <paramref name="name"/>; null when it has errors.</summary>
+    public static StreamOptions? Validate(string name, JsonObject entry, List<OptionError> errors)
+    {
+        var document = new JsonObject { ["LiveMux"] = new JsonObject { ["Streams"] = new JsonObject { [name] = entry.DeepClone() } } };
+        using var json = new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString()));
+        var configuration = new ConfigurationBuilder().AddJsonStream(json).Build();
+        var section = configuration.GetSection(LiveMuxOptions.Section);
+        var bound = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
+        errors.AddRange(StreamBindingCheck.StreamErrors(section.GetSection("Streams"), bound).Select(e => e.Error));
+        if (bound.Streams.TryGetValue(name, out var options))
+        {
+            LiveMuxOptionsValidator.ValidateStream(errors, name, options);
+        }
+        else if (errors.Count == 0)
+        {
+            // A name that is not a configuration key of its own (':' in it) binds nothing.
+            LiveMuxOptionsValidator.ValidateStream(errors, name, new StreamOptions { Url = "rtsp://placeholder/" });
+        }
+
+        return errors.Count == 0 ? options : null;
+    }
+
+    /// <summary>The settings in effect, for the API's echo: no credentials, an ffmpeg input redacted.</summary>
+    public static StreamSettings Settings(StreamOptions o) => new(
+        o.Url.Length == 0 ? null : StreamCredentials.Split(o.Url).Bare,
+        o.Transport,
+        o.AlwaysOn,
+        o.TranscodeFallback,
+        o.IdleTimeout.ToString("c"),
+        o.MediaTimeout.ToString("c"),
+        o.ConnectTimeout.ToString("c"),
+        o.ReconnectInitialDelay.ToString("c"),
+        o.ReconnectMaxDelay.ToString("c"),
+        o.TrackConfigTimeout.ToString("c"),
+        o.GopCacheMaxBytes,
+        o.AllowSelfSignedCertificate,
+        o.CertificateThumbprint,
+        o.Ffmpeg is { } f
+            ? new FfmpegSettings(Hub.Sources.Ffmpeg.UrlRedactor.Redact(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
+            : null);
+}

@@ -1,0 +1,64 @@
+namespace LiveMux.Server.Api;
+
+/// <summary>
+/// The body of <c>POST /api/streams</c> and <c>PUT /api/streams/{name}</c>: a stream's settings, named as in
+/// <c>LiveMux:Streams:&lt;name&gt;</c> but camelCase. Omitted settings take their defaults. Time spans are
+/// strings such as <c>00:00:30</c>, as in configuration.
+/// </summary>
+internal sealed record StreamInput
+{
+    /// <summary>Required on POST; on PUT optional and then equal to the name in the path.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>rtsp:// or rtsps:// URL of a camera; it may hold user information, which is stored and never shown.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>Write-only. On PUT, omitted keeps the stored one and "" clears it.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>Write-only. On PUT, omitted keeps the stored one and "" clears it.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>tcp, udp or auto.</summary>
+    public string? Transport { get; init; }
+
+    public bool? AlwaysOn { get; init; }
+
+    public bool? TranscodeFallback { get; init; }
+
+    public string? IdleTimeout { get; init; }
+
+    public string? MediaTimeout { get; init; }
+
+    public string? ConnectTimeout { get; init; }
+
+    public string? ReconnectInitialDelay { get; init; }
+
+    public string? ReconnectMaxDelay { get; init; }
+
+    public string? TrackConfigTimeout { get; init; }
+
+    public int? GopCacheMaxBytes { get; init; }
+
+    public bool? AllowSelfSignedCertificate { get; init; }
+
+    public string? CertificateThumbprint { get; init; }
+
+    /// <summary>An ffmpeg process as the source instead of <see cref="Url"/>.</summary>
+    public FfmpegInput? Ffmpeg { get; init; }
+}
+
+internal sealed record FfmpegInput
+{
+    public string? Input { get; init; }
+
+    public string? InputOptions { get; init; }
+
+    /// <summary>copy or h264.</summary>
+    public string? Video { get; init; }
+
+    /// <summary>copy, aac, opus or none.</summary>
+    public string? Audio { get; init; }
+
+    public string? Path { get; init; }
+}
