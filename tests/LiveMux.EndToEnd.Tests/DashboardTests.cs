@@ -190,6 +190,54 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         Assert.All(errors, e => Assert.Matches("40[01]", e));
     }
 
+    [Fact]
+    public async Task A_tile_refused_as_unauthorized_mints_a_viewer_token_and_plays_with_it()
+    {
+        // Viewer tokens stood in for as the contract says: the first WebSocket is refused with
+        // "unauthorized: ...", POST /api/tokens answers a token; later sockets go through to the server.
+        await using var server = await LiveMuxProcess.StartAsync("--LiveMux:Demo=true");
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri("about:blank"));
+        var sockets = 0;
+        await page.RouteWebSocketAsync(new Regex("/api/ws"), ws =>
+        {
+            if (Interlocked.Increment(ref sockets) == 1)
+            {
+                ws.OnMessage(frame =>
+                {
+                    ws.Send("""{"type":"error","value":"unauthorized: this stream needs a viewer token"}""");
+                    _ = ws.CloseAsync(new() { Code = 1008, Reason = "unauthorized" });
+                });
+            }
+            else
+            {
+                ws.ConnectToServer();
+            }
+        });
+        var minted = new List<string>();
+        await page.RouteAsync("**/api/tokens", async route =>
+        {
+            lock (minted)
+            {
+                minted.Add($"{route.Request.Method} {route.Request.PostData}");
+            }
+
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = """{"token":"v1.ZGVtbw.4102444800.c2ln","expires":"2100-01-01T00:00:00Z"}""" });
+        });
+        await page.GotoAsync(server.BaseUrl.ToString());
+
+        await TileState.WaitAsync(page, "demo", t => t.State == "live" && t.PlayerStatus == "playing" && t.Frames > 10, Start, "demo tile after the token");
+        Assert.Equal("v1.ZGVtbw.4102444800.c2ln", await page.GetAttributeAsync("li[data-stream=demo] livemux-player", "token"));
+        lock (minted)
+        {
+            var call = Assert.Single(minted);
+            Assert.Matches("""^POST \{"stream":"demo","ttlSeconds":\d+\}$""", call);
+        }
+
+        Assert.True(sockets >= 2, $"{sockets} sockets");
+        Assert.All(errors, e => Assert.Contains("unauthorized", e, StringComparison.Ordinal));
+    }
+
     private static async Task AssertNoHorizontalScrollAsync(IPage page, string what)
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth]");
