@@ -116,7 +116,14 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         var label = await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('aria-label')");
         Assert.StartsWith("cam: live", label, StringComparison.Ordinal);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex(@"/player\.html\?src=cam$"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!PlayerUrl().IsMatch(page.Url))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Enter did not open the player: at {page.Url}");
+            await Task.Delay(100);
+        }
+
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await PlayerState.WaitAsync(page, s => s.Status == "playing", Start, "full player after Enter");
 
         var (wall, wallErrors) = await browser.OpenAsync(new Uri(server.BaseUrl, "multiview.html"), 375, 812);
@@ -228,6 +235,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 
         await TileState.WaitAsync(page, "demo", t => t.State == "live" && t.PlayerStatus == "playing" && t.Frames > 10, Start, "demo tile after the token");
         Assert.Equal("v1.ZGVtbw.4102444800.c2ln", await page.GetAttributeAsync("li[data-stream=demo] livemux-player", "token"));
+        Assert.Equal("player.html?src=demo&token=v1.ZGVtbw.4102444800.c2ln", await page.GetAttributeAsync("li[data-stream=demo] a.view", "href"));
         lock (minted)
         {
             var call = Assert.Single(minted);
@@ -252,6 +260,9 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         var value = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         return m.Groups[2].Value switch { "M" => value * 1000, "k" => value, _ => value / 1000 };
     }
+
+    [GeneratedRegex(@"/player\.html\?src=cam$")]
+    private static partial Regex PlayerUrl();
 
     [GeneratedRegex(@"^([\d.]+) (M|k|)bit/s$")]
     private static partial Regex BitrateText();

@@ -2,7 +2,7 @@
 // poll updates their text without restarting their players; new streams appear and removed ones go
 // without a reload. The add/edit dialog speaks the stream API (POST/PUT/DELETE /api/streams) and
 // shows its RFC 7807 validation errors next to the fields.
-import { api, ApiError, el, formatBitrate, mountPlayer, streamList, whenVisible } from './livemux-ui.js';
+import { api, ApiError, el, formatBitrate, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
 
 const POLL_MS = 2000;
 const PREVIEWS_KEY = 'livemux.previews';
@@ -23,7 +23,7 @@ class Tile {
     this.bytes = null; // [performance.now(), bytesIn] at the previous poll
     this.bitrate = null;
     this.unmount = null;
-    const href = `player.html?src=${encodeURIComponent(name)}`;
+    const href = playerHref(name);
     this.screen = el('div', { class: 'screen' });
     this.stateEl = el('span', { class: 'state' });
     this.reasonEl = el('span', { class: 'reason' });
@@ -52,6 +52,7 @@ class Tile {
         this.player = { status, reason };
         this.render();
       },
+      onToken: (token) => this.link.setAttribute('href', playerHref(this.name, token)),
     });
   }
 

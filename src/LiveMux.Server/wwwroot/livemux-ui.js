@@ -102,6 +102,13 @@ export async function viewerToken(stream, { fresh = false } = {}) {
   return res.token;
 }
 
+/** /player.html for `stream`, with its viewer token when there is one (the page itself needs it then). */
+export function playerHref(stream, token) {
+  const q = new URLSearchParams({ src: stream });
+  if (token) q.set('token', token);
+  return `player.html?${q}`;
+}
+
 /** True for a player error that a viewer token can fix. */
 export function isUnauthorized(status, reason) {
   return status === 'error' && /^unauthori[sz]ed\b/i.test(reason ?? '');
@@ -111,9 +118,10 @@ export function isUnauthorized(status, reason) {
  * Creates a muted `<livemux-player>` for `stream` inside `host`, and keeps it authorized: when the
  * server answers `unauthorized` (viewer tokens on), mints a token and replaces the player with one
  * that carries it (a new element, so this works whether or not the element reacts to a changed
- * `token`). `onStatus(status, reason)` follows the player. Returns a function that removes it.
+ * `token`). `onStatus(status, reason)` follows the player; `onToken(token)` hears of each token used,
+ * so links to the full player can carry it. Returns a function that removes it.
  */
-export function mountPlayer(host, stream, { onStatus = () => {}, attributes = {} } = {}) {
+export function mountPlayer(host, stream, { onStatus = () => {}, onToken = () => {}, attributes = {} } = {}) {
   let player = null;
   let stopped = false;
   let lastMint = 0;
@@ -121,6 +129,7 @@ export function mountPlayer(host, stream, { onStatus = () => {}, attributes = {}
   const create = (token) => {
     player?.remove();
     player = el('livemux-player', { src: stream, muted: true, ...attributes, token });
+    if (token) onToken(token);
     player.addEventListener('statuschange', async (e) => {
       const { status, reason } = e.detail;
       onStatus(status, reason, player);

@@ -1,7 +1,7 @@
 // /multiview.html?src=a,b,c (no src: every stream) [&layout=1|4|9]: N players in a grid of 1, 2 or 3
 // columns whose rows fit the window. Only tiles on screen play (IntersectionObserver), so a wall of
 // many streams decodes what can be seen and nothing more.
-import { api, el, mountPlayer, streamList, whenVisible } from './livemux-ui.js';
+import { api, el, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
 
 const LAYOUTS = { 1: 1, 4: 2, 9: 3 }; // tiles per screen -> columns
 const params = new URLSearchParams(location.search);
@@ -32,7 +32,7 @@ function setLayout(n) {
 
 function tile(name) {
   const screen = el('div', { class: 'screen' });
-  const label = el('a', { class: 'label', href: `player.html?src=${encodeURIComponent(name)}`, text: name, 'aria-label': `Open ${name} in the player` });
+  const label = el('a', { class: 'label', href: playerHref(name), text: name, 'aria-label': `Open ${name} in the player` });
   const li = el('li', { class: 'wall-tile', 'data-stream': name }, screen, label);
   let unmount = null;
   whenVisible(li, () => {
@@ -41,6 +41,7 @@ function tile(name) {
         li.dataset.status = status;
         label.title = reason ? `${status}: ${reason}` : status;
       },
+      onToken: (token) => label.setAttribute('href', playerHref(name, token)),
     });
   }, () => {
     unmount?.();
