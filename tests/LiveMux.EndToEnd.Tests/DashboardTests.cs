@@ -90,6 +90,12 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         await TileState.WaitAsync(page, "cam", t => t.State == "live" && t.PlayerStatus == "playing", Start, "cam tile on a phone");
         await AssertNoHorizontalScrollAsync(page, "dashboard");
         await Screenshots.SaveAsync(page, "dashboard-375");
+        var light = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        var dark = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        await Screenshots.SaveAsync(page, "dashboard-375-dark");
+        Assert.NotEqual(light, dark);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
 
         await page.ClickAsync("#add");
         await page.WaitForSelectorAsync("#editor[open]");
@@ -195,6 +201,74 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 
         // Errors logged are the 401/400 answers themselves (the browser reports failed fetches); nothing else.
         Assert.All(errors, e => Assert.Matches("40[01]", e));
+    }
+
+    [Fact]
+    public async Task Editing_keeps_write_only_credentials_unless_cleared_and_delete_sends_DELETE()
+    {
+        // The stream API stood in for as the contract says: an API-managed stream with stored credentials.
+        await using var server = await LiveMuxProcess.StartAsync("--LiveMux:Demo=true");
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(new Uri("about:blank"));
+        const string Stream = """{"name":"gate","state":"idle","managed":"api","hasCredentials":true,"url":"rtsp://10.0.0.9/live","transport":"udp","alwaysOn":true,"idleTimeout":"00:01:00","ffmpeg":null,"mediaTimeout":"00:00:07","viewers":0,"counters":{"bytesIn":0}}""";
+        var calls = new List<string>();
+        await page.RouteAsync(new Regex("/api/streams(/gate)?$"), async route =>
+        {
+            var method = route.Request.Method;
+            lock (calls)
+            {
+                calls.Add($"{method} {new Uri(route.Request.Url).AbsolutePath} {route.Request.PostData}");
+            }
+
+            var body = method switch
+            {
+                "GET" when route.Request.Url.EndsWith("/gate", StringComparison.Ordinal) => Stream,
+                "GET" => $$"""{"streams":[{{Stream}}]}""",
+                "PUT" => Stream,
+                _ => null,
+            };
+            await route.FulfillAsync(body is null ? new RouteFulfillOptions { Status = 204 } : new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
+        });
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.GotoAsync(server.BaseUrl.ToString());
+
+        await page.ClickAsync("li[data-stream=gate] button.edit");
+        await page.WaitForSelectorAsync("#editor[open]");
+        Assert.Equal("rtsp://10.0.0.9/live", await page.InputValueAsync("#f-url"));
+        Assert.Equal("udp", await page.InputValueAsync("#f-transport"));
+        Assert.Equal("", await page.InputValueAsync("#f-password"));
+        Assert.True(await page.IsVisibleAsync("#clear-cred-row"), "no way to clear stored credentials");
+        await page.FillAsync("#f-url", "rtsp://10.0.0.9/live2");
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        await page.ClickAsync("li[data-stream=gate] button.edit");
+        await page.WaitForSelectorAsync("#editor[open]");
+        await page.CheckAsync("#f-clear");
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        await page.ClickAsync("li[data-stream=gate] button.edit");
+        await page.WaitForSelectorAsync("#editor[open]");
+        await page.ClickAsync("#delete");
+        await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        string[] writes;
+        lock (calls)
+        {
+            writes = calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).ToArray();
+        }
+
+        Assert.Equal(3, writes.Length);
+        Assert.StartsWith("PUT /api/streams/gate {", writes[0], StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"rtsp://10.0.0.9/live2\"", writes[0], StringComparison.Ordinal);
+        Assert.Contains("\"mediaTimeout\":\"00:00:07\"", writes[0], StringComparison.Ordinal); // a field the dialog does not show is kept
+        Assert.Contains("\"idleTimeout\":\"00:01:00\"", writes[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("password", writes[0], StringComparison.Ordinal); // empty on edit: keep the stored one
+        Assert.DoesNotContain("username", writes[0], StringComparison.Ordinal);
+        Assert.Contains("\"username\":\"\",\"password\":\"\"", writes[1], StringComparison.Ordinal); // cleared
+        Assert.Equal("DELETE /api/streams/gate ", writes[2]);
+        Assert.Empty(errors);
     }
 
     [Fact]

@@ -56,7 +56,9 @@ for (const r of document.querySelectorAll('input[name=layout]')) r.addEventListe
 try {
   const list = await names();
   const wanted = params.get('layout');
-  setLayout(wanted ?? (list.length <= 1 ? 1 : list.length <= 4 ? 4 : 9));
+  // A phone stacks full-width tiles and scrolls; a wider screen picks the smallest layout that fits all.
+  const phone = matchMedia('(max-width: 600px)').matches;
+  setLayout(wanted ?? (phone || list.length <= 1 ? 1 : list.length <= 4 ? 4 : 9));
   if (!list.length) show('No streams to show.');
   wall.replaceChildren(...list.map(tile));
 } catch (err) {
