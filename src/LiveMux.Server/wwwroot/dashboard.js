@@ -79,11 +79,14 @@ class Tile {
     this.render();
   }
 
-  /** The tile's state: the player's own error wins (it is what this viewer gets), else the server's. */
+  /**
+   * The tile's state: the server's camera retry first (its reason is the camera's), then the player's own
+   * error (a codec this browser lacks, unauthorized: what this viewer gets), else the server's state.
+   */
   state() {
     const s = this.server ?? {};
-    if (this.player.status === 'error') return ['error', this.player.reason];
     const state = typeof s.state === 'string' ? s.state : 'unknown';
+    if (state !== 'reconnecting' && this.player.status === 'error') return ['error', this.player.reason];
     const reason = state === 'reconnecting' || state === 'error' ? s.error ?? '' : '';
     return [state, reason];
   }
