@@ -184,6 +184,13 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         });
         await page.GotoAsync(server.BaseUrl.ToString());
 
+        // Cancelled, the dialog stays away from the polls until asked for.
+        await page.WaitForSelectorAsync("dialog[open] input[name=key]");
+        await page.ClickAsync("dialog[open] button:text('Cancel')");
+        await page.WaitForSelectorAsync("#message button:text('Enter API key')");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(0, await page.Locator("dialog[open]").CountAsync());
+        await page.ClickAsync("#message button:text('Enter API key')");
         await page.WaitForSelectorAsync("dialog[open] input[name=key]");
         await page.FillAsync("dialog[open] input[name=key]", "k-123");
         await page.Keyboard.PressAsync("Enter");

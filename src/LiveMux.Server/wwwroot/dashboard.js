@@ -2,7 +2,7 @@
 // poll updates their text without restarting their players; new streams appear and removed ones go
 // without a reload. The add/edit dialog speaks the stream API (POST/PUT/DELETE /api/streams) and
 // shows its RFC 7807 validation errors next to the fields.
-import { api, ApiError, el, formatBitrate, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
+import { api, ApiError, askForKeyAgain, el, formatBitrate, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
 
 const POLL_MS = 2000;
 const PREVIEWS_KEY = 'livemux.previews';
@@ -149,7 +149,10 @@ async function refresh() {
   } catch (err) {
     message.hidden = false;
     message.className = 'message error';
-    message.textContent = `Cannot load streams: ${err.message}`;
+    message.textContent = `Cannot load streams: ${err.message}. `;
+    if (err instanceof ApiError && err.status === 401) {
+      message.append(el('button', { type: 'button', text: 'Enter API key', onclick: () => { askForKeyAgain(); refresh(); } }));
+    }
   } finally {
     polling = false;
   }

@@ -33,6 +33,12 @@ export function el(tag, attrs = {}, ...children) {
 // --- API key ---------------------------------------------------------------------------------
 
 let keyPrompt = null; // one dialog for all requests that got a 401 at the same time
+let declined = false; // the user cancelled the dialog: polls must not open it again and again
+
+/** After a cancelled key dialog: the next 401 asks again (a button's click, not a poll). */
+export function askForKeyAgain() {
+  declined = false;
+}
 
 function askForKey(rejected) {
   keyPrompt ??= new Promise((resolve) => {
@@ -70,8 +76,11 @@ export async function api(method, path, body) {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(path, { method, headers, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401) {
-      const entered = await askForKey(rejected && !!key);
-      if (entered === null) throw new ApiError(401, { title: 'an API key is needed' });
+      const entered = declined ? null : await askForKey(rejected && !!key);
+      if (entered === null) {
+        declined = true;
+        throw new ApiError(401, { title: 'an API key is needed' });
+      }
       sessionStorage.setItem(KEY_STORAGE, entered);
       continue;
     }

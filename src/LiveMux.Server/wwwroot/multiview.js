@@ -1,7 +1,7 @@
 // /multiview.html?src=a,b,c (no src: every stream) [&layout=1|4|9]: N players in a grid of 1, 2 or 3
 // columns whose rows fit the window. Only tiles on screen play (IntersectionObserver), so a wall of
 // many streams decodes what can be seen and nothing more.
-import { api, el, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
+import { api, ApiError, askForKeyAgain, el, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
 
 const LAYOUTS = { 1: 1, 4: 2, 9: 3 }; // tiles per screen -> columns
 const params = new URLSearchParams(location.search);
@@ -63,5 +63,8 @@ try {
   wall.replaceChildren(...list.map(tile));
 } catch (err) {
   setLayout(params.get('layout') ?? 9);
-  show(`Cannot load streams: ${err.message}`, true);
+  show(`Cannot load streams: ${err.message}. `, true);
+  if (err instanceof ApiError && err.status === 401) {
+    message.append(el('button', { type: 'button', text: 'Enter API key', onclick: () => { askForKeyAgain(); location.reload(); } }));
+  }
 }
