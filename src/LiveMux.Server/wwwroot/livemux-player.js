@@ -297,6 +297,20 @@ class Session {
     this.keyTimes = []; // buffer times of appended keyframes: where a remove() may end cleanly
     this.retryAt = 0; // no append before this time (quota back-off)
     ms.addEventListener('sourceopen', () => this.#onSourceOpen(ms), { once: true });
+    // ManagedMediaSource (iOS 17.1+) says when it wants data: `endstreaming` (enough buffered, or the
+    // device saves power) holds media appends until `startstreaming`; the queue sheds to a keyframe
+    // meanwhile, and the controller jumps to live when playback resumes. Until the first event we append.
+    this.streaming = true;
+    if (managed) {
+      ms.addEventListener('startstreaming', () => {
+        if (this.closed || ms !== this.ms) return;
+        this.streaming = true;
+        this.pump();
+      });
+      ms.addEventListener('endstreaming', () => {
+        if (ms === this.ms) this.streaming = false;
+      });
+    }
     if (managed) {
       // Without this, ManagedMediaSource never fires sourceopen (it wants an AirPlay-able fallback).
       video.disableRemotePlayback = true;
@@ -455,6 +469,7 @@ class Session {
       }
       if (!sb) return; // media before the mime: wait for it (the queue is bounded)
       if (performance.now() < this.retryAt) return;
+      if (!this.streaming && !head.init) return; // ManagedMediaSource asked for no more media now
       if (head.resync !== null) {
         const b = sb.buffered;
         if (b.length) sb.timestampOffset = b.end(b.length - 1) - head.resync;

@@ -33,9 +33,15 @@ internal sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>Opens a page and collects its console errors and page errors.</summary>
-    public async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri url)
+    public Task<(IPage Page, List<string> Errors)> OpenAsync(Uri url) => OpenAsync(url, null);
+
+    /// <summary>Opens a page with a viewport of this size (a phone: 375 x 812), collecting its errors.</summary>
+    public Task<(IPage Page, List<string> Errors)> OpenAsync(Uri url, int width, int height) =>
+        OpenAsync(url, new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri url, BrowserNewPageOptions? options)
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _browser.NewPageAsync(options);
         var errors = new List<string>();
         page.Console += (_, m) =>
         {
