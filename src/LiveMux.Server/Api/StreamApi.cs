@@ -20,15 +20,14 @@ internal static class StreamApi
 {
     public static RouteGroupBuilder MapStreamApi(this RouteGroupBuilder api)
     {
-        var streams = api.MapGroup("/streams").WithTags("streams");
-        streams.MapGet("", StreamsEndpoint.Handle).WithName("ListStreams");
-        streams.MapGet("/{name}", Get).WithName("GetStream")
+        api.MapGet("/streams", StreamsEndpoint.Handle).WithName("ListStreams").WithTags("streams");
+        api.MapGet("/streams/{name}", Get).WithName("GetStream").WithTags("streams")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        streams.MapPost("", CreateAsync).WithName("CreateStream").Accepts<StreamInput>("application/json")
+        api.MapPost("/streams", CreateAsync).WithName("CreateStream").WithTags("streams").Accepts<StreamInput>("application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        streams.MapPut("/{name}", UpdateAsync).WithName("UpdateStream").Accepts<StreamInput>("application/json")
+        api.MapPut("/streams/{name}", UpdateAsync).WithName("UpdateStream").WithTags("streams").Accepts<StreamInput>("application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        streams.MapDelete("/{name}", DeleteAsync).WithName("DeleteStream")
+        api.MapDelete("/streams/{name}", DeleteAsync).WithName("DeleteStream").WithTags("streams")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }

@@ -1,3 +1,5 @@
+using LiveMux.Hub.Sources.Ffmpeg;
+
 namespace LiveMux.Server.Api;
 
 /// <summary>
@@ -49,6 +51,9 @@ internal static class StreamCredentials
         var userInfo = Uri.EscapeDataString(user ?? "") + (string.IsNullOrEmpty(password) ? "" : ":" + Uri.EscapeDataString(password));
         return bare[..(scheme + 3)] + userInfo + "@" + bare[(scheme + 3)..];
     }
+
+    /// <summary>The URL as the API shows it: no user information, and password-like query values as ***.</summary>
+    public static string Shown(string url) => UrlRedactor.Redact(Split(url).Bare);
 
     public static bool HasCredentials(string url) => Split(url) is { User: not null } or { Password: not null };
 

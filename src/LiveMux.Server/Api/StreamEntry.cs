@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LiveMux.Hub;
+using LiveMux.Hub.Sources.Ffmpeg;
 
 namespace LiveMux.Server.Api;
 
@@ -22,9 +23,26 @@ internal static class StreamEntry
     {
         var entry = JsonSerializer.SerializeToNode(input with { Name = null, Username = null, Password = null, Url = null }, s_entry)!.AsObject();
         var (bare, user, password) = StreamCredentials.Split(input.Url ?? "");
-        if (input.Url is not null && user is null && password is null && StoredUrl(stored) is { } storedUrl)
+        if (StoredUrl(stored) is { } storedUrl)
         {
-            (_, user, password) = StreamCredentials.Split(storedUrl);
+            var (storedBare, storedUser, storedPassword) = StreamCredentials.Split(storedUrl);
+            if (input.Url is not null && user is null && password is null)
+            {
+                (user, password) = (storedUser, storedPassword);
+            }
+
+            // The API shows query secrets (?password=...) as ***: the echo sent back keeps the stored values.
+            if (bare == StreamCredentials.Shown(storedUrl))
+            {
+                bare = storedBare;
+            }
+        }
+
+        if (entry[nameof(StreamInput.Ffmpeg)] is JsonObject ffmpeg && ffmpeg[nameof(FfmpegOptions.Input)] is JsonValue inputValue
+            && inputValue.TryGetValue<string>(out var ffmpegInput) && StoredFfmpegInput(stored) is { } storedInput
+            && ffmpegInput == UrlRedactor.Redact(storedInput))
+        {
+            ffmpeg[nameof(FfmpegOptions.Input)] = storedInput;
         }
 
         if (input.Username is not null)
@@ -53,11 +71,16 @@ internal static class StreamEntry
     }
 
     // The file is configuration, so a hand-written "url" is the same key as "Url".
-    private static string? StoredUrl(JsonObject? stored) =>
-        stored?.FirstOrDefault(p => string.Equals(p.Key, "Url", StringComparison.OrdinalIgnoreCase)).Value is JsonValue value
-        && value.TryGetValue<string>(out var url)
-            ? url
-            : null;
+    private static string? StoredUrl(JsonObject? stored) => StringProperty(stored, "Url");
+
+    private static string? StoredFfmpegInput(JsonObject? stored) =>
+        Property(stored, "Ffmpeg") is JsonObject ffmpeg ? StringProperty(ffmpeg, "Input") : null;
+
+    private static JsonNode? Property(JsonObject? o, string name) =>
+        o?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static string? StringProperty(JsonObject? o, string name) =>
+        Property(o, name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Binds and validates <paramref name="entry"/> as stream <paramref name="name"/>; null when it has errors.</summary>
     public static StreamOptions? Validate(string name, JsonObject entry, List<OptionError> errors)
@@ -83,7 +106,7 @@ internal static class StreamEntry
 
     /// <summary>The settings in effect, for the API's echo: no credentials, an ffmpeg input redacted.</summary>
     public static StreamSettings Settings(StreamOptions o) => new(
-        o.Url.Length == 0 ? null : StreamCredentials.Split(o.Url).Bare,
+        o.Url.Length == 0 ? null : StreamCredentials.Shown(o.Url),
         o.Transport,
         o.AlwaysOn,
         o.TranscodeFallback,
@@ -97,6 +120,6 @@ internal static class StreamEntry
         o.AllowSelfSignedCertificate,
         o.CertificateThumbprint,
         o.Ffmpeg is { } f
-            ? new FfmpegSettings(Hub.Sources.Ffmpeg.UrlRedactor.Redact(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
+            ? new FfmpegSettings(UrlRedactor.Redact(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
             : null);
 }

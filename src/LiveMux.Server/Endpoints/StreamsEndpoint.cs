@@ -68,7 +68,7 @@ internal static class StreamsEndpoint
                 s.Counters.Reconnects,
                 s.Counters.Drops()),
             Managed = reconciler.Managed(s.Name) ?? StreamReconciler.Config,
-            Url = s.Options.Url.Length == 0 ? null : StreamCredentials.Split(s.Options.Url).Bare,
+            Url = s.Options.Url.Length == 0 ? null : StreamCredentials.Shown(s.Options.Url),
             HasCredentials = StreamCredentials.HasCredentials(s.Options.Url),
             CompanionOf = companionOf,
             Settings = companionOf is null ? StreamEntry.Settings(s.Options) : null,

@@ -219,6 +219,59 @@ public sealed class StreamApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_secrets_and_ffmpeg_inputs_are_shown_redacted_and_an_echo_of_them_keeps_the_stored_values()
+    {
+        var query = $"rtsp://192.0.2.5/cam/realmonitor?channel=1&user=admin&password={Uri.EscapeDataString(Secret)}";
+        var ffmpegInput = $"rtsp://carol:{Uri.EscapeDataString(Secret)}@192.0.2.6/live";
+        using (var r = await PostAsync(new { name = "q", url = query }))
+        {
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+
+        using (var r = await PostAsync(new { name = "f", ffmpeg = new { input = ffmpegInput } }))
+        {
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+
+        var q = await GetAsync("q");
+        var f = await GetAsync("f");
+        Assert.DoesNotContain(Uri.EscapeDataString(Secret), q.GetRawText() + f.GetRawText());
+        var shownUrl = q.GetProperty("settings").GetProperty("url").GetString();
+        Assert.Equal("rtsp://192.0.2.5/cam/realmonitor?channel=1&user=admin&password=***", shownUrl);
+        Assert.Equal(shownUrl, q.GetProperty("url").GetString());
+        var shownInput = f.GetProperty("settings").GetProperty("ffmpeg").GetProperty("input").GetString();
+        Assert.Equal("rtsp://***:***@192.0.2.6/live", shownInput);
+
+        // What an edit dialog sends back: the shown values, with one setting changed.
+        using (var r = await _client.PutAsJsonAsync("/api/streams/q", new { url = shownUrl, transport = "udp" }))
+        {
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+
+        using (var r = await _client.PutAsJsonAsync("/api/streams/f", new { ffmpeg = new { input = shownInput, video = "h264" } }))
+        {
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+
+        using (var file = JsonDocument.Parse(await File.ReadAllTextAsync(_factory.StreamsFile)))
+        {
+            var streams = file.RootElement.GetProperty("LiveMux").GetProperty("Streams");
+            Assert.Equal(query, streams.GetProperty("q").GetProperty("Url").GetString());
+            Assert.Equal(ffmpegInput, streams.GetProperty("f").GetProperty("Ffmpeg").GetProperty("Input").GetString());
+        }
+
+        Assert.Equal("udp", (await GetAsync("q")).GetProperty("settings").GetProperty("transport").GetString());
+
+        // A different URL replaces the stored one, query and all.
+        using (var r = await _client.PutAsJsonAsync("/api/streams/q", new { url = "rtsp://192.0.2.7/live" }))
+        {
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+
+        Assert.DoesNotContain("realmonitor", await File.ReadAllTextAsync(_factory.StreamsFile));
+    }
+
+    [Fact]
     public async Task Streams_added_through_the_api_survive_a_restart()
     {
         var directory = Directory.CreateTempSubdirectory("livemux-restart-");
