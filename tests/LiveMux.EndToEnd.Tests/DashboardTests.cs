@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using LiveMux.EndToEnd.Tests.Infrastructure;
@@ -218,70 +219,58 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Editing_keeps_write_only_credentials_unless_cleared_and_delete_sends_DELETE()
+    public async Task Editing_keeps_write_only_credentials_unless_cleared_and_delete_removes_the_stream()
     {
-        // The stream API stood in for as the contract says: an API-managed stream with stored credentials.
+        const string Password = "Gate-Pw-7f3e";
         await using var server = await LiveMuxProcess.StartAsync("--LiveMux:Demo=true");
-        await using var browser = await Browser.LaunchAsync();
-        var (page, errors) = await browser.OpenAsync(new Uri("about:blank"));
-        const string Stream = """{"name":"gate","state":"idle","managed":"api","hasCredentials":true,"url":"rtsp://10.0.0.9/live","transport":"udp","alwaysOn":true,"idleTimeout":"00:01:00","ffmpeg":null,"mediaTimeout":"00:00:07","viewers":0,"counters":{"bytesIn":0}}""";
-        var calls = new List<string>();
-        await page.RouteAsync(new Regex("/api/streams(/gate)?$"), async route =>
+        using (var created = await server.Http.PostAsJsonAsync(new Uri(server.BaseUrl, "api/streams"), new
         {
-            var method = route.Request.Method;
-            lock (calls)
-            {
-                calls.Add($"{method} {new Uri(route.Request.Url).AbsolutePath} {route.Request.PostData}");
-            }
+            name = "gate", url = "rtsp://10.0.0.9/live", username = "op", password = Password,
+            transport = "udp", idleTimeout = "00:01:00", mediaTimeout = "00:00:07",
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
 
-            var body = method switch
-            {
-                "GET" when route.Request.Url.EndsWith("/gate", StringComparison.Ordinal) => Stream,
-                "GET" => $$"""{"streams":[{{Stream}}]}""",
-                "PUT" => Stream,
-                _ => null,
-            };
-            await route.FulfillAsync(body is null ? new RouteFulfillOptions { Status = 204 } : new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = body });
-        });
-        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
-        await page.GotoAsync(server.BaseUrl.ToString());
-
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.OpenAsync(server.BaseUrl);
         await page.ClickAsync("li[data-stream=gate] button.edit");
         await page.WaitForSelectorAsync("#editor[open]");
         Assert.Equal("rtsp://10.0.0.9/live", await page.InputValueAsync("#f-url"));
         Assert.Equal("udp", await page.InputValueAsync("#f-transport"));
+        Assert.Equal("00:01:00", await page.InputValueAsync("#f-idle"));
         Assert.Equal("", await page.InputValueAsync("#f-password"));
         Assert.True(await page.IsVisibleAsync("#clear-cred-row"), "no way to clear stored credentials");
+        Assert.DoesNotContain(Password, await page.ContentAsync(), StringComparison.Ordinal);
         await page.FillAsync("#f-url", "rtsp://10.0.0.9/live2");
         await page.ClickAsync("#save");
         await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        var edited = await server.StreamAsync("gate");
+        Assert.Equal("rtsp://10.0.0.9/live2", edited.GetProperty("url").GetString());
+        Assert.True(edited.GetProperty("hasCredentials").GetBoolean(), "empty password fields on edit must keep the stored credentials");
+        Assert.Equal("00:00:07", edited.GetProperty("settings").GetProperty("mediaTimeout").GetString()); // a field the dialog does not show is kept
+        Assert.Equal("udp", edited.GetProperty("settings").GetProperty("transport").GetString());
 
         await page.ClickAsync("li[data-stream=gate] button.edit");
         await page.WaitForSelectorAsync("#editor[open]");
         await page.CheckAsync("#f-clear");
         await page.ClickAsync("#save");
         await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.False((await server.StreamAsync("gate")).GetProperty("hasCredentials").GetBoolean(), "clearing did not clear");
 
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
         await page.ClickAsync("li[data-stream=gate] button.edit");
         await page.WaitForSelectorAsync("#editor[open]");
         await page.ClickAsync("#delete");
         await page.WaitForSelectorAsync("#editor:not([open])", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-
-        string[] writes;
-        lock (calls)
+        using (var gone = await server.Http.GetAsync(new Uri(server.BaseUrl, "api/streams/gate")))
         {
-            writes = calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
 
-        Assert.Equal(3, writes.Length);
-        Assert.StartsWith("PUT /api/streams/gate {", writes[0], StringComparison.Ordinal);
-        Assert.Contains("\"url\":\"rtsp://10.0.0.9/live2\"", writes[0], StringComparison.Ordinal);
-        Assert.Contains("\"mediaTimeout\":\"00:00:07\"", writes[0], StringComparison.Ordinal); // a field the dialog does not show is kept
-        Assert.Contains("\"idleTimeout\":\"00:01:00\"", writes[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("password", writes[0], StringComparison.Ordinal); // empty on edit: keep the stored one
-        Assert.DoesNotContain("username", writes[0], StringComparison.Ordinal);
-        Assert.Contains("\"username\":\"\",\"password\":\"\"", writes[1], StringComparison.Ordinal); // cleared
-        Assert.Equal("DELETE /api/streams/gate ", writes[2]);
+        await page.WaitForSelectorAsync("li[data-stream=gate]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        Assert.DoesNotContain(Password, server.Log, StringComparison.Ordinal);
         Assert.Empty(errors);
     }
 

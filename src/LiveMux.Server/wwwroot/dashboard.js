@@ -215,7 +215,9 @@ async function openEditor(name) {
   editing = null;
   if (name) {
     try {
-      editing = await api('GET', `api/streams/${encodeURIComponent(name)}`);
+      // The stream's settings sit under `settings`, in the shape PUT takes; state and figures beside them.
+      const view = await api('GET', `api/streams/${encodeURIComponent(name)}`);
+      editing = { ...(view.settings ?? {}), name: view.name, hasCredentials: view.hasCredentials };
     } catch (err) {
       message.hidden = false;
       message.className = 'message error';
