@@ -11,6 +11,8 @@ packages=(
   gir1.2-gst-rtsp-server-1.0           # GStreamer's RTSP server: the real camera
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   gstreamer1.0-libav                   # avenc_aac for the camera's AAC track
+  prometheus                           # promtool judges /metrics
+  python3-prometheus-client            # the Python client's parser reads /metrics too
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 using LiveMux.Hub;
 using LiveMux.Server;
 using LiveMux.Server.Endpoints;
+using LiveMux.Server.Metrics;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -50,6 +51,7 @@ app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
 app.MapGet("/api/streams", StreamsEndpoint.Handle);
+app.MapMetricsAndHealth();
 await app.RunAsync();
 return 0;
 
