@@ -25,7 +25,7 @@ internal static class StreamMetrics
     public static void Write(PrometheusTextWriter w, IEnumerable<LiveStream> streams)
     {
         // One read per stream, so every family of a scrape sees the same reception snapshot.
-        var all = streams.Select(s => (Stream: s, s.Name, Reception: s.Reception, Drops: s.Counters.Drops())).ToArray();
+        var all = streams.Select(s => new Row(s, s.Name, s.Reception, s.Counters.Drops())).ToArray();
 
         w.Family("livemux_stream_state", "gauge", "Upstream state: 1 for the stream's current state, 0 for the others.");
         foreach (var s in all)
@@ -77,13 +77,13 @@ internal static class StreamMetrics
         }
     }
 
-    private static void Counter(PrometheusTextWriter w, (LiveStream Stream, string Name, RtspSessionStats? Reception, IReadOnlyDictionary<string, long> Drops)[] all, string name, string help, Func<LiveStream, long> read) =>
+    private static void Counter(PrometheusTextWriter w, Row[] all, string name, string help, Func<LiveStream, long> read) =>
         Family(w, all, name, "counter", help, s => read(s));
 
-    private static void Gauge(PrometheusTextWriter w, (LiveStream Stream, string Name, RtspSessionStats? Reception, IReadOnlyDictionary<string, long> Drops)[] all, string name, string help, Func<LiveStream, double> read) =>
+    private static void Gauge(PrometheusTextWriter w, Row[] all, string name, string help, Func<LiveStream, double> read) =>
         Family(w, all, name, "gauge", help, read);
 
-    private static void Family(PrometheusTextWriter w, (LiveStream Stream, string Name, RtspSessionStats? Reception, IReadOnlyDictionary<string, long> Drops)[] all, string name, string type, string help, Func<LiveStream, double> read)
+    private static void Family(PrometheusTextWriter w, Row[] all, string name, string type, string help, Func<LiveStream, double> read)
     {
         w.Family(name, type, help);
         foreach (var s in all)
@@ -91,4 +91,7 @@ internal static class StreamMetrics
             w.Sample(read(s.Stream), ("stream", s.Name));
         }
     }
+
+    /// <summary>One stream as one scrape sees it.</summary>
+    private readonly record struct Row(LiveStream Stream, string Name, RtspSessionStats? Reception, IReadOnlyDictionary<string, long> Drops);
 }

@@ -792,6 +792,7 @@ export class LiveMuxPlayer extends HTMLElement {
   #startupMs = null;
   #onVisibility = () => this.#visibilityChanged();
   #latency = { network: null, buffer: null, total: null }; // ms, of the last frame shown with a known prft
+  #shownFrame = null; // {serverMs, offset, at: performance.now()} of that frame
   #byteLog = []; // [performance.now(), bytes received so far], for the bitrate
   #overlay;
   #overlayValues = [];
@@ -900,7 +901,7 @@ export class LiveMuxPlayer extends HTMLElement {
     return {
       status: this.#status,
       reason: this.#reason,
-      latency: { ...this.#latency }, // ms: server receive -> network -> buffer -> on screen
+      latency: this.#currentLatency(), // ms: server receive -> network -> buffer -> on screen
       clockOffset: this.#session?.clockOffset ?? null, // ms: server clock minus ours
       lag: lag, // seconds of buffer between the playhead and the newest frame
       buffer: ahead, // seconds playable from the playhead without a gap
@@ -1080,6 +1081,7 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#playing = false;
     this.#frameLog = [];
     this.#latency = { network: null, buffer: null, total: null };
+    this.#shownFrame = null;
   }
 
   #fail(reason) {
@@ -1291,6 +1293,20 @@ export class LiveMuxPlayer extends HTMLElement {
     const total = shown + offset - frame.serverMs;
     const network = frame.arrivalMs + offset - frame.serverMs;
     this.#latency = { network, buffer: total - network, total };
+    this.#shownFrame = { serverMs: frame.serverMs, offset, at: performance.now() };
+  }
+
+  /**
+   * The latency of what is on screen now: the last measured frame's, or, when no new frame has been
+   * shown for a while (a stall, a frozen decoder), that frame's age, which keeps growing.
+   */
+  #currentLatency() {
+    const f = this.#shownFrame;
+    const fps = this.#fps();
+    const quiet = Math.max(500, fps > 0 ? 3000 / fps : 0); // three frame intervals: a slow camera is not a stall
+    if (!f || performance.now() - f.at < quiet) return { ...this.#latency };
+    const total = wallNow() + f.offset - f.serverMs;
+    return { network: this.#latency.network, buffer: total - this.#latency.network, total };
   }
 
   #logBytes() {
