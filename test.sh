@@ -13,6 +13,8 @@ packages=(
   gstreamer1.0-libav                   # avenc_aac for the camera's AAC track
   curl iproute2 procps                 # deploy/container/verify-tarball.py runs the image (with unshare, util-linux)
   systemd                              # systemd-analyze checks deploy/livemux.service
+  prometheus                           # promtool judges /metrics
+  python3-prometheus-client            # the Python client's parser reads /metrics too
 )
 missing=()
 for p in "${packages[@]}"; do

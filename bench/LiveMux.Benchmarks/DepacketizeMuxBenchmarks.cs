@@ -6,7 +6,7 @@ using LiveMux.Media.Rtp;
 namespace LiveMux.Benchmarks;
 
 /// <summary>
-/// The per-frame hot path of a stream: RTP packets of one frame -> H264Depacketizer -> one moof+mdat written
+/// The per-frame hot path of a stream: RTP packets of one frame -> H264Depacketizer -> one prft+moof+mdat written
 /// into a reused pooled buffer. Reported per frame (OperationsPerInvoke = frames per GOP), averaged over a
 /// GOP of one 40 KB IDR and 29 8 KB P frames at MTU 1400. Target: 0 bytes allocated per frame.
 /// </summary>
@@ -94,7 +94,9 @@ public class DepacketizeMuxBenchmarks
             {
                 var duration = _previousTimestamp == 0 ? SyntheticClip.FrameTicks : (uint)(unit.Timestamp - _previousTimestamp);
                 _previousTimestamp = unit.Timestamp;
-                var header = new FragmentHeader(++_fragmentSequence, 1, (ulong)unit.Timestamp, duration, unit.Length, unit.IsKeyframe);
+                // The prft's receive time, stamped as the hub does.
+                var received = ProducerReferenceTime.ToNtp(TimeProvider.System.GetUtcNow());
+                var header = new FragmentHeader(++_fragmentSequence, 1, (ulong)unit.Timestamp, duration, unit.Length, unit.IsKeyframe, ReceivedNtp: received);
                 written = MediaFragment.Write(_fragment, header, unit.Data);
                 unit.Dispose();
             }

@@ -304,8 +304,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     {
         using (unit)
         {
+            // Stamped first, so the prft's wall-clock time excludes the muxing below.
+            var received = ProducerReferenceTime.ToNtp(_time.GetUtcNow());
             Counters.CountFrame();
-            var fragment = _muxer.Mux(track, config, unit, out var format);
+            var fragment = _muxer.Mux(track, config, unit, received, out var format);
             if (format is not null)
             {
                 // Before the fragment: the first frame after an SPS change needs the new init segment.

@@ -81,9 +81,10 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
     /// <summary>
     /// Muxes one access unit. <paramref name="formatChanged"/> is set when a new init segment must go out
     /// before the returned fragment. Returns null for a frame no viewer gets (format incomplete, track not
-    /// selected, audio before the session's first video frame).
+    /// selected, audio before the session's first video frame). <paramref name="receivedNtp"/> is when the
+    /// unit reached the hub, for the fragment's prft.
     /// </summary>
-    public Fragment? Mux(int track, TrackConfig config, in AccessUnit unit, out StreamFormat? formatChanged)
+    public Fragment? Mux(int track, TrackConfig config, in AccessUnit unit, ulong receivedNtp, out StreamFormat? formatChanged)
     {
         formatChanged = null;
         if ((uint)track >= (uint)_configs.Length)
@@ -126,7 +127,7 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
         _lastTimestamps[kind] = unit.Timestamp;
         var startsGop = unit.IsKeyframe && (config.Kind == TrackKind.Video || !hasVideo);
         var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, startsGop, slot, dts, compositionOffset, out var buffer);
-        var header = new FragmentHeader(++_sequence, (uint)slot + 1, dts, duration, unit.Length, unit.IsKeyframe, compositionOffset);
+        var header = new FragmentHeader(++_sequence, (uint)slot + 1, dts, duration, unit.Length, unit.IsKeyframe, compositionOffset, receivedNtp);
         MediaFragment.Write(buffer, header, unit.Data);
         return fragment;
     }

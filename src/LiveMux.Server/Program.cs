@@ -3,6 +3,7 @@ using LiveMux.Server;
 using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Endpoints;
+using LiveMux.Server.Metrics;
 using Microsoft.Extensions.Options;
 
 if (HelpText.IsRequested(args))
@@ -84,6 +85,13 @@ app.MapOpenApi();
 var admin = app.MapGroup("/api").RequireAdmin();
 admin.MapStreamApi();
 admin.MapLiveMuxTokens();
+
+var metrics = app.MapMetricsAndHealth();
+if (options.Metrics.RequireAdmin)
+{
+    metrics.RequireAdmin();
+}
+
 await app.RunAsync();
 return 0;
 

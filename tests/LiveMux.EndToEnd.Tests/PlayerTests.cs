@@ -16,7 +16,7 @@ public sealed class PlayerTests(ITestOutputHelper output)
     {
         var json = await page.EvaluateAsync<JsonElement>(
             "() => { const p = document.querySelector('livemux-player'); const s = p.stats; " +
-            "return { status: s.status, latency: s.latency ?? 0, framesDecoded: s.framesDecoded ?? 0, bytes: s.bytes ?? 0, stalls: s.stalls ?? 0, currentTime: p.video.currentTime }; }");
+            "return { status: s.status, latency: s.lag ?? 0, framesDecoded: s.framesDecoded ?? 0, bytes: s.bytes ?? 0, stalls: s.stalls ?? 0, currentTime: p.video.currentTime }; }");
         return new Stats(
             json.GetProperty("status").GetString() ?? "",
             json.GetProperty("latency").GetDouble(),

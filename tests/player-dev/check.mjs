@@ -125,9 +125,9 @@ try {
   await page.evaluate(() => { window.__marker = 'same-page'; });
   const atLive = await waitFor(async () => {
     const s = await snapshot(page);
-    return s.status === 'playing' && s.latency < 0.3 ? s : null;
+    return s.status === 'playing' && s.lag < 0.3 ? s : null;
   }, 3000, 50);
-  check('at live edge within 1 s', !!atLive, atLive ? `startupMs ${atLive.startupMs?.toFixed(0)}, latency ${(atLive.latency * 1000).toFixed(0)} ms` : 'not live');
+  check('at live edge within 1 s', !!atLive, atLive ? `startupMs ${atLive.startupMs?.toFixed(0)}, latency ${(atLive.lag * 1000).toFixed(0)} ms` : 'not live');
   await sleep(1000);
   const late = async () => (await (await fetch(`${base}/api/streams`)).json()).streams[0].lateFragments;
   const late0 = await late();
@@ -140,7 +140,7 @@ try {
     samples.push(await snapshot(page));
   }
   const last = samples[samples.length - 1];
-  const lat = samples.map((s) => s.latency).sort((a, b) => a - b);
+  const lat = samples.map((s) => s.lag).sort((a, b) => a - b);
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
   const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
   check('currentTime advances', last.currentTime - first.currentTime > STEADY_S * 0.95,
@@ -185,8 +185,8 @@ try {
     v.currentTime = Math.max(v.buffered.start(0), v.buffered.end(v.buffered.length - 1) - 3);
     const before = v.buffered.end(v.buffered.length - 1) - v.currentTime;
     const t0 = performance.now();
-    while (performance.now() - t0 < 3000 && p.stats.latency >= 0.3) await new Promise((r) => setTimeout(r, 10));
-    return { before, ms: performance.now() - t0, after: p.stats.latency, jumps: p.stats.jumps - jumps };
+    while (performance.now() - t0 < 3000 && p.stats.lag >= 0.3) await new Promise((r) => setTimeout(r, 10));
+    return { before, ms: performance.now() - t0, after: p.stats.lag, jumps: p.stats.jumps - jumps };
   });
   check('jumps back to live when far behind', far.after < 0.3 && far.jumps === 1,
     `latency ${(far.before * 1000).toFixed(0)} ms -> ${(far.after * 1000).toFixed(0)} ms in ${far.ms.toFixed(0)} ms, ${far.jumps} jump`);
@@ -215,10 +215,10 @@ try {
     await new Promise((r) => setTimeout(r, 500));
     const pending = v.seeking;
     const t0 = performance.now();
-    while (performance.now() - t0 < 4000 && !(p.stats.status === 'playing' && p.stats.latency < 0.3 && !v.seeking)) {
+    while (performance.now() - t0 < 4000 && !(p.stats.status === 'playing' && p.stats.lag < 0.3 && !v.seeking)) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    return { pending, ms: performance.now() - t0 + 500, status: p.stats.status, latency: p.stats.latency,
+    return { pending, ms: performance.now() - t0 + 500, status: p.stats.status, latency: p.stats.lag,
       recoveries: p.stats.recoveries - recoveries };
   });
   consoleProblems.push(...consoleProblems.splice(warnsBeforeGap).filter((w) => !w.includes('playhead stuck')));
@@ -242,7 +242,7 @@ try {
     await new Promise((r) => setTimeout(r, 2000));
     SourceBuffer.prototype.appendBuffer = orig;
     const s = p.stats;
-    return { thrown, status: s.status, latency: s.latency, reconnects: s.reconnects, frames: p.video.getVideoPlaybackQuality().totalVideoFrames - frames0 };
+    return { thrown, status: s.status, latency: s.lag, reconnects: s.reconnects, frames: p.video.getVideoPlaybackQuality().totalVideoFrames - frames0 };
   });
   const quotaWarnings = consoleProblems.splice(warnsBefore).filter((w) => !w.includes('QuotaExceededError, '));
   consoleProblems.push(...quotaWarnings);
@@ -262,10 +262,10 @@ try {
     Object.defineProperty(SourceBuffer.prototype, 'updating', desc);
     const dropped = p.stats.droppedChunks;
     const t0 = performance.now();
-    while (performance.now() - t0 < 3000 && !(p.stats.status === 'playing' && p.stats.latency < 0.3)) await new Promise((r) => setTimeout(r, 20));
+    while (performance.now() - t0 < 3000 && !(p.stats.status === 'playing' && p.stats.lag < 0.3)) await new Promise((r) => setTimeout(r, 20));
     const recoveredMs = performance.now() - t0;
     Player.limits.maxQueueBytes = oldLimit;
-    return { dropped, recoveredMs, latency: p.stats.latency, status: p.stats.status };
+    return { dropped, recoveredMs, latency: p.stats.lag, status: p.stats.status };
   });
   const overflowWarnings = consoleProblems.splice(warnsBefore2).filter((w) => !w.includes('append queue over'));
   consoleProblems.push(...overflowWarnings);
@@ -296,10 +296,10 @@ try {
     back ? `playing again ${Date.now() - tDown} ms after outage start (4 s outage), ${back.width}px, ${back.codec}, reconnects ${back.reconnects}` : 'not playing');
   const oldBack = await waitFor(async () => {
     const s = await snapshot(old);
-    return s.status === 'playing' && s.width === 480 && s.latency < 0.3 ? s : null;
+    return s.status === 'playing' && s.width === 480 && s.lag < 0.3 ? s : null;
   }, 5000, 50);
   check('resumes after outage without changeType (MediaSource rebuilt)', !!oldBack,
-    oldBack ? `${oldBack.width}px, ${oldBack.codec}, latency ${(oldBack.latency * 1000).toFixed(0)} ms` : 'not playing');
+    oldBack ? `${oldBack.width}px, ${oldBack.codec}, latency ${(oldBack.lag * 1000).toFixed(0)} ms` : 'not playing');
   await old.close();
   await sleep(5000);
   const after = [];
@@ -307,7 +307,7 @@ try {
     await sleep(250);
     after.push(await snapshot(page));
   }
-  const afterMax = Math.max(...after.map((s) => s.latency));
+  const afterMax = Math.max(...after.map((s) => s.lag));
   check('latency under 0.3 s after outage', afterMax < 0.3 && after[19].currentTime > after[0].currentTime + 4,
     `max ${(afterMax * 1000).toFixed(0)} ms, fps ${after[19].fps.toFixed(1)}`);
 
@@ -317,7 +317,7 @@ try {
   const tKick = Date.now();
   const rejoined = await waitFor(async () => {
     const s = await snapshot(page);
-    return s.reconnects > beforeKick.reconnects && s.status === 'playing' && s.latency < 0.3 ? s : null;
+    return s.reconnects > beforeKick.reconnects && s.status === 'playing' && s.lag < 0.3 ? s : null;
   }, 5000, 50);
   check('reconnects after socket loss', !!rejoined, rejoined ? `playing at live ${Date.now() - tKick} ms after the kick` : 'not playing');
   await page.close();
@@ -375,10 +375,10 @@ try {
   await sp.click('livemux-player');
   const unblocked = await waitFor(async () => {
     const s = await snapshot(sp);
-    return s.status === 'playing' && s.latency < 0.3 ? s : null;
+    return s.status === 'playing' && s.lag < 0.3 ? s : null;
   }, 3000, 50);
   check('blocked autoplay asks for a click, click plays at live', !!blocked && !!unblocked,
-    `${blocked ? `"${blocked.statusText}"` : 'never paused'} -> ${unblocked ? `playing, latency ${(unblocked.latency * 1000).toFixed(0)} ms` : 'not playing'}`);
+    `${blocked ? `"${blocked.statusText}"` : 'never paused'} -> ${unblocked ? `playing, latency ${(unblocked.lag * 1000).toFixed(0)} ms` : 'not playing'}`);
   await sp.close();
 
   check('no console errors or warnings', consoleProblems.length === 0, consoleProblems.slice(0, 5).join(' | '));

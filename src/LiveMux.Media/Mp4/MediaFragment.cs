@@ -1,8 +1,9 @@
 namespace LiveMux.Media.Mp4;
 
 /// <summary>
-/// One movie fragment holding one sample (ISO/IEC 14496-12 8.8):
+/// One movie fragment holding one sample (ISO/IEC 14496-12 8.8), after its producer reference time (8.16.5):
 /// <code>
+/// prft    version 1: track_ID, NTP time the access unit was received, its presentation time (tfdt + cto)
 /// moof
 ///   mfhd  sequence_number
 ///   traf
@@ -12,11 +13,11 @@ namespace LiveMux.Media.Mp4;
 /// mdat    the sample
 /// </code>
 /// trun version 1 makes the composition offset signed, which B-frames need. data_offset counts from the
-/// start of moof, so it is moof's size plus mdat's 8-byte header.
+/// start of moof, so it is moof's size plus mdat's 8-byte header; the prft before moof does not count.
 /// </summary>
 public static class MediaFragment
 {
-    public const int HeaderSize = MoofSize + 8;
+    public const int HeaderSize = ProducerReferenceTime.Size + MoofSize + 8;
 
     private const int MoofSize = 8 + 16 + 8 + 16 + 20 + 36;
 
@@ -26,10 +27,12 @@ public static class MediaFragment
     /// <summary>sample_depends_on = 1 and sample_is_non_sync_sample.</summary>
     public const uint NonSyncSampleFlags = 0x01010000;
 
-    /// <summary>Writes the moof and mdat header for one sample; the sample bytes follow at <see cref="HeaderSize"/>.</summary>
+    /// <summary>Writes the prft, moof and mdat header for one sample; the sample bytes follow at <see cref="HeaderSize"/>.</summary>
     public static void WriteHeader(Span<byte> destination, in FragmentHeader header)
     {
-        var w = new BoxWriter(destination);
+        var presentation = (long)header.BaseMediaDecodeTime + header.CompositionOffset;
+        ProducerReferenceTime.Write(destination, header.TrackId, header.ReceivedNtp, (ulong)Math.Max(0, presentation));
+        var w = new BoxWriter(destination[ProducerReferenceTime.Size..]);
         var moof = w.Begin(FourCc.Moof);
         var mfhd = w.BeginFull(FourCc.Mfhd, 0, 0);
         w.U32(header.SequenceNumber);
@@ -46,7 +49,7 @@ public static class MediaFragment
 
         var trun = w.BeginFull(FourCc.Trun, 1, 0x000F01);
         w.U32(1); // sample_count
-        w.I32(HeaderSize); // data_offset
+        w.I32(MoofSize + 8); // data_offset, from the moof's first byte
         w.U32(header.Duration);
         w.U32((uint)header.SampleSize);
         w.U32(header.IsSync ? SyncSampleFlags : NonSyncSampleFlags);
@@ -68,6 +71,7 @@ public static class MediaFragment
     }
 }
 
+/// <summary>What one fragment says about its sample; <c>ReceivedNtp</c> is the prft's wall-clock time (NTP format).</summary>
 public readonly record struct FragmentHeader(
     uint SequenceNumber,
     uint TrackId,
@@ -75,4 +79,5 @@ public readonly record struct FragmentHeader(
     uint Duration,
     int SampleSize,
     bool IsSync,
-    int CompositionOffset = 0);
+    int CompositionOffset = 0,
+    ulong ReceivedNtp = 0);

@@ -15,12 +15,14 @@ namespace LiveMux.Server.Endpoints;
 /// server: binary init segment, then one binary moof+mdat per frame (new init segments when the camera changes)
 /// server: {"type":"status","value":"reconnecting","reason":"..."} / {"type":"status","value":"live"}
 /// server: {"type":"error","value":"..."}
+/// client: {"type":"time","value":ms}  server: {"type":"time","value":ms,"server":ms}   clock sync (<see cref="ClockSync"/>)
 /// </code>
-/// One loop sends (a WebSocket allows one writer); another only reads, to see the viewer leave.
+/// One loop sends the stream; another reads, to see the viewer leave and to answer clock-sync requests.
+/// Both write through <see cref="ViewerSocket"/>, which lets one send through at a time.
 /// </summary>
 internal static class WebSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins, TimeProvider time)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -43,7 +45,8 @@ internal static class WebSocketEndpoint
         // Checked before the upgrade, refused after it: a browser never sees a refused handshake's status,
         // only a message, so the player can show why.
         var access = viewers.Check(context.Request, name);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        using var socket = new ViewerSocket(webSocket);
         var ct = context.RequestAborted;
         if (!access.Allowed)
         {
@@ -59,7 +62,7 @@ internal static class WebSocketEndpoint
             return;
         }
 
-        var offer = await MseHandshake.ReadOfferAsync(socket, options.Value.HandshakeTimeout, ct);
+        var offer = await MseHandshake.ReadOfferAsync(webSocket, options.Value.HandshakeTimeout, ct);
         if (offer is null)
         {
             ServerLog.ViewerRefused(logger, stream.Name, "no codec list");
@@ -68,7 +71,7 @@ internal static class WebSocketEndpoint
         }
 
         using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reading = DrainClientAsync(socket, viewerLeft);
+        var reading = ReadClientAsync(socket, new ClockSync(time), viewerLeft);
         string reason;
         while (true)
         {
@@ -101,7 +104,7 @@ internal static class WebSocketEndpoint
     /// media fragments stay shared, only the small init is per viewer. A viewer whose browser cannot
     /// play the audio gets an init without it and none of its fragments (<see cref="ViewerTracks"/>).
     /// </summary>
-    private static async Task<(string Reason, LiveStream? Fallback)> SendLoopAsync(WebSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
+    private static async Task<(string Reason, LiveStream? Fallback)> SendLoopAsync(ViewerSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
     {
         string? mime = null;
         ViewerTracks? tracks = null;
@@ -181,7 +184,7 @@ internal static class WebSocketEndpoint
                         continue;
                     }
 
-                    await socket.SendAsync(fragment.Memory, WebSocketMessageType.Binary, true, ct);
+                    await socket.SendAsync(fragment.Memory, WebSocketMessageType.Binary, ct);
                     stream.Counters.CountSent(fragment.Length);
                 }
                 finally
@@ -205,7 +208,7 @@ internal static class WebSocketEndpoint
     }
 
     /// <summary>Sends the mse reply when the type changed, then this viewer's init segment. Returns the MIME type now in use.</summary>
-    private static async Task<string> SendInitAsync(WebSocket socket, StreamFormat format, double originSeconds, string? mime, CancellationToken ct)
+    private static async Task<string> SendInitAsync(ViewerSocket socket, StreamFormat format, double originSeconds, string? mime, CancellationToken ct)
     {
         if (format.MimeType != mime)
         {
@@ -219,26 +222,50 @@ internal static class WebSocketEndpoint
         }
 
         var init = InitSegment.Build(format.Tracks, origins);
-        await socket.SendAsync(init, WebSocketMessageType.Binary, true, ct);
+        await socket.SendAsync(init, WebSocketMessageType.Binary, ct);
         return format.MimeType;
     }
 
-    /// <summary>Reads and discards what the viewer sends later; its close or loss ends the send loop.</summary>
-    private static async Task DrainClientAsync(WebSocket socket, CancellationTokenSource viewerLeft)
+    /// <summary>
+    /// Reads what the viewer sends after the handshake: clock-sync requests are answered (within their rate
+    /// limit), anything else is ignored; messages over <see cref="ControlMessages.MaxClientMessageBytes"/> are
+    /// read and thrown away. The viewer's close or loss ends the send loop.
+    /// </summary>
+    private static async Task ReadClientAsync(ViewerSocket viewer, ClockSync clock, CancellationTokenSource viewerLeft)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1024);
+        var socket = viewer.Socket;
+        var buffer = ArrayPool<byte>.Shared.Rent(ControlMessages.MaxClientMessageBytes);
         try
         {
+            var length = 0;
+            var oversized = false;
             while (!viewerLeft.IsCancellationRequested)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), viewerLeft.Token);
+                var window = oversized ? buffer.AsMemory() : buffer.AsMemory(length, ControlMessages.MaxClientMessageBytes - length);
+                var result = await socket.ReceiveAsync(window, viewerLeft.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
+
+                length += oversized ? 0 : result.Count;
+                oversized |= !result.EndOfMessage && length >= ControlMessages.MaxClientMessageBytes;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (!oversized && result.MessageType == WebSocketMessageType.Text
+                    && ClockSync.TryParseRequest(buffer.AsSpan(0, length), out var number) && clock.TryAdmit())
+                {
+                    await viewer.SendTextAsync(() => clock.Reply(number), viewerLeft.Token);
+                }
+
+                length = 0;
+                oversized = false;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
         }
         finally
@@ -248,10 +275,10 @@ internal static class WebSocketEndpoint
         }
     }
 
-    private static Task SendTextAsync(WebSocket socket, byte[] utf8, CancellationToken ct) =>
-        socket.SendAsync(utf8, WebSocketMessageType.Text, true, ct);
+    private static ValueTask SendTextAsync(ViewerSocket socket, byte[] utf8, CancellationToken ct) =>
+        socket.SendAsync(utf8, WebSocketMessageType.Text, ct);
 
-    private static async Task SendErrorAndCloseAsync(WebSocket socket, string message, CancellationToken ct)
+    private static async Task SendErrorAndCloseAsync(ViewerSocket socket, string message, CancellationToken ct)
     {
         try
         {
@@ -264,9 +291,9 @@ internal static class WebSocketEndpoint
         await CloseAsync(socket, message);
     }
 
-    private static async Task CloseAsync(WebSocket socket, string reason)
+    private static async Task CloseAsync(ViewerSocket socket, string reason)
     {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        if (socket.Socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
             return;
         }

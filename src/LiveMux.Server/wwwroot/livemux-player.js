@@ -6,13 +6,22 @@
 //     | -- text {"type":"mse","value":"avc1.640029,..."} -->|  codecs our MediaSource accepts
 //     | <-- text {"type":"mse","value":"video/mp4; codecs=..."} |  mime of the stream
 //     | <-- binary  ftyp+moov (init segment) ----------------|
-//     | <-- binary  moof+mdat, moof+mdat, ...  (1 frame each) |  cached GOP as a burst, then live
+//     | <-- binary  prft+moof+mdat, ...  (1 frame each)       |  cached GOP as a burst, then live
+//     | -- text {"type":"time","value":<client ms>} -------->|  clock sync, every few seconds
+//     | <-- text {"type":"time","value":<same>,"server":<ms>} |
 //     | <-- text {"type":"status","value":"reconnecting",...} |  camera lost; keep socket and buffer
 //     | <-- binary  ftyp+moov (new init) + fragments ...      |  camera back, maybe new parameters
 //     | <-- text {"type":"error","value":"reason"} ----------|  then the server may close
 //
 // Pipeline: socket -> bounded queue -> one coalesced appendBuffer per `updateend` -> SourceBuffer
 // -> <video>, with a live-edge controller keeping `buffered.end - currentTime` near target-latency.
+//
+// True latency: each fragment's prft says when the server received the frame (server wall clock) and
+// which presentation time it is. The time messages estimate the server clock minus ours (the sample
+// with the lowest round trip wins). When requestVideoFrameCallback shows a frame:
+//   total   = display time (our clock) + offset - server receive time
+//   network = arrival of its fragment (our clock) + offset - server receive time
+//   buffer  = total - network   (queue, SourceBuffer, decoder, compositor)
 
 /** Codec strings we probe with isTypeSupported; the server picks from those the browser accepts. */
 const CODEC_CANDIDATES = [
@@ -66,6 +75,15 @@ const STUCK_MS = 1500;
 const STUCK_AHEAD_S = 0.5;
 const DEFAULT_TARGET_MS = 100;
 const DEFAULT_MAX_LATENCY_MS = 1500;
+const CLOCK_SYNC_MS = 2000; // one time request this often, after a burst at start
+const CLOCK_BURST = 5; // requests in the first second: a usable offset before the first frame shows
+const CLOCK_SAMPLES = 16; // the lowest round trip among the last this many wins
+const FRAME_TIMES = 600; // prft entries kept per session: 20 s at 30 fps, more than any buffer we hold
+const NTP_UNIX_S = 2208988800; // seconds from 1900 (NTP era 0) to 1970
+const STATS_MS = 500; // overlay refresh
+
+/** This machine's wall clock in Unix ms, from the monotonic clock (so a jump of Date.now() cannot skew a sample). */
+const wallNow = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------------------------------------
 // ISO BMFF (ISO/IEC 14496-12) reading, only what the player needs: is a chunk an init segment,
@@ -107,7 +125,7 @@ function isInitSegment(u8) {
   return t === 'ftyp' || t === 'moov';
 }
 
-/** @returns {Map<number, {timescale:number, handler:string, defaultFlags:number}>} */
+/** @returns {Map<number, {timescale:number, handler:string, defaultFlags:number, origin:number}>} */
 function parseInit(u8) {
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const tracks = new Map();
@@ -130,9 +148,43 @@ function parseInit(u8) {
     const id = dv.getUint32(tkhd.body + (dv.getUint8(tkhd.body) === 1 ? 20 : 12));
     const timescale = dv.getUint32(mdhd.body + (dv.getUint8(mdhd.body) === 1 ? 20 : 12));
     const handler = hdlr && hdlr.body + 12 <= hdlr.end ? fourcc(dv, hdlr.body + 8) : '';
-    tracks.set(id, { timescale, handler, defaultFlags: trex.get(id) ?? 0 });
+    tracks.set(id, { timescale, handler, defaultFlags: trex.get(id) ?? 0, origin: editOrigin(dv, trak) });
   }
   return tracks;
+}
+
+/**
+ * Where the track's presentation starts: media_time of the first edit-list entry (LiveMux writes one
+ * per viewer so its timeline starts at 0), in the track's timescale; 0 without an edit list.
+ */
+function editOrigin(dv, trak) {
+  const edts = child(dv, trak, 'edts');
+  const elst = edts && child(dv, edts, 'elst');
+  if (!elst || elst.body + 8 > elst.end || dv.getUint32(elst.body + 4) < 1) return 0;
+  const v1 = dv.getUint8(elst.body) === 1;
+  const at = elst.body + 8 + (v1 ? 8 : 4); // after entry_count and segment_duration
+  if (at + (v1 ? 8 : 4) > elst.end) return 0;
+  const t = v1 ? Number(dv.getBigInt64(at)) : dv.getInt32(at);
+  return t > 0 ? t : 0; // -1 is an empty edit
+}
+
+/**
+ * The producer reference time before a fragment's moof (ISO/IEC 14496-12 8.16.5): the track it is
+ * for, the server's wall clock in Unix ms and the presentation time (track timescale) it belongs to.
+ */
+function parsePrft(u8) {
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  for (const b of boxes(dv, 0, dv.byteLength)) {
+    if (b.type === 'moof') return null;
+    if (b.type !== 'prft' || b.body + 20 > b.end) continue;
+    const v1 = dv.getUint8(b.body) === 1;
+    if (b.body + (v1 ? 24 : 20) > b.end) return null;
+    const seconds = dv.getUint32(b.body + 8);
+    const fraction = dv.getUint32(b.body + 12);
+    const mediaTime = v1 ? Number(dv.getBigUint64(b.body + 16)) : dv.getUint32(b.body + 16);
+    return { trackId: dv.getUint32(b.body + 4), serverMs: (seconds - NTP_UNIX_S) * 1000 + (fraction / 2 ** 32) * 1000, mediaTime };
+  }
+  return null;
 }
 
 /**
@@ -262,11 +314,19 @@ class Session {
     this.quotaRetries = 0;
     this.lastTrim = 0;
     this.serverError = null;
+    this.frameTimes = []; // ring of {t: stream seconds, serverMs, arrivalMs} from video prfts
+    this.frameNext = 0;
+    this.clockSamples = []; // {rtt, offset} in ms, newest last
+    this.clockOffset = null; // server clock minus ours, ms, from the lowest-RTT sample
+    this.clockTimer = 0;
     this.#attachMediaSource();
 
     this.ws = new WebSocket(url);
     this.ws.binaryType = 'arraybuffer';
-    this.ws.onopen = () => this.ws.send(JSON.stringify({ type: 'mse', value: supportedCodecs().join(',') }));
+    this.ws.onopen = () => {
+      this.ws.send(JSON.stringify({ type: 'mse', value: supportedCodecs().join(',') }));
+      this.#syncClock(0);
+    };
     this.ws.onmessage = (ev) => this.#onMessage(ev.data);
     this.ws.onclose = (ev) => {
       if (this.closed) return;
@@ -280,10 +340,49 @@ class Session {
     if (this.closed) return;
     this.closed = true;
     this.ws.onopen = this.ws.onmessage = this.ws.onclose = null;
+    clearTimeout(this.clockTimer);
     if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
     this.#detachMediaSource();
     this.queue = [];
     this.queuedBytes = 0;
+  }
+
+  /** Sends one time request, then schedules the next: a burst first, then every CLOCK_SYNC_MS. */
+  #syncClock(sent) {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify({ type: 'time', value: wallNow() }));
+    const next = sent + 1;
+    this.clockTimer = setTimeout(() => this.#syncClock(next), next < CLOCK_BURST ? 200 : CLOCK_SYNC_MS);
+  }
+
+  #onTime(msg) {
+    const sent = Number(msg.value);
+    const server = Number(msg.server);
+    const now = wallNow();
+    if (!Number.isFinite(sent) || !Number.isFinite(server) || sent > now || now - sent > 10000) return;
+    // NTP's estimate: the server read its clock halfway through the round trip. The error is at most
+    // half the round trip, so the fastest exchange is the most trustworthy.
+    this.clockSamples.push({ rtt: now - sent, offset: server - (sent + now) / 2 });
+    if (this.clockSamples.length > CLOCK_SAMPLES) this.clockSamples.shift();
+    this.clockOffset = this.clockSamples.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset;
+  }
+
+  #recordFrameTime(bytes) {
+    const prft = parsePrft(bytes);
+    const track = prft && this.tracks.get(prft.trackId);
+    if (!track || track.handler !== 'vide' || !track.timescale) return;
+    const entry = { t: (prft.mediaTime - track.origin) / track.timescale, serverMs: prft.serverMs, arrivalMs: wallNow() };
+    if (this.frameTimes.length < FRAME_TIMES) this.frameTimes.push(entry);
+    else this.frameTimes[this.frameNext] = entry;
+    this.frameNext = (this.frameNext + 1) % FRAME_TIMES;
+  }
+
+  /** The prft entry of the frame shown at element time `mediaTime` (null if unknown). */
+  frameTime(mediaTime) {
+    const t = mediaTime - (this.sb?.timestampOffset ?? 0);
+    let best = null;
+    for (const e of this.frameTimes) if (Math.abs(e.t - t) < 0.002 && (!best || Math.abs(e.t - t) < Math.abs(best.t - t))) best = e;
+    return best;
   }
 
   #attachMediaSource() {
@@ -369,6 +468,8 @@ class Session {
         this.hooks.onServerError(this.serverError);
       } else if (msg.type === 'status') {
         this.hooks.onServerStatus(msg);
+      } else if (msg.type === 'time') {
+        this.#onTime(msg);
       }
       return; // unknown types are ignored on purpose: the protocol may grow
     }
@@ -383,6 +484,7 @@ class Session {
       this.hasAudio = [...this.tracks.values()].some((t) => t.handler === 'soun');
       item.key = true;
     } else {
+      this.#recordFrameTime(bytes);
       const frag = parseFragment(bytes, this.tracks);
       item.key = frag?.key ?? false;
       item.time = frag?.time ?? null;
@@ -626,7 +728,28 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
 .status[data-status="playing"] { color: #8f8; }
 .status[data-status="reconnecting"], .status[data-status="buffering"] { color: #fd6; }
 .status[data-status="error"] { color: #f88; }
+.stats { position: absolute; left: 6px; top: 6px; margin: 0; padding: 4px 8px; border-radius: 4px;
+  background: rgba(0,0,0,.75); color: #fff; pointer-events: none; max-width: calc(100% - 12px);
+  font: 12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+.stats[hidden] { display: none; }
+.stats dt { color: #bbb; }
+.stats dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+@media (max-width: 480px) { .stats { font-size: 11px; padding: 3px 6px; } }
 `;
+
+/** Overlay rows: label and how to show the value from `stats`. */
+const OVERLAY = [
+  ['total', 'total latency', (s) => ms(s.latency.total)],
+  ['network', 'network', (s) => ms(s.latency.network)],
+  ['buffer', 'buffer', (s) => ms(s.latency.buffer)],
+  ['fps', 'fps', (s) => s.fps.toFixed(1)],
+  ['bitrate', 'bitrate', (s) => (s.bitrate >= 1e6 ? `${(s.bitrate / 1e6).toFixed(2)} Mbit/s` : `${Math.round(s.bitrate / 1e3)} kbit/s`)],
+  ['dropped', 'dropped frames', (s) => String(s.droppedFrames)],
+  ['stalls', 'stalls', (s) => String(s.stalls)],
+];
+
+const ms = (v) => (v === null ? '-' : `${Math.round(v)} ms`);
 
 /**
  * `<livemux-player src="NAME">` plays one LiveMux stream at the live edge.
@@ -634,7 +757,8 @@ video { display: block; width: 100%; height: 100%; object-fit: contain; backgrou
  * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `token` (a viewer
  * token from POST /api/tokens, when the server requires them), `muted`
  * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
- * hold, default 100, and never less than two frame intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500).
+ * hold, default 100, and never less than two frame intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500),
+ * `stats` (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls).
  *
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
@@ -646,7 +770,7 @@ export class LiveMuxPlayer extends HTMLElement {
   }
 
   static get observedAttributes() {
-    return ['src', 'server', 'token', 'muted', 'controls', 'target-latency', 'max-latency'];
+    return ['src', 'server', 'token', 'muted', 'controls', 'target-latency', 'max-latency', 'stats'];
   }
 
   #video;
@@ -683,13 +807,30 @@ export class LiveMuxPlayer extends HTMLElement {
   #firstFrameTime = null;
   #startupMs = null;
   #onVisibility = () => this.#visibilityChanged();
+  #latency = { network: null, buffer: null, total: null }; // ms, of the last frame shown with a known prft
+  #shownFrame = null; // {serverMs, offset, at: performance.now()} of that frame
+  #byteLog = []; // [performance.now(), bytes received so far], for the bitrate
+  #overlay;
+  #overlayValues = [];
+  #overlayTimer = 0;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${STYLE}</style><video part="video"></video><div class="status" part="status"></div>`;
+    root.innerHTML = `<style>${STYLE}</style><video part="video"></video><div class="status" part="status"></div>` +
+      '<dl class="stats" part="stats" role="group" aria-label="Playback statistics" hidden></dl>';
     this.#video = root.querySelector('video');
     this.#statusEl = root.querySelector('.status');
+    this.#overlay = root.querySelector('.stats');
+    for (const [key, label] of OVERLAY) {
+      const dt = document.createElement('dt');
+      dt.textContent = label;
+      const dd = document.createElement('dd');
+      dd.dataset.stat = key;
+      dd.textContent = '-';
+      this.#overlay.append(dt, dd);
+      this.#overlayValues.push(dd);
+    }
     const v = this.#video;
     v.muted = true;
     v.playsInline = true;
@@ -763,7 +904,11 @@ export class LiveMuxPlayer extends HTMLElement {
    * @returns {{status:string, reason:string, latency:number, buffer:number, fps:number,
    *   framesDecoded:number, framesDropped:number, bytes:number, stalls:number, codec:string,
    *   playbackRate:number, reconnects:number, jumps:number, droppedChunks:number,
-   *   firstFrameTime:(number|null), startupMs:(number|null), target:number, recoveries:number}}
+   *   firstFrameTime:(number|null), startupMs:(number|null), target:number, recoveries:number,
+   *   latency:{network:(number|null), buffer:(number|null), total:(number|null)}, clockOffset:(number|null),
+   *   bitrate:number, droppedFrames:number, lag:number}}
+   * `latency` is true latency in ms (see the top of this file), null until the first frame with a
+   * server time is shown and the clock offset is known; `lag` is only the buffer depth, in seconds.
    */
   get stats() {
     const v = this.#video;
@@ -772,11 +917,15 @@ export class LiveMuxPlayer extends HTMLElement {
     return {
       status: this.#status,
       reason: this.#reason,
-      latency: lag, // seconds of buffer between the playhead and the newest frame
+      latency: this.#currentLatency(), // ms: server receive -> network -> buffer -> on screen
+      clockOffset: this.#session?.clockOffset ?? null, // ms: server clock minus ours
+      lag: lag, // seconds of buffer between the playhead and the newest frame
       buffer: ahead, // seconds playable from the playhead without a gap
       fps: this.#fps(),
+      bitrate: this.#bitrate(), // bit/s received, over the last 2 s
       framesDecoded: q?.totalVideoFrames ?? 0,
       framesDropped: q?.droppedVideoFrames ?? 0,
+      droppedFrames: q?.droppedVideoFrames ?? 0,
       bytes: this.#counters.bytes,
       stalls: this.#counters.stalls,
       codec: this.#session?.mime ?? '',
@@ -797,6 +946,7 @@ export class LiveMuxPlayer extends HTMLElement {
     document.addEventListener('visibilitychange', this.#onVisibility);
     this.#tickTimer = setInterval(() => this.#tick(), TICK_MS);
     this.#attempt = 0;
+    this.#applyStatsAttribute();
     this.#open();
   }
 
@@ -804,6 +954,8 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#connected = false;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     clearInterval(this.#tickTimer);
+    clearInterval(this.#overlayTimer);
+    this.#overlayTimer = 0;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = 0;
     this.#closeSession();
@@ -817,9 +969,27 @@ export class LiveMuxPlayer extends HTMLElement {
       this.#attempt = 0;
       this.#error = null;
       this.#open();
+    } else if (name === 'stats') {
+      this.#applyStatsAttribute();
     } else {
       this.#applyMediaAttributes();
     }
+  }
+
+  #applyStatsAttribute() {
+    const on = this.hasAttribute('stats') && this.getAttribute('stats') !== 'false';
+    this.#overlay.hidden = !on;
+    clearInterval(this.#overlayTimer);
+    this.#overlayTimer = on ? setInterval(() => this.#renderOverlay(), STATS_MS) : 0;
+    if (on) this.#renderOverlay();
+  }
+
+  #renderOverlay() {
+    const s = this.stats;
+    OVERLAY.forEach(([, , fmt], i) => {
+      const text = fmt(s);
+      if (this.#overlayValues[i].textContent !== text) this.#overlayValues[i].textContent = text;
+    });
   }
 
   #applyMediaAttributes() {
@@ -895,6 +1065,7 @@ export class LiveMuxPlayer extends HTMLElement {
       },
       onData: (bytes) => {
         this.#counters.bytes += bytes;
+        this.#logBytes();
         if (this.#error || this.#serverReconnecting !== null) {
           this.#error = null;
           this.#serverReconnecting = null;
@@ -925,6 +1096,8 @@ export class LiveMuxPlayer extends HTMLElement {
     this.#session = null;
     this.#playing = false;
     this.#frameLog = [];
+    this.#latency = { network: null, buffer: null, total: null };
+    this.#shownFrame = null;
   }
 
   #fail(reason) {
@@ -1121,8 +1294,50 @@ export class LiveMuxPlayer extends HTMLElement {
         this.#startupMs = now - this.#sessionStart;
       }
       this.#logFrames(meta.presentedFrames);
+      this.#measureLatency(meta);
       this.#watchFrames();
     });
+  }
+
+  /** True latency of the frame just shown, from its fragment's prft and the clock offset. */
+  #measureLatency(meta) {
+    const session = this.#session;
+    const offset = session?.clockOffset;
+    const frame = offset === null || offset === undefined ? null : session.frameTime(meta.mediaTime);
+    if (!frame) return;
+    const shown = performance.timeOrigin + (meta.expectedDisplayTime ?? meta.presentationTime);
+    const total = shown + offset - frame.serverMs;
+    const network = frame.arrivalMs + offset - frame.serverMs;
+    this.#latency = { network, buffer: total - network, total };
+    this.#shownFrame = { serverMs: frame.serverMs, offset, at: performance.now() };
+  }
+
+  /**
+   * The latency of what is on screen now: the last measured frame's, or, when no new frame has been
+   * shown for a while (a stall, a frozen decoder), that frame's age, which keeps growing.
+   */
+  #currentLatency() {
+    const f = this.#shownFrame;
+    const fps = this.#fps();
+    const quiet = Math.max(500, fps > 0 ? 3000 / fps : 0); // three frame intervals: a slow camera is not a stall
+    if (!f || performance.now() - f.at < quiet) return { ...this.#latency };
+    const total = wallNow() + f.offset - f.serverMs;
+    return { network: this.#latency.network, buffer: total - this.#latency.network, total };
+  }
+
+  #logBytes() {
+    const now = performance.now();
+    const log = this.#byteLog;
+    log.push([now, this.#counters.bytes]);
+    while (log.length > 2 && now - log[1][0] > 2000) log.shift();
+  }
+
+  #bitrate() {
+    const log = this.#byteLog;
+    if (log.length < 2 || performance.now() - log[log.length - 1][0] > 2000) return 0;
+    const [t0, b0] = log[0];
+    const [t1, b1] = log[log.length - 1];
+    return t1 - t0 >= 200 ? ((b1 - b0) * 8000) / (t1 - t0) : 0;
   }
 
   #logFrames(count) {

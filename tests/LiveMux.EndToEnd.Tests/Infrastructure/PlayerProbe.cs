@@ -10,7 +10,7 @@ internal sealed record PlayerState(string Status, long Frames, int Stalls, doubl
     {
         var j = await page.EvaluateAsync<JsonElement>(
             "() => { const p = document.querySelector('livemux-player'); const s = p.stats; const v = p.video; " +
-            "return { status: s.status, frames: s.framesDecoded ?? 0, stalls: s.stalls ?? 0, latency: s.latency ?? 0, " +
+            "return { status: s.status, frames: s.framesDecoded ?? 0, stalls: s.stalls ?? 0, latency: s.lag ?? 0, " +
             "w: v.videoWidth, h: v.videoHeight, audio: v.webkitAudioDecodedByteCount ?? -1, t: v.currentTime, codec: s.codec ?? '' }; }");
         return new PlayerState(
             j.GetProperty("status").GetString() ?? "",

@@ -40,7 +40,8 @@ public sealed class DemoStreamTests(DemoStreamTests.DemoFactory factory) : IClas
         }
 
         Assert.Equal("ftyp", Encoding.ASCII.GetString(binaries[0], 4, 4));
-        Assert.Equal("moof", Encoding.ASCII.GetString(binaries[1], 4, 4));
+        Assert.Equal("prft", Encoding.ASCII.GetString(binaries[1], 4, 4)); // producer reference time, then moof
+        Assert.Equal("moof", Encoding.ASCII.GetString(binaries[1], 32 + 4, 4));
 
         // A viewer starts on a keyframe: the first fragment's one sample is a sync sample.
         Assert.Equal(0x02000000u, FirstSampleFlags(binaries[1]));

@@ -35,14 +35,15 @@ public sealed class Fmp4ReaderBadInputTests
         var valid = Valid();
         var init = InitLength;
         var afterInit = valid[init..];
+        var moof = init + ProducerReferenceTime.Size; // each fragment starts with its prft
 
         // The first fragment's trun data_offset (moof header 8 + mfhd 16 + traf header 8 + tfhd 16 + tfdt 20 + trun 8 + 4) pointed past its mdat.
         var outside = (byte[])valid.Clone();
-        BinaryPrimitives.WriteInt32BigEndian(outside.AsSpan(init + 8 + 16 + 8 + 16 + 20 + 8 + 8 - 4 + 4), 1_000_000);
+        BinaryPrimitives.WriteInt32BigEndian(outside.AsSpan(moof + 8 + 16 + 8 + 16 + 20 + 8 + 8 - 4 + 4), 1_000_000);
 
         // The first trun claims 100000 samples.
         var manySamples = (byte[])valid.Clone();
-        BinaryPrimitives.WriteUInt32BigEndian(manySamples.AsSpan(init + 8 + 16 + 8 + 16 + 20 + 8 + 4), 100_000);
+        BinaryPrimitives.WriteUInt32BigEndian(manySamples.AsSpan(moof + 8 + 16 + 8 + 16 + 20 + 8 + 4), 100_000);
 
         // moov's first child (mvhd) claims more than moov holds.
         var overrun = (byte[])valid.Clone();
