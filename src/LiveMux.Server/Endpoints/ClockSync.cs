@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace LiveMux.Server.Endpoints;
@@ -29,41 +30,15 @@ internal sealed class ClockSync(TimeProvider time)
     public static bool TryParseRequest(ReadOnlySpan<byte> utf8, out string number)
     {
         number = "";
-        if (utf8.Length > ControlMessages.MaxClientMessageBytes)
+        if (!ControlMessages.TryParseClientMessage(utf8, out var type, out _, out var raw) || type != "time"
+            || raw is null || raw.Length > MaxNumberLength
+            || !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !double.IsFinite(parsed))
         {
             return false;
         }
 
-        try
-        {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
-            using var doc = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                return false;
-            }
-
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("time")
-                || !root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Number)
-            {
-                return false;
-            }
-
-            var raw = value.GetRawText();
-            if (raw.Length > MaxNumberLength || !double.IsFinite(value.GetDouble()))
-            {
-                return false;
-            }
-
-            number = raw;
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        number = raw;
+        return true;
     }
 
     /// <summary>Whether this request may be answered: a fixed one-second window, <see cref="MaxPerSecond"/> answers in it.</summary>

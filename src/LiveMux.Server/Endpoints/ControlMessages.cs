@@ -46,10 +46,15 @@ internal static class ControlMessages
     /// <c>value</c>. go2rtc players also send requests LiveMux does not serve (webrtc/offer, mjpeg);
     /// those parse here and are skipped by the caller.
     /// </summary>
-    public static bool TryParseClientMessage(ReadOnlySpan<byte> utf8, out string type, out string? value)
+    public static bool TryParseClientMessage(ReadOnlySpan<byte> utf8, out string type, out string? value) =>
+        TryParseClientMessage(utf8, out type, out value, out _);
+
+    /// <summary>As above; a numeric <c>value</c> comes back as its JSON text in <paramref name="number"/>.</summary>
+    public static bool TryParseClientMessage(ReadOnlySpan<byte> utf8, out string type, out string? value, out string? number)
     {
         type = "";
         value = null;
+        number = null;
         if (utf8.Length > MaxClientMessageBytes)
         {
             return false;
@@ -73,7 +78,12 @@ internal static class ControlMessages
             }
 
             type = typeElement.GetString() ?? "";
-            value = root.TryGetProperty("value", out var valueElement) && valueElement.ValueKind == JsonValueKind.String ? valueElement.GetString() : null;
+            if (root.TryGetProperty("value", out var valueElement))
+            {
+                value = valueElement.ValueKind == JsonValueKind.String ? valueElement.GetString() : null;
+                number = valueElement.ValueKind == JsonValueKind.Number ? valueElement.GetRawText() : null;
+            }
+
             return true;
         }
         catch (JsonException)
