@@ -14,7 +14,9 @@ namespace LiveMux.EndToEnd.Tests;
 [Collection("e2e")]
 public sealed class StreamApiTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(1);
+    // A restart of b would show as an error message and a second camera session, asserted below; the gap bound
+    // only catches b being held up. On a loaded 2-core machine b alone pauses up to about 1 s now and then.
+    private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task Editing_stream_a_by_api_and_by_file_tells_its_viewer_and_leaves_stream_b_playing()
