@@ -32,4 +32,6 @@ echo "test.sh: test camera self-test"
 /usr/bin/python3 -m unittest discover -s tests/tools
 
 echo "test.sh: dotnet test"
-dotnet test LiveMux.sln -c Release --logger "console;verbosity=normal" "$@"
+# One test project at a time (-m:1): the real cameras, ffmpeg and Chromium of one project must not starve
+# another's of the machine's cores, or timing-sensitive tests measure the neighbours instead of LiveMux.
+dotnet test LiveMux.sln -c Release -m:1 --logger "console;verbosity=normal" "$@"
