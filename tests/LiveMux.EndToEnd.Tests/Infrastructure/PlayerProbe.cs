@@ -24,6 +24,16 @@ internal sealed record PlayerState(string Status, long Frames, int Stalls, doubl
             j.GetProperty("codec").GetString() ?? "");
     }
 
+    /// <summary>
+    /// For a failure message: the element's buffered ranges, ready state and flags, and the player's own
+    /// counters, which tell a track that never got data from a playhead left before it.
+    /// </summary>
+    public static async Task<string> DescribeMediaAsync(IPage page) =>
+        await page.EvaluateAsync<string>(
+            "() => { const p = document.querySelector('livemux-player'); const v = p.video; const r = [];" +
+            " for (let i = 0; i < v.buffered.length; i++) r.push(`${v.buffered.start(i).toFixed(3)}-${v.buffered.end(i).toFixed(3)}`);" +
+            " return `buffered [${r.join(' ')}] readyState ${v.readyState} paused ${v.paused} seeking ${v.seeking} stats ${JSON.stringify(p.stats)}`; }");
+
     /// <summary>Polls until <paramref name="condition"/> holds; fails with the last state after <paramref name="timeout"/>.</summary>
     public static async Task<PlayerState> WaitAsync(IPage page, Func<PlayerState, bool> condition, TimeSpan timeout, string what)
     {
@@ -36,7 +46,11 @@ internal sealed record PlayerState(string Status, long Frames, int Stalls, doubl
                 return state;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: {state}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"{what}: {state}; {await DescribeMediaAsync(page)}");
+            }
+
             await Task.Delay(100);
         }
     }
