@@ -99,6 +99,22 @@ def band_cells(bits):
     return [1, 0] + bits + [0, 1]
 
 
+def running_time_now(appsrc):
+    """The appsrc's running time now, or None while it is not PLAYING yet.
+
+    On the way to PLAYING the pipeline hands its clock to every element before it sets their base
+    time, which is 0 until then; a running time read from another thread in that window is the
+    clock's absolute time (hours since boot). Frames stamped from it lie hours in the future, the
+    sinks wait for them, and the client's PLAY succeeds but no RTP ever comes. Once the element
+    itself is PLAYING its base time has been set, so the reading is real.
+    """
+    _, state, _ = appsrc.get_state(0)
+    if state != Gst.State.PLAYING:
+        return None
+    running = appsrc.get_current_running_time()
+    return None if running == Gst.CLOCK_TIME_NONE else running
+
+
 class FrameSource:
     """Produces I420 frames into one appsrc, paced by the wall clock, until stopped."""
 
@@ -184,8 +200,8 @@ class FrameSource:
             # Stamp the nominal capture time, as a camera's sensor clock does; stamping the push time
             # would add this script's scheduling jitter to every RTP timestamp.
             if base is None:
-                running = self.appsrc.get_current_running_time()
-                if running == Gst.CLOCK_TIME_NONE:
+                running = running_time_now(self.appsrc)
+                if running is None:
                     # Not playing yet: a frame stamped now would lie about its time. Skip it.
                     n += 1
                     continue
@@ -263,8 +279,8 @@ class ToneSource(threading.Thread):
             if delay < -1.0:
                 t0 = time.monotonic() - n * period
             if base is None:
-                running = self.appsrc.get_current_running_time()
-                if running == Gst.CLOCK_TIME_NONE:
+                running = running_time_now(self.appsrc)
+                if running is None:
                     n += 1
                     continue
                 base, n0 = running, n

@@ -107,6 +107,42 @@ class BarcodeTests(unittest.TestCase):
                 rtsp_camera.parse_args(argv)
 
 
+class RunningTimeTests(unittest.TestCase):
+    """The frame sources stamp from the first running time they read, on their own thread, while the
+    media goes to PLAYING. A pipeline gives its elements the clock before their base time, so in that
+    window clock - base time is hours; frames stamped from it never leave the sinks (a silent session)."""
+
+    def setUp(self):
+        rtsp_camera.Gst.init(None)
+        self.pipeline = rtsp_camera.Gst.parse_launch("appsrc name=src is-live=true format=time ! fakesink async=false")
+        self.addCleanup(self.pipeline.set_state, rtsp_camera.Gst.State.NULL)
+        self.src = self.pipeline.get_by_name("src")
+
+    def test_no_running_time_before_playing(self):
+        Gst = rtsp_camera.Gst
+        clock = Gst.SystemClock.obtain()
+        # (state to reach first, clock handed over without a base time as in the window)
+        for state, clock_first in ((Gst.State.NULL, True), (Gst.State.READY, True), (Gst.State.PAUSED, True),
+                                   (Gst.State.PAUSED, False)):
+            with self.subTest(state=state.value_nick, clock_first=clock_first):
+                self.pipeline.set_state(state)
+                if clock_first:
+                    self.src.set_clock(clock)
+                    self.src.set_base_time(0)
+                self.assertIsNone(rtsp_camera.running_time_now(self.src))
+
+    def test_running_time_once_playing_is_small(self):
+        Gst = rtsp_camera.Gst
+        self.pipeline.set_state(Gst.State.PLAYING)
+        deadline = time.monotonic() + 5
+        running = None
+        while running is None and time.monotonic() < deadline:
+            running = rtsp_camera.running_time_now(self.src)
+            time.sleep(0.01)
+        self.assertIsNotNone(running, "never PLAYING")
+        self.assertLess(running, 5 * Gst.SECOND)
+
+
 @unittest.skipUnless(shutil.which("ffprobe") and shutil.which("ffmpeg"), "ffmpeg/ffprobe not installed")
 class CameraTests(unittest.TestCase):
     def start(self, *extra):
