@@ -48,6 +48,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Stream {Stream}: audio moved by {DeltaMs} ms to match the sender's clock")]
     public static partial void SyncAdjusted(ILogger logger, string stream, long deltaMs);
 
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Stream {Stream}: audio track {Track} ({Codec}) is announced but sent nothing in {Seconds:0.0} s of video; playing the video alone until the camera reconnects")]
+    public static partial void AudioSilent(ILogger logger, string stream, int track, string codec, double seconds);
+
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Stream {Stream}: sender reports put audio {DeltaMs} ms off the video; ignored as implausible")]
     public static partial void SyncIgnored(ILogger logger, string stream, long deltaMs);
 }

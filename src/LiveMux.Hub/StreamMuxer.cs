@@ -40,6 +40,8 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
     private SessionClock _clock = new(0);
     private (double T0, double S0, bool WallClock)? _origin;
     private uint _sequence;
+    private long _videoStartedAt;
+    private bool _audioHeard;
 
     /// <summary>The tracks viewers get now; null until the first session's format is complete.</summary>
     public StreamFormat? Format { get; private set; }
@@ -55,6 +57,8 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
         _sessionStart = time.GetTimestamp();
         _clock = new SessionClock(trackCount);
         _origin = null;
+        _videoStartedAt = -1;
+        _audioHeard = false;
         for (var i = 0; i < _timelines.Length; i++)
         {
             _timelines[i].Rebase();
@@ -93,6 +97,11 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
         }
 
         formatChanged = Accept(track, config) ?? (_ready ? null : TryBecomeReady());
+        if (formatChanged is null && config.Kind == TrackKind.Video && unit.IsKeyframe)
+        {
+            formatChanged = LeaveOutSilentAudio();
+        }
+
         var slot = _ready ? _slotOf[track] : -1;
         if (slot < 0 || Format is not { } format)
         {
@@ -125,11 +134,42 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
         }
 
         _lastTimestamps[kind] = unit.Timestamp;
+        if (config.Kind == TrackKind.Audio)
+        {
+            _audioHeard = true;
+        }
+        else if (_videoStartedAt < 0)
+        {
+            _videoStartedAt = time.GetTimestamp();
+        }
+
         var startsGop = unit.IsKeyframe && (config.Kind == TrackKind.Video || !hasVideo);
         var fragment = Fragment.Rent(MediaFragment.HeaderSize + unit.Length, startsGop, slot, dts, compositionOffset, out var buffer);
         var header = new FragmentHeader(++_sequence, (uint)slot + 1, dts, duration, unit.Length, unit.IsKeyframe, compositionOffset, receivedNtp);
         MediaFragment.Write(buffer, header, unit.Data);
         return fragment;
+    }
+
+    /// <summary>
+    /// Some cameras announce an audio track and never send it (audio switched off, no microphone). A
+    /// SourceBuffer with an empty audio track buffers nothing at all, so the player would wait for ever:
+    /// when the video has played for the config wait without one audio frame, the audio is left out for
+    /// the rest of the session. Called on video keyframes only, where viewers can switch to the new init.
+    /// </summary>
+    private StreamFormat? LeaveOutSilentAudio()
+    {
+        if (!_ready || _audioHeard || _videoStartedAt < 0 || _sourceOf.Length != 2
+            || Format is not { Tracks: [{ Kind: TrackKind.Video }, { Kind: TrackKind.Audio } audio] }
+            || time.GetElapsedTime(_videoStartedAt) is var silent && silent < configTimeout)
+        {
+            return null;
+        }
+
+        var audioSource = _sourceOf[1];
+        _slotOf[audioSource] = -1;
+        _sourceOf = [_sourceOf[0]];
+        HubLog.AudioSilent(logger, name, audioSource, audio.Codec, silent.TotalSeconds);
+        return BuildFormat();
     }
 
     private StreamFormat? Accept(int track, TrackConfig config)
