@@ -115,6 +115,16 @@ def running_time_now(appsrc):
     return None if running == Gst.CLOCK_TIME_NONE else running
 
 
+def nominal_base(running_ns, late_s):
+    """The running time at which a frame pushed `late_s` seconds after it was due should be stamped.
+
+    Stamping the first frame with the running time of its push would carry that push's lateness
+    (a busy machine at start-up: tens of ms) into every later frame's timestamp, and the sinks,
+    which sync on it, would hold each frame back by that much for the whole session.
+    """
+    return max(0, running_ns - max(0, int(late_s * Gst.SECOND)))
+
+
 class FrameSource:
     """Produces I420 frames into one appsrc, paced by the wall clock, until stopped."""
 
@@ -192,8 +202,13 @@ class FrameSource:
                 if self.stop_event.wait(delay):
                     break
             elif delay < -1.0:
-                # Fell behind by a second (machine busy): resynchronise instead of bursting.
-                t0 = time.monotonic() - n * period
+                # Fell behind by a second (machine busy): resynchronise instead of bursting, and move the
+                # timestamps along, or every later frame would reach the sinks a second late.
+                shift = time.monotonic() - n * period - t0
+                t0 += shift
+                if base is not None:
+                    base += int(shift * Gst.SECOND)
+                due = t0 + n * period
             epoch_ms = time.time_ns() // 1_000_000
             data = self.make_frame(n, epoch_ms)
             buf = Gst.Buffer.new_wrapped(data)
@@ -205,7 +220,7 @@ class FrameSource:
                     # Not playing yet: a frame stamped now would lie about its time. Skip it.
                     n += 1
                     continue
-                base, n0 = running, n
+                base, n0 = nominal_base(running, time.monotonic() - due), n
             buf.pts = base + (n - n0) * Gst.SECOND // self.args.fps
             buf.duration = Gst.SECOND // self.args.fps
             ret = self.appsrc.emit("push-buffer", buf)
@@ -273,17 +288,22 @@ class ToneSource(threading.Thread):
         t0 = time.monotonic()
         n, base, n0 = 0, None, 0
         while not self.stop_event.is_set():
-            delay = t0 + n * period - time.monotonic()
+            due = t0 + n * period
+            delay = due - time.monotonic()
             if delay > 0 and self.stop_event.wait(delay):
                 break
             if delay < -1.0:
-                t0 = time.monotonic() - n * period
+                shift = time.monotonic() - n * period - t0
+                t0 += shift
+                if base is not None:
+                    base += int(shift * Gst.SECOND)
+                due = t0 + n * period
             if base is None:
                 running = running_time_now(self.appsrc)
                 if running is None:
                     n += 1
                     continue
-                base, n0 = running, n
+                base, n0 = nominal_base(running, time.monotonic() - due), n
             at = ((n - n0) % 50) * samples * self.channels
             buf = Gst.Buffer.new_wrapped(tone[at : at + samples * self.channels].tobytes())
             buf.pts = base + (n - n0) * samples * Gst.SECOND // self.rate
