@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using CsCheck;
+
+namespace LiveMux.Tests.Fuzz;
+
+/// <summary>
+/// Runs one fuzz target: a CsCheck generator and a check that throws when a property breaks.
+/// <para>
+/// Input i is generated from <c>new PCG(1, seed + i)</c>, so every run is reproducible from (seed, i). In CI
+/// (LIVEMUX_FUZZ_ITERATIONS unset) each target runs a small fixed count from a fixed seed on one thread, which
+/// takes well under a second. bench/run-fuzz.sh sets LIVEMUX_FUZZ_ITERATIONS, LIVEMUX_FUZZ_SEED and
+/// LIVEMUX_FUZZ_RECORD: the target then runs on every core and appends one JSON line (target, executions,
+/// duration, failures, seed) to the record file.
+/// </para>
+/// <para>
+/// A watchdog fails the target when one input runs longer than <see cref="HangAfter"/>: a thread stuck in a loop
+/// cannot be stopped, but the test reports the input that hangs instead of hanging the run.
+/// </para>
+/// </summary>
+internal static class FuzzRun
+{
+    public const int CiIterations = 400;
+    public const ulong CiSeed = 0x4C6976654D7578;
+    private static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(20);
+    private static readonly Lock RecordLock = new();
+
+    public static void Check<T>(string target, Gen<T> gen, Action<T> check, Func<T, string> print, int ciIterations = CiIterations)
+    {
+        var configured = Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_ITERATIONS");
+        var iterations = configured is null ? ciIterations : long.Parse(configured, CultureInfo.InvariantCulture);
+        var seed = Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_SEED") is { Length: > 0 } text
+            ? ulong.Parse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+            : CiSeed;
+        var threads = configured is null ? 1 : Environment.ProcessorCount;
+
+        long next = -1;
+        long executions = 0;
+        string? failure = null;
+        var started = new long[threads];
+        var inputs = new object?[threads];
+        var stopwatch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(w => Task.Factory.StartNew(() =>
+        {
+            while (Volatile.Read(ref failure) is null)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= iterations)
+                {
+                    return;
+                }
+
+                var value = gen.Generate(new PCG(1, seed + (ulong)i), null, out _);
+                inputs[w] = value;
+                Volatile.Write(ref started[w], Stopwatch.GetTimestamp());
+                try
+                {
+                    check(value);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure,
+                        $"{target}: input {i} of seed {seed:X} failed: {e.GetType().Name}: {e.Message}\ninput: {print(value)}\n{e.StackTrace}", null);
+                }
+
+                Volatile.Write(ref started[w], 0);
+                Interlocked.Increment(ref executions);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        while (!Task.WaitAll(workers, TimeSpan.FromMilliseconds(250)))
+        {
+            var now = Stopwatch.GetTimestamp();
+            var stuck = Array.FindIndex(started, t => t != 0 && Stopwatch.GetElapsedTime(t, now) > HangAfter);
+            if (stuck >= 0)
+            {
+                Interlocked.CompareExchange(ref failure,
+                    $"{target}: one input ran longer than {HangAfter.TotalSeconds} s (a hang)\ninput: {print((T)inputs[stuck]!)}", null);
+                break;
+            }
+        }
+
+        stopwatch.Stop();
+        Record(target, Interlocked.Read(ref executions), stopwatch.Elapsed, failure, seed, threads);
+        Assert.True(failure is null, failure);
+        Assert.Equal(iterations, executions);
+    }
+
+    private static void Record(string target, long executions, TimeSpan duration, string? failure, ulong seed, int threads)
+    {
+        if (Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_RECORD") is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        var line = JsonSerializer.Serialize(new
+        {
+            target,
+            executions,
+            durationSeconds = Math.Round(duration.TotalSeconds, 1),
+            execsPerSecond = (long)(executions / Math.Max(duration.TotalSeconds, 0.001)),
+            failures = failure is null ? 0 : 1,
+            failure,
+            seed = seed.ToString("X", CultureInfo.InvariantCulture),
+            threads,
+        });
+        lock (RecordLock)
+        {
+            File.AppendAllText(path, line + "\n");
+        }
+    }
+}
