@@ -15,12 +15,12 @@ namespace LiveMux.Media.Tests.Fuzz;
 /// </summary>
 internal static class MediaFuzzTargets
 {
-    public static void Sdp(byte[] input)
+    public static string Sdp(byte[] input)
     {
         if (!SessionDescription.TryParse(input, out var sdp, out var error))
         {
             Assert.False(string.IsNullOrEmpty(error));
-            return;
+            return "rejected";
         }
 
         Assert.True(input.Length <= SdpLimits.MaxBytes, "an SDP over the byte limit was accepted");
@@ -39,14 +39,16 @@ internal static class MediaFuzzTargets
                 CheckConfig(config);
             }
         }
+
+        return sdp.Tracks.Any(DepacketizerFactory.IsSupported) ? "supported-track" : "no-supported-track";
     }
 
-    public static void H264Sps(byte[] input)
+    public static string H264Sps(byte[] input)
     {
         if (!Sps.TryParse(input, out var sps, out var error))
         {
             Assert.False(string.IsNullOrEmpty(error));
-            return;
+            return "rejected";
         }
 
         Assert.True(input.Length <= Sps.MaxNalBytes);
@@ -61,15 +63,18 @@ internal static class MediaFuzzTargets
             Assert.True(again.HasBitstreamRestriction);
             Assert.Equal(2, again.MaxNumReorderFrames);
             Assert.True(rewritten.Length <= input.Length + 16, "the rewrite grew the SPS by more than its new fields");
+            return "rewritten";
         }
+
+        return "parsed";
     }
 
-    public static void H265Sps(byte[] input)
+    public static string H265Sps(byte[] input)
     {
         if (!global::LiveMux.Media.Codecs.H265.H265Sps.TryParse(input, out var sps, out var error))
         {
             Assert.False(string.IsNullOrEmpty(error));
-            return;
+            return "rejected";
         }
 
         Assert.True(input.Length <= global::LiveMux.Media.Codecs.H265.H265Sps.MaxNalBytes);
@@ -77,25 +82,27 @@ internal static class MediaFuzzTargets
             $"{sps.Width}x{sps.Height} of {sps.CodedWidth}x{sps.CodedHeight}");
         Assert.StartsWith("h", sps.CodecString, StringComparison.Ordinal);
         Assert.InRange(sps.BitDepthLuma, 8, 16);
+        return "parsed";
     }
 
-    public static void AudioSpecificConfig(byte[] input)
+    public static string AudioSpecificConfig(byte[] input)
     {
         if (!global::LiveMux.Media.Codecs.Aac.AudioSpecificConfig.TryParse(input, out var config, out var error))
         {
             Assert.False(string.IsNullOrEmpty(error));
-            return;
+            return "rejected";
         }
 
         CheckAsc(config);
+        return config.Sbr ? "parsed-sbr" : "parsed";
     }
 
-    public static void StreamMuxConfig(byte[] input)
+    public static string StreamMuxConfig(byte[] input)
     {
         if (!global::LiveMux.Media.Codecs.Aac.StreamMuxConfig.TryParse(input, out var config, out var error))
         {
             Assert.False(string.IsNullOrEmpty(error));
-            return;
+            return "rejected";
         }
 
         CheckAsc(config.Config);
@@ -105,13 +112,14 @@ internal static class MediaFuzzTargets
         // ConfigBytes is the AudioSpecificConfig re-encoded on a byte boundary: it must parse to the same config.
         Assert.True(global::LiveMux.Media.Codecs.Aac.AudioSpecificConfig.TryParse(config.ConfigBytes, out var again, out var againError), againError);
         Assert.Equal(config.Config, again);
+        return "parsed";
     }
 
     /// <summary>
     /// The reader over the whole input and over a buffer split into small segments must agree, and nothing it
     /// hands out may exceed <see cref="Fmp4Limits"/>.
     /// </summary>
-    public static void Fmp4(byte[] input, int segment)
+    public static string Fmp4(byte[] input, int segment)
     {
         var limits = new Fmp4Limits { MaxBoxBytes = 64 * 1024, MaxMdatBytes = 256 * 1024, MaxSamplesPerFragment = 64, MaxTracks = 4 };
         var whole = Fmp4ReaderHarness.Read(input, int.MaxValue, limits);
@@ -136,10 +144,12 @@ internal static class MediaFuzzTargets
         {
             CheckConfig(track.Config!);
         }
+
+        return whole.Last == Fmp4Status.Error ? "error" : whole.Samples.Count > 0 ? "samples" : "no-samples";
     }
 
     /// <summary>Packets of one track through the depacketizer its SDP makes; every unit inside the limits.</summary>
-    public static void Depacketize(MediaTrack track, IReadOnlyList<byte[]> packets)
+    public static string Depacketize(MediaTrack track, IReadOnlyList<byte[]> packets)
     {
         using var depacketizer = DepacketizerFactory.TryCreate(track);
         Assert.NotNull(depacketizer);
@@ -186,6 +196,7 @@ internal static class MediaFuzzTargets
         // 16-bit FLAC samples for 8-bit G.711, the bytes themselves for AAC and Opus.
         var bound = (4 * input) + (units * (video ? 2 * (Sps.MaxNalBytes + 1024) : 64));
         Assert.True(output <= bound, $"{output} bytes out of {input} bytes in ({units} units)");
+        return units > 0 ? "units" : "no-units";
     }
 
     private static int CheckUnit(AccessUnit unit, bool video, NalDepacketizerOptions nal, AudioDepacketizerOptions audio)

@@ -25,16 +25,21 @@ public sealed class MediaFuzzTests
     {
         var check = Check(target);
         var seeds = FuzzCorpus.AllBytes(target);
-        FuzzRun.Check(target, ByteMutator.Of(seeds, target == "sdp" ? 1024 : 64), check, ByteMutator.Hex);
+        var outcomes = FuzzRun.Check(target, ByteMutator.Of(seeds, target == "sdp" ? 1024 : 64), check, ByteMutator.Hex);
+
+        // Mutated seeds must reach both sides of the parser, or the property tests one of them only.
+        Assert.True(outcomes.GetValueOrDefault("rejected") > 0, string.Join(", ", outcomes));
+        Assert.True(outcomes.Where(o => o.Key != "rejected").Sum(o => o.Value) > 0, string.Join(", ", outcomes));
     }
 
     [Fact]
     public void Fmp4_reader_keeps_its_properties_on_mutated_streams()
     {
         var seeds = FuzzCorpus.AllBytes("fmp4");
-        FuzzRun.Check("fmp4", Gen.Select(ByteMutator.Of(seeds, 2048), Gen.Int[1, 700]),
+        var outcomes = FuzzRun.Check("fmp4", Gen.Select(ByteMutator.Of(seeds, 2048), Gen.Int[1, 700]),
             input => MediaFuzzTargets.Fmp4(input.Item1, input.Item2),
             input => $"segment {input.Item2}: {ByteMutator.Hex(input.Item1)}", ciIterations: 150);
+        Assert.True(outcomes.GetValueOrDefault("error") > 0 && outcomes.GetValueOrDefault("samples") > 0, string.Join(", ", outcomes));
     }
 
     /// <summary>Round trip through our own writer: any frame table comes back sample for sample, however the bytes are split.</summary>
@@ -79,6 +84,8 @@ public sealed class MediaFuzzTests
                 Assert.Equal(frames[i].Item2, s.Sync);
                 dts += frames[i].Item1;
             }
+
+            return "equal";
         }, input => $"start {input.Item1}, frames {string.Join(" ", input.Item2)}, segment {input.Item3}", ciIterations: 100);
     }
 
@@ -87,11 +94,12 @@ public sealed class MediaFuzzTests
     public void Depacketizer_keeps_its_properties_on_mutated_packet_sequences(string target)
     {
         var seeds = FuzzCorpus.AllRtp(target);
-        FuzzRun.Check(target, RtpMutator.Of(seeds), input => MediaFuzzTargets.Depacketize(seeds[input.Seed].Track, input.Packets),
+        var outcomes = FuzzRun.Check(target, RtpMutator.Of(seeds), input => MediaFuzzTargets.Depacketize(seeds[input.Seed].Track, input.Packets),
             input => $"seed {seeds[input.Seed].Name}: " + string.Join(" ", input.Packets.Select(ByteMutator.Hex)), ciIterations: 150);
+        Assert.True(outcomes.GetValueOrDefault("units") > 0, string.Join(", ", outcomes));
     }
 
-    internal static Action<byte[]> Check(string target) => target switch
+    internal static Func<byte[], string> Check(string target) => target switch
     {
         "sdp" => MediaFuzzTargets.Sdp,
         "h264-sps" => MediaFuzzTargets.H264Sps,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -15,6 +16,10 @@ namespace LiveMux.Tests.Fuzz;
 /// duration, failures, seed) to the record file.
 /// </para>
 /// <para>
+/// The check returns a label for what the input did (e.g. "rejected", "parsed"); the counts come back so a test
+/// can assert that the inputs reached every outcome, and go into the record.
+/// </para>
+/// <para>
 /// A watchdog fails the target when one input runs longer than <see cref="HangAfter"/>: a thread stuck in a loop
 /// cannot be stopped, but the test reports the input that hangs instead of hanging the run.
 /// </para>
@@ -26,7 +31,7 @@ internal static class FuzzRun
     private static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(20);
     private static readonly Lock RecordLock = new();
 
-    public static void Check<T>(string target, Gen<T> gen, Action<T> check, Func<T, string> print, int ciIterations = CiIterations)
+    public static IReadOnlyDictionary<string, long> Check<T>(string target, Gen<T> gen, Func<T, string> check, Func<T, string> print, int ciIterations = CiIterations)
     {
         var configured = Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_ITERATIONS");
         var iterations = configured is null ? ciIterations : long.Parse(configured, CultureInfo.InvariantCulture);
@@ -37,6 +42,7 @@ internal static class FuzzRun
 
         long next = -1;
         long executions = 0;
+        var outcomes = new ConcurrentDictionary<string, long>();
         string? failure = null;
         var started = new long[threads];
         var inputs = new object?[threads];
@@ -56,7 +62,7 @@ internal static class FuzzRun
                 Volatile.Write(ref started[w], Stopwatch.GetTimestamp());
                 try
                 {
-                    check(value);
+                    outcomes.AddOrUpdate(check(value), 1, (_, n) => n + 1);
                 }
                 catch (Exception e)
                 {
@@ -82,12 +88,13 @@ internal static class FuzzRun
         }
 
         stopwatch.Stop();
-        Record(target, Interlocked.Read(ref executions), stopwatch.Elapsed, failure, seed, threads);
+        Record(target, Interlocked.Read(ref executions), stopwatch.Elapsed, failure, seed, threads, outcomes);
         Assert.True(failure is null, failure);
         Assert.Equal(iterations, executions);
+        return outcomes;
     }
 
-    private static void Record(string target, long executions, TimeSpan duration, string? failure, ulong seed, int threads)
+    private static void Record(string target, long executions, TimeSpan duration, string? failure, ulong seed, int threads, IDictionary<string, long> outcomes)
     {
         if (Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_RECORD") is not { Length: > 0 } path)
         {
@@ -104,6 +111,7 @@ internal static class FuzzRun
             failure,
             seed = seed.ToString("X", CultureInfo.InvariantCulture),
             threads,
+            outcomes = new SortedDictionary<string, long>(outcomes, StringComparer.Ordinal),
         });
         lock (RecordLock)
         {
