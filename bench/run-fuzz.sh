@@ -2,7 +2,8 @@
 # Runs every fuzz target (the CsCheck properties marked [Trait("Category", "Fuzz")] in LiveMux.Media.Tests and
 # LiveMux.Rtsp.Tests) for N inputs each, on every core, and writes bench/results/fuzz-<UTC stamp>.json:
 # per target the executions, duration, failures and the seed that reproduces the run.
-# Usage: bench/run-fuzz.sh [--iterations N (default 1000000)] [--seed HEX] [--only Media|Rtsp] [--out FILE] [--records FILE]
+# Usage: bench/run-fuzz.sh [--iterations N (default 1000000)] [--seed HEX] [--only Media|Rtsp] [--filter EXPR] [--out FILE] [--records FILE]
+# --filter narrows the targets with a dotnet test filter (e.g. FullyQualifiedName~Fmp4_reader).
 # --records keeps the per-target JSON lines in FILE and reports every line in it, so two --only runs with the
 # same --seed, --records and --out make one result.
 # A failing target prints the input (hex) and its index; LIVEMUX_FUZZ_SEED=<seed> reruns the same inputs.
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 iterations=1000000
 seed=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 only=""
+filter="Category=Fuzz"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="bench/results/fuzz-$stamp.json"
 records=""
@@ -20,9 +22,10 @@ while (($#)); do
     --iterations) iterations="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --filter) filter="Category=Fuzz&$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --records) records="$2"; shift 2 ;;
-    *) echo "usage: $0 [--iterations N] [--seed HEX] [--only Media|Rtsp] [--out FILE] [--records FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--iterations N] [--seed HEX] [--only Media|Rtsp] [--filter EXPR] [--out FILE] [--records FILE]" >&2; exit 2 ;;
   esac
 done
 if [[ -z "$records" ]]; then
@@ -39,7 +42,7 @@ for project in Media Rtsp; do
   dotnet build "$dir" -c Release -v q -nologo >&2
   echo "--- $project: $iterations inputs per target, seed $seed" >&2
   LIVEMUX_FUZZ_ITERATIONS="$iterations" LIVEMUX_FUZZ_SEED="$seed" LIVEMUX_FUZZ_RECORD="$records" \
-    dotnet test "$dir" -c Release --no-build --filter "Category=Fuzz" --logger "console;verbosity=normal" >&2 || status=1
+    dotnet test "$dir" -c Release --no-build --filter "$filter" --logger "console;verbosity=normal" >&2 || status=1
 done
 
 /usr/bin/python3 - "$records" "$out" "$iterations" "$seed" "$started" <<'PY'

@@ -110,5 +110,5 @@ internal static class ByteMutator
     }
 
     public static string Hex(byte[] data) =>
-        data.Length <= 4096 ? Convert.ToHexString(data) : Convert.ToHexString(data.AsSpan(0, 4096)) + $"... ({data.Length} bytes)";
+        data.Length <= 65536 ? Convert.ToHexString(data) : Convert.ToHexString(data.AsSpan(0, 65536)) + $"... ({data.Length} bytes)";
 }

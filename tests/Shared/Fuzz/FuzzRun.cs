@@ -20,6 +20,10 @@ namespace LiveMux.Tests.Fuzz;
 /// can assert that the inputs reached every outcome, and go into the record.
 /// </para>
 /// <para>
+/// A failure names its input's index; LIVEMUX_FUZZ_SEED=seed LIVEMUX_FUZZ_FROM=index LIVEMUX_FUZZ_ITERATIONS=1
+/// replays exactly that input.
+/// </para>
+/// <para>
 /// A watchdog fails the target when one input runs longer than <see cref="HangAfter"/>: a thread stuck in a loop
 /// cannot be stopped, but the test reports the input that hangs instead of hanging the run.
 /// </para>
@@ -40,7 +44,9 @@ internal static class FuzzRun
             : CiSeed;
         var threads = configured is null ? 1 : Environment.ProcessorCount;
 
-        long next = -1;
+        // LIVEMUX_FUZZ_FROM=i with LIVEMUX_FUZZ_ITERATIONS=1 replays the one input a failure names.
+        var from = Environment.GetEnvironmentVariable("LIVEMUX_FUZZ_FROM") is { Length: > 0 } start ? long.Parse(start, CultureInfo.InvariantCulture) : 0;
+        long next = from - 1;
         long executions = 0;
         var outcomes = new ConcurrentDictionary<string, long>();
         string? failure = null;
@@ -52,7 +58,7 @@ internal static class FuzzRun
             while (Volatile.Read(ref failure) is null)
             {
                 var i = Interlocked.Increment(ref next);
-                if (i >= iterations)
+                if (i >= from + iterations)
                 {
                     return;
                 }
