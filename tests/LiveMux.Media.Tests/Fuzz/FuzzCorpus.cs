@@ -11,6 +11,8 @@ internal sealed record RtpSeed(string Name, string Sdp, MediaTrack Track, List<b
 /// <summary>
 /// The committed seed corpus, TestData/Fuzz/&lt;target&gt;/: <c>*.bin</c> inputs for the byte parsers, and for the
 /// depacketizers <c>name.sdp</c> (one media section) with <c>name.rtp</c> (RFC 4571 framing: 16-bit length, packet).
+/// Most seeds come from the test tables (<see cref="FuzzSeeds"/>); <c>gst_*</c> video seeds are recorded by
+/// tests/tools/record_video_rtp_seeds.sh; <c>crash-*</c> seeds are inputs that once broke a property.
 /// </summary>
 internal static class FuzzCorpus
 {
