@@ -101,6 +101,14 @@ public sealed record AudioSpecificConfig
                 error = "AudioSpecificConfig is truncated";
                 return false;
             }
+
+            // Found by fuzzing: a reserved extension rate index (13, 14) or an explicit rate of 0 reached the
+            // mp4a sample entry as its sample rate.
+            if (outputRate <= 0)
+            {
+                error = "reserved extension sampling frequency index";
+                return false;
+            }
         }
 
         var frameLength = 1024;

@@ -75,6 +75,8 @@ public sealed class AudioSpecificConfigTests
         { "reserved rate index 13", Bits(w => w.Bits(2, 5).Bits(13, 4).Bits(2, 4).Bits(0, 3)), "reserved" },
         { "USAC (escaped object type 42)", Bits(w => w.Bits(31, 5).Bits(10, 6).Bits(3, 4).Bits(2, 4).Bits(0, 8)), "type 42" },
         { "explicit rate cut short", Bits(w => w.Bits(2, 5).Bits(15, 4).Bits(1, 7)), "truncated" },
+        { "HE-AAC with a reserved extension rate index", Bits(w => w.Bits(5, 5).Bits(6, 4).Bits(2, 4).Bits(13, 4).Bits(2, 5).Bits(0, 3)), "reserved" },
+        { "HE-AACv2 with an explicit extension rate of 0", Bits(w => w.Bits(29, 5).Bits(6, 4).Bits(1, 4).Bits(15, 4).Bits(0, 24).Bits(2, 5).Bits(0, 3)), "reserved" },
         { "HE-AAC without its core type", Bits(w => w.Bits(5, 5).Bits(6, 4).Bits(2, 4).Bits(3, 3)), "truncated" },
     };
 
