@@ -5,6 +5,8 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 PY=/usr/bin/python3
 CAMERA="$REPO_ROOT/tests/tools/rtsp_camera.py"
+REPLAY_CAMERA="$REPO_ROOT/tests/tools/rtsp_replay_camera.py"
+LOADGEN="$REPO_ROOT/bench/LiveMux.LoadGen/bin/Release/net10.0/LiveMux.LoadGen.dll"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/livemux-bench.XXXXXX")"
 STARTED_PGIDS=()
 FG_PIDS=()
@@ -99,6 +101,25 @@ start_camera() { # start_camera ARGS...: sets CAMERA_PID CAMERA_LOG CAMERA_URL
   log "camera at $CAMERA_URL"
 }
 
+start_replay_camera() { # start_replay_camera ARGS...: the pre-encoded camera (no encoder at run time);
+  # sets CAMERA_PID CAMERA_LOG CAMERA_URL (its first mount) CAMERA_BASE (rtsp://host:port)
+  CAMERA_LOG="$WORK/replay-camera-$(date +%s%N).log"
+  start_bg replay-camera "$CAMERA_LOG" "$PY" -u "$REPLAY_CAMERA" --port 0 "$@"
+  CAMERA_PID=$LAST_PID
+  local ready
+  ready="$(wait_line "$CAMERA_LOG" '^READY ' 300 "$CAMERA_PID")"
+  CAMERA_URL="$(sed -E 's/.*url=([^ ]+).*/\1/' <<<"$ready")"
+  CAMERA_BASE="${CAMERA_URL%/*}"
+  log "replay camera at $CAMERA_BASE ($ready)"
+}
+
+build_loadgen() {
+  require dotnet ".NET 10 SDK"
+  log "building LiveMux.LoadGen (Release)"
+  (cd "$REPO_ROOT" && MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    dotnet build bench/LiveMux.LoadGen -c Release -nologo -v q -p:UseSharedCompilation=false >&2) || die "LoadGen build failed"
+}
+
 start_baseline() { # start_baseline LOGFILE: sets BASELINE_PID BASELINE_PORT
   npm_install "$BENCH_DIR/baseline"
   start_bg baseline "$1" node "$BENCH_DIR/baseline/server.mjs" --port 0 --camera "$CAMERA_URL"
@@ -116,28 +137,32 @@ build_livemux() { # build_livemux ROOT
     dotnet build src/LiveMux.Server -c Release -nologo -v q -p:UseSharedCompilation=false >&2) || die "LiveMux build failed"
 }
 
-start_livemux() { # start_livemux ROOT LOGFILE: sets LIVEMUX_PID LIVEMUX_PORT (build first)
-  # AlwaysOn: viewers join a running stream, as they do in production once anyone has watched it.
-  # The baseline cannot share a session, so each of its viewers pays for a new one: that is its design.
+start_livemux() { # start_livemux ROOT LOGFILE [SERVER ARGS...]: sets LIVEMUX_PID LIVEMUX_PORT (build first)
+  # Without SERVER ARGS the stream is `cam` from CAMERA_URL, AlwaysOn: viewers join a running stream, as
+  # they do in production once anyone has watched it. The baseline cannot share a session, so each of its
+  # viewers pays for a new one: that is its design.
+  local root="$1" logf="$2"; shift 2
+  local server_args=("$@")
+  ((${#server_args[@]})) || server_args=("--LiveMux:Streams:cam:Url=$CAMERA_URL" "--LiveMux:Streams:cam:AlwaysOn=true")
   LIVEMUX_PORT="$(free_port)"
   require curl
-  pushd "$1" >/dev/null
-  start_bg livemux "$2" env MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+  pushd "$root" >/dev/null
+  start_bg livemux "$logf" env MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     dotnet run --project src/LiveMux.Server -c Release --no-build -- \
-    --urls "http://127.0.0.1:$LIVEMUX_PORT" "--LiveMux:Streams:cam:Url=$CAMERA_URL" "--LiveMux:Streams:cam:AlwaysOn=true"
+    --urls "http://127.0.0.1:$LIVEMUX_PORT" "${server_args[@]}"
   popd >/dev/null
   LIVEMUX_PID=$LAST_PID
   local i code
   for i in $(seq 900); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LIVEMUX_PORT/player.html?src=cam" 2>/dev/null || true)"
+    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LIVEMUX_PORT/player.html" 2>/dev/null || true)"
     case "$code" in
       200) return 0 ;;
       000|"") ;;
-      *) cat "$2" >&2; die "LiveMux is up but GET /player.html?src=cam answered HTTP $code" ;;
+      *) cat "$logf" >&2; die "LiveMux is up but GET /player.html answered HTTP $code" ;;
     esac
-    kill -0 "$LIVEMUX_PID" 2>/dev/null || { cat "$2" >&2; die "LiveMux exited during start-up (log above)"; }
+    kill -0 "$LIVEMUX_PID" 2>/dev/null || { cat "$logf" >&2; die "LiveMux exited during start-up (log above)"; }
     sleep 0.1
   done
-  cat "$2" >&2
+  cat "$logf" >&2
   die "LiveMux did not answer HTTP within 90 s"
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""The summary table of one bench/run-all.sh run, from its result files (the README shows this output).
+
+    summary.py --dir bench/results --stamp 20261124T150000Z
+"""
+
+import argparse
+import glob
+import json
+import os
+
+
+def load(path):
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a is not None and b else "-"
+
+
+def latency(d, fps):
+    if not d:
+        return []
+    by = {r["name"]: r for r in d["results"]}
+    lm, base = by.get("livemux"), by.get("baseline")
+    rows = []
+    for key, label in (("p50", "latency p50"), ("p95", "latency p95"), ("firstFrameMs", "time to first frame")):
+        rows.append((f"{label}, {fps} fps", f'{lm[key]:.0f} ms' if lm else "-", f'{base[key]:.0f} ms' if base else "-",
+                     ratio(lm and lm[key], base and base[key]), "-"))
+    rows.append((f"stalls in the window, {fps} fps", str(lm["stalls"]) if lm else "-", str(base["stalls"]) if base else "-", "-", "-"))
+    return rows
+
+
+def fanout(d):
+    if not d:
+        return []
+    by = {(r["server"], r["n"]): r for r in d["rows"]}
+    rows = []
+    for n in sorted({r["n"] for r in d["rows"]}):
+        lm, fl, base = by.get(("livemux", n)), by.get(("floor", n)), by.get(("baseline", n))
+        if not lm:
+            continue
+        w = lm["viewers"]["window"]
+        rows.append((f"{n} viewers: CPU per delivered Gbit/s (% of a core)", f'{lm["cpuPerGbit"]:.1f}',
+                     f'{base["cpuPerGbit"]:.1f}' if base and base.get("cpuPerGbit") else "-",
+                     ratio(lm["cpuPerGbit"], base and base.get("cpuPerGbit")), ratio(lm["cpuPerGbit"], fl and fl.get("cpuPerGbit"))))
+        rows.append((f"{n} viewers: peak RSS", f'{lm["process"]["peakRssMb"]:.0f} MB',
+                     f'{base["process"]["peakRssMb"]:.0f} MB' if base else "-",
+                     ratio(lm["process"]["peakRssMb"], base and base["process"]["peakRssMb"]),
+                     ratio(lm["process"]["peakRssMb"], fl and fl["process"]["peakRssMb"])))
+        bw = base["viewers"]["window"] if base else None
+        rows.append((f"{n} viewers: frames got, worst viewer", f'{w["frameShare"]["min"]:.1f}%',
+                     f'{bw["frameShare"]["min"]:.1f}%' if bw else "-", "-",
+                     f'floor {fl["viewers"]["window"]["frameShare"]["min"]:.1f}%' if fl else "-"))
+    return rows
+
+
+def cameras(d):
+    if not d:
+        return []
+    ph = d["phases"]
+    rows = []
+    for phase, label in (("streams", "no viewers"), ("viewers", "one viewer each")):
+        r = ph.get(phase)
+        if r and r.get("perStream"):
+            rows.append((f'{d["cameras"]} cameras, {label}: CPU per stream (% of a core)', f'{r["perStream"]["cpuPercentOfCore"]:.2f}',
+                         f'{ph["baseline"]["perStream"]["cpuPercentOfCore"]:.2f}' if phase == "viewers" and "baseline" in ph else "-",
+                         ratio(r["perStream"]["cpuPercentOfCore"], ph["baseline"]["perStream"]["cpuPercentOfCore"]) if phase == "viewers" and "baseline" in ph else "-", "-"))
+            rows.append((f'{d["cameras"]} cameras, {label}: memory per stream', f'{r["perStream"]["rssMb"]:.1f} MB',
+                         f'{ph["baseline"]["perStream"]["rssMb"]:.1f} MB' if phase == "viewers" and "baseline" in ph else "-",
+                         ratio(r["perStream"]["rssMb"], ph["baseline"]["perStream"]["rssMb"]) if phase == "viewers" and "baseline" in ph else "-", "-"))
+    return rows
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--dir", required=True)
+    p.add_argument("--stamp", required=True)
+    a = p.parse_args()
+    f = lambda name: os.path.join(a.dir, name.format(a.stamp))  # noqa: E731
+    rows = latency(load(f("latency-30fps-{}.json")), 30) + latency(load(f("latency-5fps-{}.json")), 5)
+    rows += fanout(load(f("fanout-{}.json"))) + cameras(load(f("cameras-{}.json")))
+    print(f"Run {a.stamp}, bench/run-all.sh; files in {a.dir}/*{a.stamp}*\n")
+    print("| measure | LiveMux | baseline | LiveMux / baseline | LiveMux / floor |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    micro = sorted(glob.glob(os.path.join(a.dir, f"micro-*{a.stamp}*.md")))
+    if micro:
+        print("\nMicro benchmarks: " + ", ".join(os.path.basename(m) for m in micro))
+    soak = load(f("soak-{}.json"))
+    if soak:
+        v = soak["verdict"]
+        print(f'\nSoak ({soak["viewers"]} viewers, {len(soak["samples"])} samples): RSS slope {v["rss"].get("slopePerHour")} MB/h '
+              f'(flat: {v["rss"]["flat"]}), latency p95 slope {v["latencyP95"].get("slopePerHour")} ms/h (flat: {v["latencyP95"]["flat"]})')
+
+
+if __name__ == "__main__":
+    main()
