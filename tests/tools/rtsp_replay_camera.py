@@ -191,8 +191,12 @@ class Pusher(threading.Thread):
             if self.push(stream):
                 due = stream.t0 + stream.n * self.period
                 if time.monotonic() - due > 1.0:
-                    # Fell a second behind (machine busy): resynchronise instead of bursting.
-                    stream.t0 = time.monotonic() - stream.n * self.period
+                    # Fell a second behind (machine busy): resynchronise instead of bursting, and move the
+                    # timestamps along, or every later frame would reach the sinks a second late.
+                    shift = time.monotonic() - stream.n * self.period - stream.t0
+                    stream.t0 += shift
+                    if stream.base is not None:
+                        stream.base += int(shift * Gst.SECOND)
                     due = stream.t0 + stream.n * self.period
                 with self.cond:
                     self.counter += 1
@@ -206,7 +210,10 @@ class Pusher(threading.Thread):
             running = running_time_now(s.appsrc)
             if running is None:
                 return True  # not PLAYING yet: a frame stamped now would lie about its time; skip it
-            s.base, s.n0 = running, slot
+            # Stamp the slot's due time, not this push's: the sinks sync on the timestamps, so a first
+            # push made late by a busy start-up would hold back every later frame by as much.
+            late = time.monotonic() - (s.t0 + slot * self.period)
+            s.base, s.n0 = max(0, running - max(0, int(late * Gst.SECOND))), slot
         aud, rest = self.units[s.unit]
         sei = frame_clock_sei.build_sei(time.time_ns() // 1000, s.mount.seq)
         buf = Gst.Buffer.new_wrapped(b"".join((aud, START, sei, rest)))
