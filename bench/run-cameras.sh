@@ -55,7 +55,7 @@ sample() { # sample PHASE PID [procmon args...]: CPU/RSS of PID's tree over the 
 wait_live() { # every stream live in /api/streams, or die after 60 s
   local i live=0
   for i in $(seq 600); do
-    live="$(curl -s "http://127.0.0.1:$LIVEMUX_PORT/api/streams" | "$PY" -c 'import json,sys; print(sum(1 for s in json.load(sys.stdin) if s["state"] == "live"))' 2>/dev/null || echo 0)"
+    live="$(curl -s "http://127.0.0.1:$LIVEMUX_PORT/api/streams" | "$PY" -c 'import json,sys; print(sum(1 for s in json.load(sys.stdin)["streams"] if s["state"] == "live"))' 2>/dev/null || echo 0)"
     [ "$live" = "$CAMERAS" ] && { log "all $CAMERAS streams live"; return 0; }
     sleep 0.1
   done
