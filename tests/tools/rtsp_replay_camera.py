@@ -13,7 +13,9 @@ with SPS/PPS every --gop frames, an AUD before every access unit). The loop is c
 $TMPDIR/livemux-replaycam/ keyed by the parameters, so a second run starts at once.
 
 Mounts /cam0 .. /cam{N-1}; each is ONE shared media (every client of a mount gets the same packets):
-    appsrc (live, time) ! rtph264pay name=pay0 pt=96 config-interval=-1
+    appsrc (live, time) ! rtph264pay name=pay0 pt=96 config-interval=0
+(the loop already has SPS/PPS before every IDR, so the payloader adds none: config-interval=-1 would
+send them twice per IDR).
 One pusher thread feeds all mounts: each mount's access units are pushed paced by the wall clock at
 --fps, stamped from the appsrc's running time (read only once it is PLAYING), looping forever. A
 mount starts at GOP (K mod GOPs) of the loop, so mounts are at staggered phases.
@@ -238,7 +240,7 @@ class Camera:
         caps = (f"video/x-h264,stream-format=byte-stream,alignment=au,"
                 f"width={args.width},height={args.height},framerate={args.fps}/1")
         launch = (f"( appsrc name=src is-live=true format=time do-timestamp=false caps=\"{caps}\" "
-                  f"! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+                  f"! rtph264pay name=pay0 pt=96 config-interval=0 )")
         auth = self.make_auth() if args.user is not None else None
         mounts = self.server.get_mount_points()
         self.factories = []
