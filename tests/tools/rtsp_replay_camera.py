@@ -25,6 +25,12 @@ payloadSize 28): UUID "LiveMuxFrameClk1", int64 BE Unix epoch microseconds when 
 uint32 BE sequence number (per mount, from 0, +1 per frame, never reset, also not when the media is
 rebuilt). Layout and parser: frame_clock_sei.py.
 
+COST (2-core shared box, /proc utime+stime over 20 s, one raw RTSP/TCP client per mount): 1 mount,
+1280x720 4 Mbps 30 fps: ~1% of a core. 50 mounts at 2 Mbps: ~25% of a core at 1280x720 or 640x360
+(about 6 points are the Python pusher, the rest GStreamer's payloading and TCP sending in the appsrc
+threads, so the cost follows packets per second, not picture size). RSS ~55 MB at 50 mounts.
+Start-up: ~2 s with a fresh encode of the default loop, ~0.3 s from the cache.
+
 STDOUT PROTOCOL (one line per event, flushed)
     READY port=<p> url=rtsp://127.0.0.1:<p>/cam0 mounts=<N>   (the url never carries credentials)
     CLIENT_CONNECTED n=<clients connected now> / CLIENT_CLOSED n=<clients connected now>
