@@ -13,7 +13,9 @@ with SPS/PPS every --gop frames, an AUD before every access unit). The loop is c
 $TMPDIR/livemux-replaycam/ keyed by the parameters, so a second run starts at once.
 
 Mounts /cam0 .. /cam{N-1}; each is ONE shared media (every client of a mount gets the same packets):
-    appsrc (live, time) ! rtph264pay name=pay0 pt=96 config-interval=-1
+    appsrc (live, time) ! rtph264pay name=pay0 pt=96 config-interval=0
+(the loop already has SPS/PPS before every IDR, so the payloader adds none: config-interval=-1 would
+send them twice per IDR).
 One pusher thread feeds all mounts: each mount's access units are pushed paced by the wall clock at
 --fps, stamped from the appsrc's running time (read only once it is PLAYING), looping forever. A
 mount starts at GOP (K mod GOPs) of the loop, so mounts are at staggered phases.
@@ -22,6 +24,12 @@ FRAME CLOCK SEI: every access unit carries, right after its AUD, an SEI NAL (use
 payloadSize 28): UUID "LiveMuxFrameClk1", int64 BE Unix epoch microseconds when the frame was pushed,
 uint32 BE sequence number (per mount, from 0, +1 per frame, never reset, also not when the media is
 rebuilt). Layout and parser: frame_clock_sei.py.
+
+COST (2-core shared box, /proc utime+stime over 20 s, one raw RTSP/TCP client per mount): 1 mount,
+1280x720 4 Mbps 30 fps: ~1% of a core. 50 mounts at 2 Mbps: ~25% of a core at 1280x720 or 640x360
+(about 6 points are the Python pusher, the rest GStreamer's payloading and TCP sending in the appsrc
+threads, so the cost follows packets per second, not picture size). RSS ~55 MB at 50 mounts.
+Start-up: ~2 s with a fresh encode of the default loop, ~0.3 s from the cache.
 
 STDOUT PROTOCOL (one line per event, flushed)
     READY port=<p> url=rtsp://127.0.0.1:<p>/cam0 mounts=<N>   (the url never carries credentials)
@@ -245,7 +253,7 @@ class Camera:
         caps = (f"video/x-h264,stream-format=byte-stream,alignment=au,"
                 f"width={args.width},height={args.height},framerate={args.fps}/1")
         launch = (f"( appsrc name=src is-live=true format=time do-timestamp=false caps=\"{caps}\" "
-                  f"! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+                  f"! rtph264pay name=pay0 pt=96 config-interval=0 )")
         auth = self.make_auth() if args.user is not None else None
         mounts = self.server.get_mount_points()
         self.factories = []

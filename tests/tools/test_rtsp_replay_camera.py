@@ -102,9 +102,12 @@ class ReplayCameraTests(unittest.TestCase):
     BITRATE = 1000
 
     def setUp(self):
+        self.proc = None
+
+    def start(self, *extra):
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-u", CAMERA, "--port", "0", "--mounts", "2", "--width", "640", "--height", "360",
-             "--fps", str(self.FPS), "--bitrate", str(self.BITRATE), "--seconds", "2"],
+            ["/usr/bin/python3", "-u", CAMERA, "--port", "0", "--width", "640", "--height", "360",
+             "--fps", str(self.FPS), "--bitrate", str(self.BITRATE), "--seconds", "2", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines = []
         ready = threading.Event()
@@ -119,16 +122,28 @@ class ReplayCameraTests(unittest.TestCase):
         self.reader = threading.Thread(target=reader, daemon=True)
         self.reader.start()
         ready.wait(30)
-        m = re.match(r"READY port=(\d+) url=(rtsp://127\.0\.0\.1:\d+/cam0) mounts=2$", next((l for l in list(self.lines) if l.startswith("READY")), ""))
+        ready_line = next((line for line in list(self.lines) if line.startswith("READY")), "")
+        m = re.match(r"READY port=(\d+) url=(rtsp://127\.0\.0\.1:\d+/cam0) mounts=(\d+)$", ready_line)
         if m is None:
             self.stop()
             self.fail(f"no READY line within 30 s\n{self.log()}")
         self.url = m.group(2)
+        return int(m.group(3))
+
+    def wait_for_line(self, line, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if line in self.lines:
+                return True
+            time.sleep(0.05)
+        return False
 
     def tearDown(self):
         self.stop()
 
     def stop(self):
+        if self.proc is None:
+            return
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(timeout=10)
@@ -157,6 +172,7 @@ class ReplayCameraTests(unittest.TestCase):
         return result
 
     def test_serves_shared_clocked_frames_at_the_bitrate(self):
+        self.assertEqual(self.start("--mounts", "2"), 2)
         probe = {}
 
         def ffprobe():
@@ -195,6 +211,33 @@ class ReplayCameraTests(unittest.TestCase):
         common = set(runs[0]) & set(runs[1])
         self.assertGreater(len(common), self.FPS, "the two clients overlap by more than a second")
         self.assertTrue(all(runs[0][s] == runs[1][s] for s in common), "same sequence number, same frame clock")
+
+        # The last client gone, the media is torn down; a new one goes on counting where it stopped.
+        self.assertTrue(self.wait_for_line("MEDIA_STOPPED path=/cam0"), self.log())
+        later = []
+        self.record(self.url, 1, later)
+        frames = self.frames(later[0][0])
+        self.assertTrue(frames, self.log())
+        self.assertGreater(frames[0][1], max(max(run) for run in runs), "sequence numbers never reset")
+
+        self.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proc.wait(timeout=10), 0)
+        self.reader.join(timeout=5)
+        self.assertEqual(self.lines[-1], "STOPPED")
+
+    def test_digest_auth(self):
+        self.start("--user", "admin", "--password", "s3cret")
+        self.assertNotIn("admin", self.log(), "credentials never appear in the READY url")
+
+        def probe(url):
+            return subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                                   "stream=codec_name", "-of", "csv=p=0", url], capture_output=True, text=True, timeout=30)
+
+        refused = probe(self.url)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("401", refused.stderr)
+        allowed = probe(self.url.replace("rtsp://", "rtsp://admin:s3cret@"))
+        self.assertEqual(allowed.stdout.strip(), "h264", allowed.stderr + self.log())
 
 
 if __name__ == "__main__":
