@@ -287,6 +287,12 @@ public static class FlacFrameEncoder
             {
                 (bits, best) = (cost, k);
             }
+            else
+            {
+                // The cost is convex in k: the step from k to k+1 saves sum(ceil((u >> k) / 2)), which never grows
+                // with k, and costs one bit per value. So the first k that does not improve is past the minimum.
+                break;
+            }
 
             if (sum >> k == 0)
             {
