@@ -58,7 +58,10 @@ for report in sorted(glob.glob(os.path.join(results, "*-report-github.md"))):
     mean, ratio = header.index("Mean"), header.index("Ratio")
     alloc = header.index("Allocated") if "Allocated" in header else None
     for line in table[2:]:
-        cells = [html.unescape(c.strip()) for c in line.strip("|").split("|")]
+        # BenchmarkDotNet bolds each parameter group's first row and separates groups with empty rows.
+        cells = [html.unescape(c.strip()).replace("**", "") for c in line.strip("|").split("|")]
+        if not cells[mean]:
+            continue
         label = " ".join([cls.removesuffix("Benchmarks")] + [c for c in cells[1:mean] if c] + [cells[0].strip("'")])
         rows.append((label, cells[mean], cells[ratio], cells[alloc] if alloc is not None else "?"))
 
