@@ -13,7 +13,7 @@ PY=/usr/bin/python3
 OUT="$BENCH_DIR/results"
 FILTER='*'
 EXTRA=()
-COMMAND="bench/run-micro.sh$(printf " %q" "$@")"
+COMMAND="bench/run-micro.sh"; [ $# -eq 0 ] || COMMAND+="$(printf " %q" "$@")"
 while [ $# -gt 0 ]; do
   case "$1" in
     --filter) FILTER="$2"; shift 2 ;;
