@@ -19,9 +19,21 @@ internal ref struct FlacBitWriter
     /// <summary>Writes the low <paramref name="count"/> bits (at most 32) of <paramref name="value"/>.</summary>
     public void Write(uint value, int count)
     {
-        for (var i = count - 1; i >= 0; i--)
+        // A byte at a time: a Rice-coded block is mostly short codes, and bit-by-bit writing dominated G.711 -> FLAC.
+        while (count > 0)
         {
-            WriteBit(((value >> i) & 1) != 0);
+            var index = _bitPosition >> 3;
+            var free = 8 - (_bitPosition & 7);
+            var take = Math.Min(free, count);
+            if (free == 8)
+            {
+                _buffer[index] = 0;
+            }
+
+            var bits = (value >> (count - take)) & ((1u << take) - 1);
+            _buffer[index] |= (byte)(bits << (free - take));
+            _bitPosition += take;
+            count -= take;
         }
     }
 
@@ -30,12 +42,12 @@ internal ref struct FlacBitWriter
     /// <summary>Writes <paramref name="zeros"/> zero bits then a one (unary code).</summary>
     public void WriteUnary(uint zeros)
     {
-        for (var i = 0u; i < zeros; i++)
+        for (; zeros >= 32; zeros -= 32)
         {
-            WriteBit(false);
+            Write(0, 32);
         }
 
-        WriteBit(true);
+        Write(1, (int)zeros + 1);
     }
 
     public void AlignToByte()

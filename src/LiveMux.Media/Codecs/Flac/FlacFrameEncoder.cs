@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace LiveMux.Media.Codecs.Flac;
 
@@ -264,6 +265,11 @@ public static class FlacFrameEncoder
         return best;
     }
 
+    /// <summary>
+    /// The smallest Rice parameter with the fewest bits. The cost is convex in k: the step from k to k+1 saves
+    /// sum(ceil((u >> k) / 2)), which never grows with k, and costs one bit per value. So a walk from the
+    /// estimate log2(mean) downhill finds the same minimum as trying every k, in two or three passes.
+    /// </summary>
     private static int BestRiceParameter(ReadOnlySpan<uint> values, out long bits)
     {
         long sum = 0;
@@ -272,28 +278,31 @@ public static class FlacFrameEncoder
             sum += u;
         }
 
-        bits = long.MaxValue;
-        var best = 0;
-        for (var k = 0; k <= MaxRiceParameter; k++)
+        var mean = values.IsEmpty ? 0 : sum / values.Length;
+        var k = mean == 0 ? 0 : Math.Min(BitOperations.Log2((ulong)mean), MaxRiceParameter);
+        bits = RiceBits(values, k);
+        var moved = false;
+        while (k > 0 && RiceBits(values, k - 1) is var lower && lower <= bits)
         {
-            long cost = 0;
-            foreach (var u in values)
-            {
-                cost += u >> k;
-            }
-
-            cost += (long)values.Length * (k + 1);
-            if (cost < bits)
-            {
-                (bits, best) = (cost, k);
-            }
-
-            if (sum >> k == 0)
-            {
-                break;
-            }
+            (k, bits, moved) = (k - 1, lower, true);
         }
 
-        return best;
+        while (!moved && k < MaxRiceParameter && RiceBits(values, k + 1) is var higher && higher < bits)
+        {
+            (k, bits) = (k + 1, higher);
+        }
+
+        return k;
+    }
+
+    private static long RiceBits(ReadOnlySpan<uint> values, int k)
+    {
+        var cost = (long)values.Length * (k + 1);
+        foreach (var u in values)
+        {
+            cost += u >> k;
+        }
+
+        return cost;
     }
 }
