@@ -29,7 +29,7 @@ done
 mkdir -p "$OUT_DIR"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 WINDOW=(--warmup 5 --seconds 20) LAT_WINDOW=(--warmup 5 --measure 20) MICRO=()
-if [ "$QUICK" = 1 ]; then WINDOW=(--warmup 3 --seconds 6); LAT_WINDOW=(--warmup 3 --measure 6); MICRO=(--quick); fi
+if [ "$QUICK" = 1 ]; then WINDOW=(--warmup 3 --seconds 6); LAT_WINDOW=(--warmup 3 --measure 6); MICRO=(--job dry); fi
 
 step() { echo; echo "=== $*" >&2; }
 
@@ -42,7 +42,7 @@ step "fan-out"
 step "50 cameras"
 "$BENCH_DIR/run-cameras.sh" --cameras 50 "${WINDOW[@]}" --out "$OUT_DIR/cameras-$STAMP.json"
 step "micro benchmarks"
-"$BENCH_DIR/run-micro.sh" "${MICRO[@]}" --out-dir "$OUT_DIR" --stamp "$STAMP"
+"$BENCH_DIR/run-micro.sh" --out "$OUT_DIR" "${MICRO[@]}"
 if [ "$SOAK" = 1 ]; then
   step "soak"
   "$BENCH_DIR/run-soak.sh" --out-prefix "$OUT_DIR/soak-$STAMP" || echo "soak: not flat (see its verdict above)" >&2

@@ -85,7 +85,7 @@ def main():
     print("|---|---:|---:|---:|---:|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    micro = sorted(glob.glob(os.path.join(a.dir, f"micro-*{a.stamp}*.md")))
+    micro = sorted(glob.glob(os.path.join(a.dir, f"micro-*-{a.stamp[:8]}.md")))
     if micro:
         print("\nMicro benchmarks: " + ", ".join(os.path.basename(m) for m in micro))
     soak = load(f("soak-{}.json"))
