@@ -41,15 +41,15 @@ def fanout(d):
         if not lm:
             continue
         w = lm["viewers"]["window"]
-        rows.append((f"{n} viewers: CPU per delivered Gbit/s (% of a core)", f'{lm["cpuPerGbit"]:.1f}',
+        rows.append((f"{n} viewer{'s' if n != 1 else ''}: CPU per delivered Gbit/s (% of a core)", f'{lm["cpuPerGbit"]:.1f}',
                      f'{base["cpuPerGbit"]:.1f}' if base and base.get("cpuPerGbit") else "-",
                      ratio(lm["cpuPerGbit"], base and base.get("cpuPerGbit")), ratio(lm["cpuPerGbit"], fl and fl.get("cpuPerGbit"))))
-        rows.append((f"{n} viewers: peak RSS", f'{lm["process"]["peakRssMb"]:.0f} MB',
+        rows.append((f"{n} viewer{'s' if n != 1 else ''}: peak RSS", f'{lm["process"]["peakRssMb"]:.0f} MB',
                      f'{base["process"]["peakRssMb"]:.0f} MB' if base else "-",
                      ratio(lm["process"]["peakRssMb"], base and base["process"]["peakRssMb"]),
                      ratio(lm["process"]["peakRssMb"], fl and fl["process"]["peakRssMb"])))
         bw = base["viewers"]["window"] if base else None
-        rows.append((f"{n} viewers: frames got, worst viewer", f'{w["frameShare"]["min"]:.1f}%',
+        rows.append((f"{n} viewer{'s' if n != 1 else ''}: frames got, worst viewer", f'{w["frameShare"]["min"]:.1f}%',
                      f'{bw["frameShare"]["min"]:.1f}%' if bw else "-", "-",
                      f'floor {fl["viewers"]["window"]["frameShare"]["min"]:.1f}%' if fl else "-"))
     return rows
