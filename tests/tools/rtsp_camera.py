@@ -52,7 +52,7 @@ epoch, written into the luma plane before encoding:
 """
 
 import argparse
-import signal
+import os
 import sys
 import threading
 import time
@@ -72,15 +72,13 @@ try:
 except ImportError:  # pragma: no cover - environment check
     sys.exit("rtsp_camera: numpy missing; apt-get install python3-numpy (and run with /usr/bin/python3)")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rtsp_server_common import ServerEvents, emit, nominal_base, running_time_now  # noqa: E402
+
 BLACK, WHITE, GRAY = 16, 235, 128
 CELL = 16
 BAND_CELLS = 32
 CLOCK_ROWS = 40  # two 16-px bands plus an 8-px quiet zone
-
-
-def emit(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def clock_bits(epoch_ms):
@@ -97,32 +95,6 @@ def clock_bits(epoch_ms):
 def band_cells(bits):
     """The 32 cell values of one band: start guard, 28 bits, stop guard."""
     return [1, 0] + bits + [0, 1]
-
-
-def running_time_now(appsrc):
-    """The appsrc's running time now, or None while it is not PLAYING yet.
-
-    On the way to PLAYING the pipeline hands its clock to every element before it sets their base
-    time, which is 0 until then; a running time read from another thread in that window is the
-    clock's absolute time (hours since boot). Frames stamped from it lie hours in the future, the
-    sinks wait for them, and the client's PLAY succeeds but no RTP ever comes. Once the element
-    itself is PLAYING its base time has been set, so the reading is real.
-    """
-    _, state, _ = appsrc.get_state(0)
-    if state != Gst.State.PLAYING:
-        return None
-    running = appsrc.get_current_running_time()
-    return None if running == Gst.CLOCK_TIME_NONE else running
-
-
-def nominal_base(running_ns, late_s):
-    """The running time at which a frame pushed `late_s` seconds after it was due should be stamped.
-
-    Stamping the first frame with the running time of its push would carry that push's lateness
-    (a busy machine at start-up: tens of ms) into every later frame's timestamp, and the sinks,
-    which sync on it, would hold each frame back by that much for the whole session.
-    """
-    return max(0, running_ns - max(0, int(late_s * Gst.SECOND)))
 
 
 class FrameSource:
@@ -315,11 +287,9 @@ class ToneSource(threading.Thread):
             n += 1
 
 
-class Camera:
+class Camera(ServerEvents):
     def __init__(self, args):
         self.args = args
-        self.clients = 0
-        self.sessions = -1
         self.sources = []
         self.lock = threading.Lock()
         self.server = GstRtspServer.RTSPServer()
@@ -332,7 +302,6 @@ class Camera:
         if args.user is not None or args.tls_cert is not None:
             self.setup_auth()
         self.server.get_mount_points().add_factory(args.path, self.factory)
-        self.server.connect("client-connected", self.on_client_connected)
 
     def launch_string(self):
         a = self.args
@@ -419,44 +388,10 @@ class Camera:
                     self.sources.remove(source)
         emit("MEDIA_STOPPED")
 
-    def on_client_connected(self, _server, client):
-        self.clients += 1
-        emit(f"CLIENT_CONNECTED n={self.clients}")
-        client.connect("closed", self.on_client_closed)
-        self.poll_sessions()
-
-    def on_client_closed(self, _client):
-        self.clients -= 1
-        emit(f"CLIENT_CLOSED n={self.clients}")
-        GLib.idle_add(self.poll_sessions)
-
-    def poll_sessions(self):
-        pool = self.server.get_session_pool()
-        pool.cleanup()  # drops sessions whose keep-alive timed out
-        n = pool.get_n_sessions()
-        if n != self.sessions:
-            self.sessions = n
-            emit(f"SESSIONS n={n}")
-        return True
-
     def run(self):
-        loop = GLib.MainLoop()
-        if self.server.attach(None) == 0:
-            sys.exit(f"rtsp_camera: cannot listen on port {self.args.port}")
-        port = self.server.get_bound_port()
-
-        def on_signal(*_):
-            loop.quit()
-            return GLib.SOURCE_REMOVE
-
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, on_signal)
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, on_signal)
-        GLib.timeout_add(250, self.poll_sessions)
         host = self.server.get_address()
         scheme = "rtsps" if self.args.tls_cert is not None else "rtsp"
-        emit(f"READY port={port} url={scheme}://{host}:{port}{self.args.path}")
-        self.poll_sessions()
-        loop.run()
+        self.serve("rtsp_camera", lambda port: f"READY port={port} url={scheme}://{host}:{port}{self.args.path}")
         with self.lock:
             for s in self.sources:
                 s.stop()

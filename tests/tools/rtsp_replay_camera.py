@@ -43,7 +43,6 @@ import argparse
 import hashlib
 import heapq
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import frame_clock_sei  # noqa: E402
+from rtsp_server_common import ServerEvents, emit, nominal_base, running_time_now  # noqa: E402
 
 try:
     import gi
@@ -67,11 +67,6 @@ except (ImportError, ValueError) as e:  # pragma: no cover - environment check
 
 LOOP_VERSION = 1  # bump when the encode command changes, so stale cached loops are not reused
 START = b"\x00\x00\x00\x01"
-
-
-def emit(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def encode_loop(a):
@@ -120,16 +115,6 @@ def access_units(data):
     if not gop_starts or gop_starts[0] != 0:
         sys.exit("rtsp_replay_camera: the encoded loop does not start with an IDR")
     return [(aud, b"".join(rest)) for aud, rest in units], gop_starts
-
-
-def running_time_now(appsrc):
-    """The appsrc's running time now, or None while it is not PLAYING yet (see rtsp_camera.py: before
-    that its base time is unset and a reading is the clock's absolute time, hours ahead)."""
-    _, state, _ = appsrc.get_state(0)
-    if state != Gst.State.PLAYING:
-        return None
-    running = appsrc.get_current_running_time()
-    return None if running == Gst.CLOCK_TIME_NONE else running
 
 
 class Mount:
@@ -220,8 +205,7 @@ class Pusher(threading.Thread):
                 return True  # not PLAYING yet: a frame stamped now would lie about its time; skip it
             # Stamp the slot's due time, not this push's: the sinks sync on the timestamps, so a first
             # push made late by a busy start-up would hold back every later frame by as much.
-            late = time.monotonic() - (s.t0 + slot * self.period)
-            s.base, s.n0 = max(0, running - max(0, int(late * Gst.SECOND))), slot
+            s.base, s.n0 = nominal_base(running, time.monotonic() - (s.t0 + slot * self.period)), slot
         aud, rest = self.units[s.unit]
         sei = frame_clock_sei.build_sei(time.time_ns() // 1000, s.mount.seq)
         buf = Gst.Buffer.new_wrapped(b"".join((aud, START, sei, rest)))
@@ -240,12 +224,10 @@ class Pusher(threading.Thread):
         return True
 
 
-class Camera:
+class Camera(ServerEvents):
     def __init__(self, args, units, gop_starts):
         self.args = args
         self.gop_starts = gop_starts
-        self.clients = 0
-        self.sessions = -1
         self.pusher = Pusher(units, args.fps)
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address(args.bind)
@@ -272,7 +254,6 @@ class Camera:
             self.factories.append(factory)
         if auth is not None:
             self.server.set_auth(auth)
-        self.server.connect("client-connected", self.on_client_connected)
 
     def make_auth(self):
         auth = GstRtspServer.RTSPAuth()
@@ -294,43 +275,9 @@ class Camera:
         stream.stopped = True
         emit(f"MEDIA_STOPPED path={stream.mount.path}")
 
-    def on_client_connected(self, _server, client):
-        self.clients += 1
-        emit(f"CLIENT_CONNECTED n={self.clients}")
-        client.connect("closed", self.on_client_closed)
-        self.poll_sessions()
-
-    def on_client_closed(self, _client):
-        self.clients -= 1
-        emit(f"CLIENT_CLOSED n={self.clients}")
-        GLib.idle_add(self.poll_sessions)
-
-    def poll_sessions(self):
-        pool = self.server.get_session_pool()
-        pool.cleanup()  # drops sessions whose keep-alive timed out
-        n = pool.get_n_sessions()
-        if n != self.sessions:
-            self.sessions = n
-            emit(f"SESSIONS n={n}")
-        return True
-
     def run(self):
-        loop = GLib.MainLoop()
-        if self.server.attach(None) == 0:
-            sys.exit(f"rtsp_replay_camera: cannot listen on port {self.args.port}")
-        port = self.server.get_bound_port()
-
-        def on_signal(*_):
-            loop.quit()
-            return GLib.SOURCE_REMOVE
-
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, on_signal)
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, on_signal)
-        GLib.timeout_add(250, self.poll_sessions)
         self.pusher.start()
-        emit(f"READY port={port} url=rtsp://127.0.0.1:{port}/cam0 mounts={self.args.mounts}")
-        self.poll_sessions()
-        loop.run()
+        self.serve("rtsp_replay_camera", lambda port: f"READY port={port} url=rtsp://127.0.0.1:{port}/cam0 mounts={self.args.mounts}")
         self.pusher.stop()
         emit("STOPPED")
 
