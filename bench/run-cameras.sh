@@ -62,6 +62,20 @@ wait_live() { # every stream live in /api/streams, or die after 60 s
   die "only $live of $CAMERAS streams live after 60 s"
 }
 
+with_viewers() { # with_viewers PHASE PID LOADGEN ARGS...: one viewer per URL; PID's tree measured, as a row
+  local phase="$1" pid="$2"; shift 2
+  setsid dotnet "$LOADGEN" viewers "$@" --n 1 --warmup "$WARMUP" --seconds "$SECONDS_" \
+    >"$WORK/viewers.json" 2>"$WORK/viewers.err" </dev/null &
+  local loadgen=$!
+  FG_PIDS+=("$loadgen")
+  run_fg sleep "$WARMUP"
+  run_fg "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$pid" --skip-root --seconds "$((SECONDS_ - 1))" \
+    --sessions-log "$CAMERA_LOG" >"$WORK/proc.json"
+  wait "$loadgen" || { cat "$WORK/viewers.err" >&2; die "$phase: no viewer got a frame"; }
+  "$PY" -c 'import json,sys; print(json.dumps({"phase":sys.argv[1],"process":json.load(open(sys.argv[2])),"viewers":json.load(open(sys.argv[3]))}))' \
+    "$phase" "$WORK/proc.json" "$WORK/viewers.json" >>"$ROWS"
+}
+
 viewer_urls() { # viewer_urls FORMAT: --url arguments, FORMAT gets the camera index
   local k
   for k in $(seq 0 $((CAMERAS - 1))); do printf -- "--url\n$1\n" "$k"; done
@@ -85,15 +99,7 @@ VIEWERS_JSON="" sample streams "$LIVEMUX_PID" --skip-root
 
 log "LiveMux with $CAMERAS streams, one viewer each"
 mapfile -t URLS < <(viewer_urls "ws://127.0.0.1:$LIVEMUX_PORT/api/ws?src=cam%d")
-setsid dotnet "$LOADGEN" viewers "${URLS[@]}" --n 1 --warmup "$WARMUP" --seconds "$SECONDS_" \
-  >"$WORK/viewers.json" 2>"$WORK/viewers.err" </dev/null &
-LOADGEN_PID=$!
-FG_PIDS+=("$LOADGEN_PID")
-run_fg sleep "$WARMUP"
-run_fg "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$LIVEMUX_PID" --skip-root --seconds "$((SECONDS_ - 1))" --sessions-log "$CAMERA_LOG" >"$WORK/proc.json"
-wait "$LOADGEN_PID" || { cat "$WORK/viewers.err" >&2; die "no viewer got a frame"; }
-"$PY" -c 'import json,sys; print(json.dumps({"phase":"viewers","process":json.load(open(sys.argv[1])),"viewers":json.load(open(sys.argv[2]))}))' \
-  "$WORK/proc.json" "$WORK/viewers.json" >>"$ROWS"
+with_viewers viewers "$LIVEMUX_PID" "${URLS[@]}"
 stop_pgid "$LIVEMUX_PID"
 
 if [ "$SKIP_BASELINE" = 0 ]; then
@@ -110,15 +116,7 @@ if [ "$SKIP_BASELINE" = 0 ]; then
     line="$(wait_line "$WORK/baseline-$k.log" '^LISTENING ' 60 "$BASELINES_PID")"
     BURLS+=(--url "ws://127.0.0.1:$(sed -E 's/.*port=([0-9]+).*/\1/' <<<"$line")/ws")
   done
-  setsid dotnet "$LOADGEN" viewers "${BURLS[@]}" --n 1 --no-request --warmup "$WARMUP" --seconds "$SECONDS_" \
-    >"$WORK/viewers.json" 2>"$WORK/viewers.err" </dev/null &
-  LOADGEN_PID=$!
-  FG_PIDS+=("$LOADGEN_PID")
-  run_fg sleep "$WARMUP"
-  run_fg "$PY" "$BENCH_DIR/fanout/procmon.py" --pid "$BASELINES_PID" --skip-root --seconds "$((SECONDS_ - 1))" --sessions-log "$CAMERA_LOG" >"$WORK/proc.json"
-  wait "$LOADGEN_PID" || { cat "$WORK/viewers.err" >&2; die "no baseline viewer got a frame"; }
-  "$PY" -c 'import json,sys; print(json.dumps({"phase":"baseline","process":json.load(open(sys.argv[1])),"viewers":json.load(open(sys.argv[2]))}))' \
-    "$WORK/proc.json" "$WORK/viewers.json" >>"$ROWS"
+  with_viewers baseline "$BASELINES_PID" "${BURLS[@]}" --no-request
   stop_pgid "$BASELINES_PID"
 fi
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LiveMux.Media.Bits;
 
 namespace LiveMux.LoadGen;
 
@@ -24,29 +25,10 @@ internal static class FrameClock
     /// <summary>Reads the stamp that follows a UUID; false when <paramref name="afterUuid"/> is cut short.</summary>
     public static bool TryReadStamp(ReadOnlySpan<byte> afterUuid, out long epochMicroseconds, out uint frameNumber)
     {
-        Span<byte> raw = stackalloc byte[12];
-        var n = 0;
-        var zeros = 0;
-        foreach (var b in afterUuid)
-        {
-            if (zeros >= 2 && b == 0x03)
-            {
-                zeros = 0;
-                continue;
-            }
-
-            zeros = b == 0 ? zeros + 1 : 0;
-            raw[n++] = b;
-            if (n == raw.Length)
-            {
-                epochMicroseconds = BinaryPrimitives.ReadInt64BigEndian(raw);
-                frameNumber = BinaryPrimitives.ReadUInt32BigEndian(raw[8..]);
-                return true;
-            }
-        }
-
-        epochMicroseconds = 0;
-        frameNumber = 0;
-        return false;
+        Span<byte> raw = stackalloc byte[MaxStampBytes];
+        var n = EmulationPrevention.Remove(afterUuid[..Math.Min(afterUuid.Length, MaxStampBytes)], raw);
+        epochMicroseconds = n >= 12 ? BinaryPrimitives.ReadInt64BigEndian(raw) : 0;
+        frameNumber = n >= 12 ? BinaryPrimitives.ReadUInt32BigEndian(raw[8..]) : 0;
+        return n >= 12;
     }
 }
