@@ -3,9 +3,10 @@
 
     plot.py SAMPLES.jsonl VIEWERS.jsonl OUT.json OUT.png --viewers N --bitrate KBPS --size WxH
 
-Flat means: over the samples after the first 10 minutes (start-up, JIT, GC sizing), the least-squares slope of
-RSS is under 5 MB per hour and the last 10 minutes' mean is within 5% of the 10..20-minute mean; the same
-two tests for latency p95 use 5 ms per hour and 10%.
+Flat means no growth: over the samples after the first 10 minutes (start-up, JIT, GC sizing), the least-squares
+slope of RSS is at most 5 MB per hour and the last 10 minutes' mean is at most 5% above the 10..20-minute mean;
+the same two tests for latency p95 use 5 ms per hour and 10%. Falling curves pass: a soak looks for leaks and
+creeping delay, and a neighbour on a shared machine that goes quiet lowers both.
 """
 
 import argparse
@@ -39,7 +40,7 @@ def judge(xs, ys, max_slope, max_drift):
     late = [y for x, y in keep if x >= kx[-1] - 600] or ky[-2:]
     slope = slope_per_hour(kx, ky)
     drift = (sum(late) / len(late)) / (sum(early) / len(early)) - 1 if sum(early) else 0
-    return {"slopePerHour": round(slope, 2), "lateVsEarly": round(drift, 4), "flat": abs(slope) <= max_slope and abs(drift) <= max_drift,
+    return {"slopePerHour": round(slope, 2), "lateVsEarly": round(drift, 4), "flat": slope <= max_slope and drift <= max_drift,
             "limits": {"slopePerHour": max_slope, "lateVsEarly": max_drift}}
 
 
