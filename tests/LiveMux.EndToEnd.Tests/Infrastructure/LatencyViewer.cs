@@ -27,6 +27,7 @@ internal sealed class LatencyViewer : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private uint _lastSequence;
     private long _missing;
+    private int _disposed;
 
     private LatencyViewer(string name) => Name = name;
 
@@ -225,6 +226,11 @@ internal sealed class LatencyViewer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {
