@@ -37,6 +37,8 @@ internal sealed class FaultRig : IAsyncDisposable
 
     public TestCamera HealthyCamera { get; }
 
+    public DateTime StartedAt { get; } = DateTime.UtcNow;
+
     public LiveMuxProcess Server { get; }
 
     public ServerProbe Probe { get; }
@@ -46,9 +48,9 @@ internal sealed class FaultRig : IAsyncDisposable
     public ServerProbe.Snapshot Baseline { get; private set; }
 
     /// <summary>Starts the healthy camera and LiveMux with its stream plus <paramref name="config"/>, and <paramref name="watchers"/> viewers of <paramref name="watched"/>.</summary>
-    public static async Task<FaultRig> StartAsync(string fault, ITestOutputHelper output, string[] config, string watched = Healthy, int watchers = 3)
+    public static async Task<FaultRig> StartAsync(string fault, ITestOutputHelper output, string[] config, string watched = Healthy, int watchers = 3, string[]? cameraArgs = null)
     {
-        var camera = await TestCamera.StartAsync(0, CameraArgs);
+        var camera = await TestCamera.StartAsync(0, cameraArgs ?? CameraArgs);
         LiveMuxProcess server;
         try
         {
