@@ -18,7 +18,7 @@ public sealed class CameraFaultTests(ITestOutputHelper output)
     private const string Faulted = "faulted";
 
     /// <summary>
-    /// kill: SIGKILL, restarted on the same port 1 s after LiveMux noticed. freeze: SIGSTOP for the outage,
+    /// kill: SIGKILL, restarted on the same port 0.5 s after LiveMux noticed. freeze: SIGSTOP for the outage,
     /// then SIGCONT. cut: the proxy stops forwarding both ways for the outage (interleaved RTP too), then
     /// restores. reset: the proxy closes the connection. Outages are longer than the 5 s media timeout, so
     /// LiveMux gives the session up and reconnects. The bound counts from the end of the fault: the camera
@@ -48,7 +48,7 @@ public sealed class CameraFaultTests(ITestOutputHelper output)
                 case "kill":
                     await Signal(camera.Pid, "KILL");
                     await rig.WaitForStateAsync(Faulted, "reconnecting", TimeSpan.FromSeconds(5));
-                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    await Task.Delay(TimeSpan.FromSeconds(0.5));
                     restarted = await TestCamera.StartAsync(camera.Port, FaultRig.CameraArgs);
                     break;
                 case "freeze":

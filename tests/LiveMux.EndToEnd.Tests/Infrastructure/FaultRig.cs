@@ -85,7 +85,7 @@ internal sealed class FaultRig : IAsyncDisposable
     /// <summary>Two quiet windows: their p95s and how far apart they are (noise), and the memory baseline.</summary>
     public async Task MeasureBaselineAsync()
     {
-        await Task.Delay(TimeSpan.FromSeconds(1)); // the join burst (cached GOP) is not steady state
+        await Task.Delay(TimeSpan.FromSeconds(0.5)); // the join burst (cached GOP) is not steady state
         Baseline = await Probe.SampleAsync();
         _baselineFrom = DateTime.UtcNow;
         await Task.Delay(FaultSettings.Window * 2);

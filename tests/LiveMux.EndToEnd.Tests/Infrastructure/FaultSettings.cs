@@ -8,14 +8,20 @@ namespace LiveMux.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal static class FaultSettings
 {
-    /// <summary>Viewers dropped without a WebSocket close (RST).</summary>
-    public static int AbruptDisconnects => Int("LIVEMUX_FAULTS_DISCONNECTS", 200);
+    /// <summary>Viewers dropped without a WebSocket close (RST), per round.</summary>
+    public static int AbruptDisconnects => Int("LIVEMUX_FAULTS_DISCONNECTS", 1000);
 
-    /// <summary>Complete connect, first fragment, close cycles.</summary>
-    public static int Cycles => Int("LIVEMUX_FAULTS_CYCLES", 1000);
+    /// <summary>Complete connect, first bytes, close cycles, per round (CI: 3 x 4,000; bench/run-faults.sh: 10,000 a round).</summary>
+    public static int Cycles => Int("LIVEMUX_FAULTS_CYCLES", 4000);
 
-    /// <summary>Length of each latency window (two before the fault, one after it).</summary>
-    public static TimeSpan Window => TimeSpan.FromSeconds(Int("LIVEMUX_FAULTS_WINDOW_S", 3));
+    /// <summary>
+    /// How many times each churn runs. Memory is compared round to round from the second on: the first
+    /// carries the runtime's warm-up (GC regions, pools), a leak grows every round.
+    /// </summary>
+    public static int ChurnRounds => Math.Max(3, Int("LIVEMUX_FAULTS_ROUNDS", 3));
+
+    /// <summary>Length of each latency window (two before the fault, one after it): 60 fragments a watcher at 30 fps.</summary>
+    public static TimeSpan Window => TimeSpan.FromSeconds(Int("LIVEMUX_FAULTS_WINDOW_S", 2));
 
     /// <summary>How long a camera stays frozen or cut off: beyond the 5 s media timeout, so LiveMux reconnects.</summary>
     public static TimeSpan Outage => TimeSpan.FromSeconds(Int("LIVEMUX_FAULTS_OUTAGE_S", 6));
