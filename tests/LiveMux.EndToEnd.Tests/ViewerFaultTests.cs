@@ -58,7 +58,6 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         var count = FaultSettings.AbruptDisconnects;
         var rounds = new List<object>();
         var afterRounds = new List<ServerProbe.Snapshot>();
-        var heldPeaks = new List<ServerProbe.Snapshot>();
         var faultAt = DateTime.MinValue;
         for (var round = 0; round < FaultSettings.ChurnRounds; round++)
         {
@@ -73,7 +72,6 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
             await WaitForViewersAsync(rig, rig.Watchers.Count + count, TimeSpan.FromSeconds(10));
             await Task.Delay(TimeSpan.FromSeconds(0.5));
             var held = await rig.Probe.SampleAsync();
-            heldPeaks.Add(held);
 
             faultAt = DateTime.UtcNow;
             foreach (var v in viewers)
@@ -83,6 +81,7 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
 
             var settled = await WaitForViewersAsync(rig, rig.Watchers.Count, TimeSpan.FromSeconds(15));
             await Task.Delay(TimeSpan.FromSeconds(1));
+            await rig.Probe.CollectGarbageAsync();
             var after = await rig.Probe.SampleAsync();
             afterRounds.Add(after);
             rounds.Add(new
@@ -97,13 +96,9 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         rig.Figure("viewers_per_round", count);
         rig.Figure("rounds", rounds);
 
-        // Dropping the viewers never costs memory: after each drop RSS is at most what it was with them.
-        Assert.All(afterRounds.Zip(heldPeaks), r => Assert.True(
-            ServerProbe.Mb(r.First.RssBytes - r.Second.RssBytes) <= 8, $"RSS {ServerProbe.Mb(r.Second.RssBytes)} MB with the viewers, {ServerProbe.Mb(r.First.RssBytes)} MB after"));
-
-        // Holding 1,000 viewers grows the GC heap; with no pressure after they leave, no full GC runs and the
-        // GC keeps the regions: RSS stays 65-90 MB above the baseline here, flat from round to round.
-        await AssertChurnLeftNothingAsync(rig, afterRounds, faultAt, rssToleranceMb: 112, heapToleranceMb: 80);
+        // Holding 1,000 viewers grows the GC's regions and the pools (Kestrel's blocks, sockets' buffers): RSS
+        // stays 50-80 MB above the baseline after they leave, flat from round to round.
+        await AssertChurnLeftNothingAsync(rig, afterRounds, faultAt, rssToleranceMb: 96, heapToleranceMb: 16);
     }
 
     /// <summary><see cref="FaultSettings.Cycles"/> viewers a round join (8 at a time), get their first bytes, and leave with a close frame.</summary>
@@ -149,6 +144,7 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
             var started = DateTime.UtcNow;
             var settled = await WaitForViewersAsync(rig, rig.Watchers.Count, TimeSpan.FromSeconds(15));
             await Task.Delay(TimeSpan.FromSeconds(1));
+            await rig.Probe.CollectGarbageAsync();
             var after = await rig.Probe.SampleAsync();
             afterRounds.Add(after);
             rounds.Add(new
@@ -165,22 +161,23 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         rig.Figure("rounds", rounds);
         rig.Figure("failed_joins", failures);
         Assert.Equal(0, failures);
-        await AssertChurnLeftNothingAsync(rig, afterRounds, faultAt, rssToleranceMb: 64, heapToleranceMb: 40);
+        await AssertChurnLeftNothingAsync(rig, afterRounds, faultAt, rssToleranceMb: 64, heapToleranceMb: 16);
     }
 
     /// <summary>
-    /// Memory is checked against the baseline after the last round, and the last round against the ones
-    /// before it but the first: a leak per viewer grows every round, while the runtime's one-off warm-up shows
-    /// only in the first. RSS does not come back to the baseline after a churn: the GC keeps the regions it
-    /// grew and Kestrel its pooled blocks, a plateau that more rounds do not raise (README, Fault injection).
+    /// Memory is checked after a forced full GC: against the baseline after the last round, and the last round
+    /// against the ones before it but the first. A leak per viewer grows the managed heap every round; the
+    /// runtime's one-off warm-up (pools, JIT) shows only in the first. RSS is reported and held to a loose bound:
+    /// the server GC keeps regions it grew, so RSS does not come back to the baseline (README, Fault injection).
     /// </summary>
     private static async Task AssertChurnLeftNothingAsync(
         FaultRig rig, List<ServerProbe.Snapshot> afterRounds, DateTime lastRoundAt, double rssToleranceMb, double heapToleranceMb)
     {
-        var growth = ServerProbe.Mb(afterRounds[^1].RssBytes - afterRounds.Skip(1).SkipLast(1).Max(s => s.RssBytes));
-        rig.Figure("rss_growth_last_round_mb", growth);
+        var growth = ServerProbe.Mb(afterRounds[^1].GcHeapBytes - afterRounds.Skip(1).SkipLast(1).Max(s => s.GcHeapBytes));
+        rig.Figure("gc_heap_growth_last_round_mb", growth);
         Assert.Equal("live", (await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("state").GetString());
-        Assert.True(growth <= 8, $"RSS grew {growth} MB in the last round over the rounds before it (not the first)");
+        Assert.True(growth <= 4, $"the managed heap grew {growth} MB in the last round over the rounds before it (not the first)");
+        Assert.All(afterRounds, r => Assert.True(r.Sockets <= rig.Baseline.Sockets + 1, $"{r.Sockets} sockets after a round, {rig.Baseline.Sockets} before"));
         rig.AssertWatchersUndisturbed(lastRoundAt, DateTime.UtcNow);
         await rig.AssertMemorySettledAsync(TimeSpan.FromSeconds(15), rssToleranceMb, heapToleranceMb);
     }

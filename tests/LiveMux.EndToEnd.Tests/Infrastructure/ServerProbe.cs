@@ -1,4 +1,6 @@
+using System.Diagnostics.Tracing;
 using System.Globalization;
+using Microsoft.Diagnostics.NETCore.Client;
 
 namespace LiveMux.EndToEnd.Tests.Infrastructure;
 
@@ -82,6 +84,40 @@ internal sealed class ServerProbe : IAsyncDisposable
         {
             return null; // closed between the listing and the read
         }
+    }
+
+    /// <summary>
+    /// Forces a full blocking garbage collection in LiveMux, from outside, as dotnet-gcdump does: an EventPipe
+    /// session over the diagnostics socket that enables the runtime's GCHeapCollect keyword. Without it, a
+    /// server GC with no allocation pressure may not run a gen2 collection for minutes, and the managed heap
+    /// (and RSS) of viewers long gone reads like a leak. Returns how many gen2 collections it caused.
+    /// </summary>
+    public async Task<long> CollectGarbageAsync()
+    {
+        const long GcKeyword = 0x1;
+        const long GcHeapCollectKeyword = 0x800000;
+        var before = await Gen2CollectionsAsync();
+        var client = new DiagnosticsClient(_server.Pid);
+        using var session = await client.StartEventPipeSessionAsync(
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GcKeyword | GcHeapCollectKeyword)],
+            requestRundown: false, circularBufferMB: 16, CancellationToken.None);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await Gen2CollectionsAsync() == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await session.StopAsync(CancellationToken.None);
+        await drain;
+        return await Gen2CollectionsAsync() - before;
+    }
+
+    private async Task<long> Gen2CollectionsAsync()
+    {
+        var metrics = await _server.Http.GetStringAsync(new Uri(_server.BaseUrl, "metrics"));
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal) && l.Contains("\"2\"", StringComparison.Ordinal));
+        return line is null ? -1 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>The sum of a family's samples in Prometheus text (e.g. the heap over all generations).</summary>
