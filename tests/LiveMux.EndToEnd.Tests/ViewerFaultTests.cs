@@ -84,7 +84,7 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
             }
 
             var settled = await WaitForViewersAsync(rig, rig.Watchers.Count, TimeSpan.FromSeconds(15));
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await FullWindowAsync(faultAt);
 
             // The watchers' window ends here: the forced GC below pauses the server, which is the probe's doing.
             windowEnd = DateTime.UtcNow;
@@ -151,7 +151,7 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
             var churn = clock.Elapsed;
             var started = DateTime.UtcNow;
             var settled = await WaitForViewersAsync(rig, rig.Watchers.Count, TimeSpan.FromSeconds(15));
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await FullWindowAsync(faultAt);
 
             // The watchers' window ends here: the forced GC below pauses the server, which is the probe's doing.
             windowEnd = DateTime.UtcNow;
@@ -191,6 +191,13 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         Assert.All(afterRounds, r => Assert.True(r.Sockets <= rig.Baseline.Sockets + 1, $"{r.Sockets} sockets after a round, {rig.Baseline.Sockets} before"));
         rig.AssertWatchersUndisturbed(lastRoundAt, lastRoundEnd);
         await rig.AssertMemorySettledAsync(TimeSpan.FromSeconds(15), rssToleranceMb, heapToleranceMb);
+    }
+
+    /// <summary>At least 1 s after the viewers are gone, and a whole latency window after <paramref name="from"/>, as long as each quiet window.</summary>
+    private static async Task FullWindowAsync(DateTime from)
+    {
+        var rest = from + FaultSettings.Window - DateTime.UtcNow;
+        await Task.Delay(rest > TimeSpan.FromSeconds(1) ? rest : TimeSpan.FromSeconds(1));
     }
 
     private static async Task<DateTime> WaitForViewersAsync(FaultRig rig, int expected, TimeSpan timeout)

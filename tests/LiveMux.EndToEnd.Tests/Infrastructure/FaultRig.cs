@@ -119,6 +119,8 @@ internal sealed class FaultRig : IAsyncDisposable
         Figure("p95_change_pct", Math.Round((after.P95 - before.P95) / before.P95 * 100, 1));
         Figure("p95_allowed_increase_ms", Math.Round(allowed, 2));
         Figure("watcher_samples_after", after.Count);
+        Figure("watcher_max_after_raw_ms", Math.Round(_watchers.SelectMany(w => w.Samples(faultAt, to)).Select(s => s.LatencyMs).DefaultIfEmpty(0).Max(), 1));
+        Figure("watcher_max_before_raw_ms", Math.Round(_watchers.SelectMany(w => w.Samples(_baselineFrom, _baselineTo)).Select(s => s.LatencyMs).DefaultIfEmpty(0).Max(), 1));
         Figure("watcher_frames_missing", _watchers.Sum(w => w.Missing));
         RecordSlowSamples(faultAt, to);
         Assert.True(after.Count > 0, "the watchers got nothing after the fault");
