@@ -28,9 +28,9 @@ internal static class FaultSettings
 
     /// <summary>
     /// The p95 of the other viewers may move by 10% or by this many milliseconds, whichever is larger: on two
-    /// shared cores a 1-2 ms p95 moves by more than 10% between two quiet windows (see README, Fault injection).
+    /// shared cores a 0.2-2 ms p95 moves by up to 5.3 ms between two quiet windows with no fault (FaultNoiseTests; README, Fault injection).
     /// </summary>
-    public static double P95FloorMs => Int("LIVEMUX_FAULTS_P95_FLOOR_MS", 5);
+    public static double P95FloorMs => Int("LIVEMUX_FAULTS_P95_FLOOR_MS", 8);
 
     /// <summary>Quiet windows the noise measurement (FaultNoiseTests) compares.</summary>
     public static int NoiseWindows => Math.Max(4, Int("LIVEMUX_FAULTS_NOISE_WINDOWS", 10));
