@@ -15,6 +15,9 @@ public sealed class Subscription : IDisposable
     private readonly Channel<ViewerItem> _channel = Channel.CreateUnbounded<ViewerItem>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
+    // Not disposed: the stream may cancel it on its media path while the endpoint disposes the subscription,
+    // and a source with no timer holds nothing that needs releasing.
+    private readonly CancellationTokenSource _abandoned = new();
     private readonly ViewerQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly StreamCounters _counters;
@@ -37,6 +40,14 @@ public sealed class Subscription : IDisposable
 
     /// <summary>Why the stream ended this subscription, when it did.</summary>
     public string? CloseReason { get; private set; }
+
+    /// <summary>
+    /// Cancelled when the stream disconnects this viewer for not reading. The endpoint's pending write to it
+    /// may never complete (its socket's buffers are full, and the kernel keeps a zero-window connection open
+    /// for as long as the peer acknowledges probes), so the endpoint cancels the write, which aborts the
+    /// connection, instead of waiting on it or on a graceful close.
+    /// </summary>
+    public CancellationToken Abandoned => _abandoned.Token;
 
     public int QueuedFrames => Volatile.Read(ref _queuedFrames);
 
@@ -97,7 +108,7 @@ public sealed class Subscription : IDisposable
             // them pile up for as long as the camera keeps failing.
             Interlocked.Decrement(ref _queuedControl);
             _counters.CountViewerDrop(ViewerDropReason.Disconnected);
-            Close("viewer not reading");
+            Abandon("viewer not reading");
             return;
         }
 
@@ -143,7 +154,7 @@ public sealed class Subscription : IDisposable
                 if (_time.GetElapsedTime(_skippingSince) > _options.SlowViewerTimeout)
                 {
                     _counters.CountViewerDrop(ViewerDropReason.Disconnected);
-                    Close($"viewer too slow: could not keep up for {_options.SlowViewerTimeout.TotalSeconds:0} s");
+                    Abandon($"viewer too slow: could not keep up for {_options.SlowViewerTimeout.TotalSeconds:0} s");
                 }
 
                 return;
@@ -184,6 +195,15 @@ public sealed class Subscription : IDisposable
         {
             item.Fragment?.Release();
         }
+    }
+
+    /// <summary>Closes a viewer that stopped reading, and cancels <see cref="Abandoned"/>.</summary>
+    private void Abandon(string reason)
+    {
+        Close(reason);
+
+        // Its callbacks abort a socket: on the thread pool, not on the media path that holds the stream's lock.
+        _ = _abandoned.CancelAsync();
     }
 
     public void Dispose()

@@ -40,6 +40,12 @@ public sealed class BadInputTests
             _ => null,
         });
 
+        // Replies whose headers pass LiveMux's 16 KB limit: many headers, and one endless header line.
+        await using var bigHeaders = new HostileServer((_, cseq) =>
+            HostileServer.Reply(cseq, "200 OK", string.Concat(Enumerable.Range(0, 400).Select(i => $"X-Vendor-{i}: {new string('v', 40)}\r\n"))));
+        await using var longLine = new HostileServer((_, cseq) =>
+            HostileServer.Reply(cseq, "200 OK", $"Public: {new string('O', 20 * 1024)}\r\n"));
+
         var closedPort = ClosedPort();
         await using var server = await LiveMuxProcess.StartAsync(
             $"--LiveMux:Streams:good:Url={camera.Url("admin", "right")}",
@@ -49,7 +55,9 @@ public sealed class BadInputTests
             "--LiveMux:Streams:nohost:ConnectTimeout=00:00:02",
             $"--LiveMux:Streams:http:Url={http.Url}",
             $"--LiveMux:Streams:badsdp:Url={badSdp.Url}",
-            $"--LiveMux:Streams:garbage:Url={garbage.Url}");
+            $"--LiveMux:Streams:garbage:Url={garbage.Url}",
+            $"--LiveMux:Streams:bigheaders:Url={bigHeaders.Url}",
+            $"--LiveMux:Streams:longline:Url={longLine.Url}");
 
         await using var good = await WsViewer.ConnectAsync(server.WebSocketUrl("good"));
         var cases = new (string Stream, string[] Words)[]
@@ -60,6 +68,8 @@ public sealed class BadInputTests
             ("http", ["RTSP", "malformed"]),
             ("badsdp", ["SDP"]),
             ("garbage", ["interleaved", "not speaking RTSP", "malformed"]),
+            ("bigheaders", ["exceed the limit of 16384"]),
+            ("longline", ["exceed the limit of 16384"]),
         };
         var viewers = new List<WsViewer>();
         try

@@ -85,10 +85,14 @@ public sealed class SubscriptionTests
         time.Advance(TimeSpan.FromSeconds(9));
         Enqueue(subscription, 3, true);
         Assert.Null(subscription.CloseReason);
+        Assert.False(subscription.Abandoned.IsCancellationRequested);
 
         time.Advance(TimeSpan.FromSeconds(2));
         Enqueue(subscription, 4, false);
         Assert.Contains("too slow", subscription.CloseReason);
+
+        // The endpoint's write to this viewer may never complete: it is told to give up on it (off the media path).
+        Assert.True(subscription.Abandoned.WaitHandle.WaitOne(TimeSpan.FromSeconds(5)), "not abandoned");
         Assert.Contains("10 s", subscription.CloseReason);
         Assert.Equal(1, counters.Drops()["Disconnected"]);
 
@@ -120,6 +124,7 @@ public sealed class SubscriptionTests
         Assert.Null(stuck.CloseReason);
         stuck.EnqueueControl(reconnecting);
         Assert.Equal("viewer not reading", stuck.CloseReason);
+        Assert.True(stuck.Abandoned.WaitHandle.WaitOne(TimeSpan.FromSeconds(5)), "not abandoned");
         Assert.Equal(1, counters.Drops()["Disconnected"]);
         Assert.Null(TakeNow(stuck)); // its backlog was released with the close
 
@@ -131,6 +136,18 @@ public sealed class SubscriptionTests
         }
 
         Assert.Null(reading.CloseReason);
+        Assert.False(reading.Abandoned.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void A_viewer_closed_by_the_stream_is_told_why_not_abandoned()
+    {
+        // Shutdown or a removed stream: the viewer is still reading, so it gets the reason and a proper close.
+        using var subscription = new Subscription(new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => { });
+        Enqueue(subscription, 0, true);
+        subscription.Close("server shutting down");
+        Assert.Equal("server shutting down", subscription.CloseReason);
+        Assert.False(subscription.Abandoned.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]

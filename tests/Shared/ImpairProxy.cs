@@ -5,7 +5,8 @@ namespace LiveMux.Tests;
 
 /// <summary>
 /// tests/tools/rtsp_impair_proxy.py between a client and a camera: RTP over UDP relayed with loss, reordering and
-/// delay; the whole path can be cut and restored. Point the client at <see cref="Url"/>.
+/// delay; the whole path can be cut and restored (interleaved TCP too: a cut stops reading and forwarding). It can
+/// also hold every RTSP reply (a slow camera) and add garbage interleaved RTP frames. Point the client at <see cref="Url"/>.
 /// </summary>
 internal sealed partial class ImpairProxy : IAsyncDisposable
 {
@@ -29,14 +30,19 @@ internal sealed partial class ImpairProxy : IAsyncDisposable
 
     /// <param name="lossPercent">RTP packets dropped, percent</param>
     /// <param name="reorderPercent">RTP packets sent 1-3 places late, percent</param>
+    /// <param name="replyDelayMs">every RTSP reply from the camera held this long</param>
+    /// <param name="garbageEvery">a garbage interleaved frame after every N-th RTP frame from the camera; 0 = none</param>
     public static async Task<ImpairProxy> StartAsync(
-        int upstreamPort, double lossPercent = 0, double reorderPercent = 0, double delayMs = 0, int seed = 1)
+        int upstreamPort, double lossPercent = 0, double reorderPercent = 0, double delayMs = 0, int seed = 1,
+        double replyDelayMs = 0, int garbageEvery = 0)
     {
         string[] args =
         [
             "--upstream", $"127.0.0.1:{upstreamPort.ToString(CultureInfo.InvariantCulture)}", "--port", "0",
             "--loss", lossPercent.ToString(CultureInfo.InvariantCulture), "--reorder", reorderPercent.ToString(CultureInfo.InvariantCulture),
             "--delay-ms", delayMs.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture),
+            "--reply-delay-ms", replyDelayMs.ToString(CultureInfo.InvariantCulture),
+            "--garbage-every", garbageEvery.ToString(CultureInfo.InvariantCulture),
         ];
         var (script, ready) = await ToolScript.StartAsync("impair proxy", RepoPaths.ImpairProxyScript, args, ReadyLine(), stdin: true);
         return new ImpairProxy(script, int.Parse(ready.Groups[1].Value, CultureInfo.InvariantCulture));

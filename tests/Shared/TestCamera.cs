@@ -34,6 +34,9 @@ internal sealed partial class TestCamera : IAsyncDisposable
 
     public string Output => _script?.Output ?? "";
 
+    /// <summary>The camera process, for fault tests that freeze (SIGSTOP) or kill it.</summary>
+    public int Pid => _script?.Pid ?? throw new InvalidOperationException("camera not started");
+
     public static async Task<TestCamera> StartAsync(int port = 0, params string[] args)
     {
         var camera = new TestCamera();

@@ -37,6 +37,9 @@ internal sealed class ToolScript : IAsyncDisposable
         }
     }
 
+    /// <summary>The script's process id, for signals (SIGSTOP/SIGCONT) sent by fault tests.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Lines printed so far, for waiting on the answer to a command.</summary>
     public int LineCount
     {

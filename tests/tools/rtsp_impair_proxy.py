@@ -8,12 +8,19 @@
     client <--RTP/UDP--  proxy <--RTP/UDP--  camera        (camera->client RTP impaired)
     client --RTCP/UDP--> proxy --RTCP/UDP--> camera        (forwarded as is)
 
+Camera faults on the TCP path (also for interleaved RTP): --reply-delay-ms holds every RTSP reply from the camera
+that long (a camera that answers slowly; the bytes after it wait too, as behind a busy single-threaded server);
+--garbage-every N adds a garbage interleaved frame on the RTP channel after every N-th frame from the camera:
+random bytes, a wrong RTP version, a runt shorter than an RTP header, or the last packet's RTP header over a
+truncated NAL unit (a FU-A start fragment cut after its first bytes).
+
 SETUP rewriting (RFC 2326 section 12.39): the client's `client_port=a-b` becomes the proxy's own upstream pair
 `client_port=A-B` on the way to the camera; in the reply `client_port=A-B` goes back to `a-b` and the camera's
 `server_port=s-t` becomes the proxy's client-facing pair `server_port=S-T`. Interleaved (TCP) RTP passes unimpaired.
 
 CONTROL (stdin lines, or signals)
-    cut      | SIGUSR1   an outage: UDP is dropped, TCP is no longer read (bytes wait, as on a dead path), nothing closes
+    cut      | SIGUSR1   an outage: UDP is dropped, TCP is no longer read or forwarded (bytes wait, as on a dead
+                         path; a chunk already read waits too), nothing closes
     restore  | SIGUSR2   forward again
     reset              close every proxied TCP connection (a connection reset)
     stats              print a STATS line now
@@ -23,7 +30,7 @@ STDOUT PROTOCOL (one line per event, flushed)
     CONNECTED n=<connections>      CLOSED n=<connections>
     SETUP client=<a> upstream=<A> server=<s> relay=<S>
     CUT / RESTORED
-    STATS rtp_in=<n> rtp_out=<n> dropped=<n> reordered=<n> rtcp=<n>   (also at exit)
+    STATS rtp_in=<n> rtp_out=<n> dropped=<n> reordered=<n> rtcp=<n> garbage=<n>   (also at exit)
 """
 
 import argparse
@@ -42,11 +49,11 @@ def emit(line):
 
 class Stats:
     def __init__(self):
-        self.rtp_in = self.rtp_out = self.dropped = self.reordered = self.rtcp = 0
+        self.rtp_in = self.rtp_out = self.dropped = self.reordered = self.rtcp = self.garbage = 0
 
     def line(self):
         return (f"STATS rtp_in={self.rtp_in} rtp_out={self.rtp_out} dropped={self.dropped} "
-                f"reordered={self.reordered} rtcp={self.rtcp}")
+                f"reordered={self.reordered} rtcp={self.rtcp} garbage={self.garbage}")
 
 
 def bind_pair(host):
@@ -202,6 +209,39 @@ def split_message(buf):
     return (buf[:n], buf[n:]) if len(buf) >= n else None
 
 
+class Garbage:
+    """Garbage interleaved frames for the camera->client direction (--garbage-every)."""
+
+    def __init__(self, every, rng, stats):
+        self.every = every
+        self.rng = rng
+        self.stats = stats
+        self.frames = 0
+        self.kind = 0
+
+    def after(self, frame):
+        """Bytes to send after this interleaved frame: b"" or one garbage frame on the same channel."""
+        if self.every <= 0 or len(frame) < 4 + 12 or frame[1] % 2:  # RTP channels are even; RTCP passes
+            return b""
+        self.frames += 1
+        if self.frames % self.every:
+            return b""
+        rng = self.rng
+        kind, self.kind = self.kind, (self.kind + 1) % 4
+        if kind == 0:  # random bytes
+            body = rng.randbytes(rng.randint(1, 1400))
+        elif kind == 1:  # a wrong RTP version (0, 1 or 3) over random bytes
+            body = bytearray(rng.randbytes(rng.randint(12, 1400)))
+            body[0] = (rng.choice((0, 1, 3)) << 6) | (body[0] & 0x3F)
+            body = bytes(body)
+        elif kind == 2:  # shorter than an RTP header
+            body = rng.randbytes(rng.randint(1, 11))
+        else:  # the last real header (same sequence number) over a truncated FU-A start of an IDR slice
+            body = frame[4:16] + bytes((0x7C, 0x85)) + rng.randbytes(rng.randint(0, 3))
+        self.stats.garbage += 1
+        return b"$" + frame[1:2] + len(body).to_bytes(2, "big") + body
+
+
 class Connection:
     def __init__(self, proxy, reader, writer):
         self.proxy = proxy
@@ -223,7 +263,7 @@ class Connection:
         try:
             await asyncio.gather(
                 self.pump(self.client_reader, up_writer, self.on_request),
-                self.pump(up_reader, self.client_writer, self.on_response),
+                self.pump(up_reader, self.client_writer, self.on_response, from_camera=True),
                 return_exceptions=True)
         finally:
             self.close()
@@ -240,21 +280,29 @@ class Connection:
         self.relays.clear()
         emit(f"CLOSED n={len(self.proxy.connections)}")
 
-    async def pump(self, reader, writer, rewrite):
+    async def pump(self, reader, writer, rewrite, from_camera=False):
         buf = b""
+        a = self.proxy.args
         try:
             while True:
                 await self.proxy.flowing.wait()
                 chunk = await reader.read(65536)
                 if not chunk:
                     break
+                # Read just before a cut: it waits for the restore like everything after it.
+                await self.proxy.flowing.wait()
                 buf += chunk
                 while True:
                     split = split_message(buf)
                     if split is None:
                         break
                     message, buf = split
+                    if from_camera and a.reply_delay_ms > 0 and message[:1] != b"$":
+                        await writer.drain()
+                        await asyncio.sleep(a.reply_delay_ms / 1000.0)
                     writer.write(rewrite(message))
+                    if from_camera and message[:1] == b"$":
+                        writer.write(self.proxy.garbage.after(message))
                 await writer.drain()
         except (OSError, ValueError, asyncio.IncompleteReadError):
             pass
@@ -306,6 +354,7 @@ class Proxy:
         self.rng = random.Random(args.seed)
         self.stats = Stats()
         self.connections = set()
+        self.garbage = Garbage(args.garbage_every, self.rng, self.stats)
         self.cut = False
         self.flowing = asyncio.Event()
         self.flowing.set()
@@ -369,6 +418,9 @@ def parse_args(argv):
     p.add_argument("--loss", type=float, default=0.0, help="percent of RTP packets dropped")
     p.add_argument("--reorder", type=float, default=0.0, help="percent of RTP packets sent 1-3 packets late")
     p.add_argument("--delay-ms", type=float, default=0.0, help="delay added to every relayed RTP packet")
+    p.add_argument("--reply-delay-ms", type=float, default=0.0, help="hold every RTSP reply from the camera this long")
+    p.add_argument("--garbage-every", type=int, default=0,
+                   help="after every N-th interleaved RTP frame from the camera, add a garbage frame (0 = never)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-stdin", action="store_true", help="ignore stdin (control by signals only)")
     a = p.parse_args(argv)
@@ -376,7 +428,8 @@ def parse_args(argv):
     if not host or not port.isdigit():
         p.error("--upstream is host:port")
     a.upstream_host, a.upstream_port = host, int(port)
-    if not (0 <= a.loss <= 100 and 0 <= a.reorder <= 100 and a.loss + a.reorder <= 100 and a.delay_ms >= 0):
+    if not (0 <= a.loss <= 100 and 0 <= a.reorder <= 100 and a.loss + a.reorder <= 100 and a.delay_ms >= 0
+            and a.reply_delay_ms >= 0 and a.garbage_every >= 0):
         p.error("--loss and --reorder are percentages (sum at most 100), --delay-ms is not negative")
     return a
 

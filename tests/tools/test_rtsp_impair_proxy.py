@@ -85,6 +85,39 @@ class SplitTests(unittest.TestCase):
             proxy.split_message(b"A" * (proxy.MAX_HEAD + 1))
 
 
+class GarbageTests(unittest.TestCase):
+    """--garbage-every: one garbage frame after every N-th RTP frame, on its channel, of each kind in turn."""
+
+    REAL = b"$\x00\x00\x14" + bytes((0x80, 0x60, 0x12, 0x34)) + b"\x00" * 8 + b"\x65\x88\x80\x40"
+
+    def frames(self, every, count, frame=REAL):
+        g = proxy.Garbage(every, random.Random(3), proxy.Stats())
+        return g, [g.after(frame) for _ in range(count)]
+
+    def test_every_nth_rtp_frame_gets_one_valid_interleaved_garbage_frame(self):
+        g, out = self.frames(4, 40)
+        self.assertEqual([i for i, b in enumerate(out) if b], [3, 7, 11, 15, 19, 23, 27, 31, 35, 39])
+        self.assertEqual(g.stats.garbage, 10)
+        for b in filter(None, out):
+            self.assertEqual(b[:2], b"$\x00")  # the RTP frame's own channel
+            self.assertEqual(int.from_bytes(b[2:4], "big"), len(b) - 4)
+            self.assertTrue(proxy.split_message(b) == (b, b""))
+
+    def test_kinds_cycle_wrong_version_runt_and_truncated_nal(self):
+        _, out = self.frames(1, 8)
+        bodies = [b[4:] for b in out]
+        self.assertNotEqual(bodies[1][0] >> 6, 2)  # kind 1: not RTP version 2
+        self.assertLess(len(bodies[2]), 12)  # kind 2: shorter than an RTP header
+        self.assertEqual(bodies[3][:12], self.REAL[4:16])  # kind 3: the real header...
+        self.assertEqual(bodies[3][12:14], bytes((0x7C, 0x85)))  # ...over a FU-A start of an IDR slice
+        self.assertLessEqual(len(bodies[3]), 12 + 2 + 3)
+
+    def test_rtcp_channels_and_off_add_nothing(self):
+        rtcp = b"$\x01\x00\x14" + self.REAL[4:]
+        self.assertFalse(any(self.frames(1, 10, rtcp)[1]))
+        self.assertFalse(any(self.frames(0, 10)[1]))
+
+
 class Process:
     def __init__(self, args, ready):
         self.p = subprocess.Popen(["/usr/bin/python3"] + args,

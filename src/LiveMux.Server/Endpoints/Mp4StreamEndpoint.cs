@@ -27,8 +27,9 @@ internal static class Mp4StreamEndpoint
             return;
         }
 
-        var ct = context.RequestAborted;
         using var subscription = stream.Subscribe();
+        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.Abandoned);
+        var ct = abandoned.Token;
         context.Response.ContentType = "video/mp4";
         context.Response.Headers.CacheControl = "no-store";
         var sentInit = false;
@@ -66,6 +67,11 @@ internal static class Mp4StreamEndpoint
                     fragment.Release();
                 }
             }
+        }
+        catch (OperationCanceledException) when (subscription.Abandoned.IsCancellationRequested)
+        {
+            // Disconnected for not reading: Kestrel's minimum response data rate would end it too, later.
+            context.Abort();
         }
         catch (OperationCanceledException)
         {

@@ -111,6 +111,8 @@ internal static class WebSocketEndpoint
         StreamFormat? streamFormat = null;
         var initPending = false;
         double? originSeconds = null;
+        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(ct, subscription.Abandoned);
+        ct = abandoned.Token;
         try
         {
             while (await subscription.ReadAsync(ct) is { } item)
@@ -196,6 +198,11 @@ internal static class WebSocketEndpoint
             var closed = subscription.CloseReason ?? "stream ended";
             await SendTextAsync(socket, ControlMessages.Error(closed), ct);
             return (closed, null);
+        }
+        catch (OperationCanceledException) when (subscription.Abandoned.IsCancellationRequested)
+        {
+            // Disconnected for not reading: the cancelled send aborted the socket, nothing more can be said to it.
+            return (subscription.CloseReason ?? "viewer not reading", null);
         }
         catch (OperationCanceledException)
         {
