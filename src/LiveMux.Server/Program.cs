@@ -28,6 +28,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:8080");
 }
 
+builder.WebHost.ConfigureKestrel(UnsentBytesLimit.Apply);
+
 // Streams added through the API: a configuration source below all others, reloaded when it changes.
 var streamsFile = StreamsFile.AddTo(builder.Configuration, builder.Configuration, builder.Environment.ContentRootPath);
 
