@@ -18,8 +18,8 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_viewer_that_stops_reading_is_skipped_then_disconnected_and_the_others_play_on()
     {
-        // 4 Mbps: the kernel's socket buffers (the send buffer grows to 4 MB here) hold this many seconds of a
-        // stream before the hub's queue sees anything, and at 300 kbps that would be two minutes.
+        // 4 Mbps. Unbounded, the kernel's send buffer (4 MB here) would hold 8 s of it before the hub's queue saw
+        // anything; the server caps a connection's unsent bytes at 128 KB (UnsentBytesLimit), a quarter second.
         await using var rig = await FaultRig.StartAsync("viewer-stops-reading", output, [], cameraArgs: HighBitrate);
         await rig.MeasureBaselineAsync();
 
@@ -29,6 +29,12 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
 
         // Per policy: the socket fills, the queue fills (120 frames, 4 s at 30 fps), the viewer skips to
         // keyframes, and after 10 s of skipping it is disconnected.
+        async Task<long> SkippedAsync() =>
+            (await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("counters").GetProperty("drops").TryGetProperty("SkippedToKeyframe", out var n) ? n.GetInt64() : 0;
+        var skippedBefore = await SkippedAsync();
+        var firstSkip = await WaitUntilAsync(async () => await SkippedAsync() > skippedBefore, TimeSpan.FromSeconds(30), "a skip");
+        rig.Figure("first_skip_after_s", Math.Round((firstSkip - faultAt).TotalSeconds, 1));
+        Assert.True(firstSkip - faultAt <= TimeSpan.FromSeconds(8), $"first skip {(firstSkip - faultAt).TotalSeconds:0.0} s after it stopped reading: frames wait below the hub (bound 8 s: the 4 s queue, 128 KB unsent, the viewer's own buffer)");
         var gone = await WaitForViewersAsync(rig, 3, TimeSpan.FromSeconds(40));
         var closed = await stuck.ServerClosedAsync(TimeSpan.FromSeconds(5));
         var drops = (await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("counters").GetProperty("drops");
@@ -36,7 +42,7 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         rig.Figure("viewer_drops", drops.ToString());
         rig.Figure("stream_mbps", Math.Round((await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("counters").GetProperty("bytesIn").GetInt64() * 8 / 1e6 / (DateTime.UtcNow - rig.StartedAt).TotalSeconds, 2));
         Assert.True(closed, "the server kept the stuck viewer's connection open");
-        Assert.True(gone - faultAt <= TimeSpan.FromSeconds(30), $"disconnected {(gone - faultAt).TotalSeconds:0.0} s after it stopped reading (bound 30 s)");
+        Assert.True(gone - faultAt <= TimeSpan.FromSeconds(20), $"disconnected {(gone - faultAt).TotalSeconds:0.0} s after it stopped reading (bound 20 s: the first skip, then 10 s of skipping)");
         Assert.True(drops.GetProperty("SkippedToKeyframe").GetInt64() > 0, drops.ToString());
         Assert.True(drops.GetProperty("Disconnected").GetInt64() >= 1, drops.ToString());
 
@@ -198,6 +204,18 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
     {
         var rest = from + FaultSettings.Window - DateTime.UtcNow;
         await Task.Delay(rest > TimeSpan.FromSeconds(1) ? rest : TimeSpan.FromSeconds(1));
+    }
+
+    private static async Task<DateTime> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within {timeout}");
+            await Task.Delay(50);
+        }
+
+        return DateTime.UtcNow;
     }
 
     private static async Task<DateTime> WaitForViewersAsync(FaultRig rig, int expected, TimeSpan timeout)
