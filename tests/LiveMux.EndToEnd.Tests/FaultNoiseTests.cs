@@ -6,14 +6,14 @@ namespace LiveMux.EndToEnd.Tests;
 /// <summary>
 /// No fault at all: the watchers' p95 in consecutive quiet windows, to show how much it moves on this machine
 /// by itself. bench/run-faults.sh runs it (Category=FaultNoise); its figures set the floor the fault tests allow.
-/// Skipped unless figures are being collected (LIVEMUX_FAULTS_OUT): it measures the machine, not LiveMux, and
-/// would add half a minute to CI.
+/// CI runs a few short windows (about 10 s) and checks only that every window had fragments and no frame went
+/// missing; bench/run-faults.sh runs 20 windows of 5 s for the figures.
 /// </summary>
 [Collection("e2e")]
 [Trait("Category", "FaultNoise")]
 public sealed class FaultNoiseTests(ITestOutputHelper output)
 {
-    [CollectingFiguresFact]
+    [Fact]
     public async Task Quiet_windows_show_the_machines_own_latency_noise()
     {
         await using var rig = await FaultRig.StartAsync("noise", output, []);
@@ -41,17 +41,5 @@ public sealed class FaultNoiseTests(ITestOutputHelper output)
         rig.Figure("window_to_window_change_pct_max", Math.Round(p95s.Zip(p95s.Skip(1), (a, b) => Math.Abs(b - a) / a * 100).Max(), 1));
         rig.RecordSlowSamples(start, DateTime.UtcNow);
         Assert.All(rig.Watchers, w => Assert.Equal(0, w.Missing));
-    }
-}
-
-/// <summary>A fact that runs only when <see cref="FaultSettings.ResultsFile"/> is set, as bench/run-faults.sh does.</summary>
-internal sealed class CollectingFiguresFactAttribute : FactAttribute
-{
-    public CollectingFiguresFactAttribute()
-    {
-        if (FaultSettings.ResultsFile is null)
-        {
-            Skip = "measures the machine's own noise; bench/run-faults.sh runs it (LIVEMUX_FAULTS_OUT)";
-        }
     }
 }

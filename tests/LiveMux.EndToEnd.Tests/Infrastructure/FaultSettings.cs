@@ -33,7 +33,7 @@ internal static class FaultSettings
     public static double P95FloorMs => Int("LIVEMUX_FAULTS_P95_FLOOR_MS", 8);
 
     /// <summary>Quiet windows the noise measurement (FaultNoiseTests) compares.</summary>
-    public static int NoiseWindows => Math.Max(4, Int("LIVEMUX_FAULTS_NOISE_WINDOWS", 10));
+    public static int NoiseWindows => Math.Max(4, Int("LIVEMUX_FAULTS_NOISE_WINDOWS", 4));
 
     /// <summary>Where each test appends one JSON line of its measured figures; unset = nowhere.</summary>
     public static string? ResultsFile => Environment.GetEnvironmentVariable("LIVEMUX_FAULTS_OUT");
