@@ -37,6 +37,13 @@ internal sealed class RtspAuthenticator
         Func<string>? newCnonce = null)
     {
         reason = null;
+        if (UrlUserInfo.HasControl(user) || UrlUserInfo.HasControl(password))
+        {
+            // Never reached from a validated URL: the last guard before a user name goes into a header line.
+            reason = "the user name or password holds a control character (CR, LF, NUL, ...)";
+            return null;
+        }
+
         newCnonce ??= static () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var digest = challenges.Where(c => c.IsDigest && IsSupportedDigest(c))
             .OrderByDescending(c => DigestAuth.Rank(c["algorithm"]))
@@ -75,6 +82,15 @@ internal sealed class RtspAuthenticator
     }
 
     public string CreateHeader(string method, string uri)
+    {
+        var header = BuildHeader(method, uri);
+        // The user name and the camera's realm, nonce and opaque are quoted into the header: none may end its line.
+        return header.AsSpan().IndexOfAnyInRange('\0', '\x1f') < 0 && !header.Contains('\x7f', StringComparison.Ordinal)
+            ? header
+            : throw new RtspException(RtspErrorKind.AuthenticationFailed, "refusing to send an Authorization header holding a control character");
+    }
+
+    private string BuildHeader(string method, string uri)
     {
         if (_challenge.IsBasic)
         {
