@@ -117,10 +117,10 @@ public readonly record struct UrlUserInfo
             var what = c switch
             {
                 '@' => "an unencoded '@'",
-                ' ' or '\t' => "a space",
+                _ when IsControl(c) => "a control character",
+                ' ' => "a space",
                 '"' or '\'' => "a quote",
                 _ when char.IsWhiteSpace(c) => "white space",
-                _ when IsControl(c) => "a control character",
                 _ => null,
             };
             if (what is not null)
