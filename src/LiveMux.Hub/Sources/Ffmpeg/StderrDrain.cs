@@ -74,7 +74,8 @@ internal sealed class StderrDrain(ILogger logger, TimeProvider time, SecretRedac
             return;
         }
 
-        var line = _redactor.Redact(_line.ToString().TrimEnd(), MaxLineChars).TrimEnd();
+        var line = _redactor.Redact(_line.ToString().TrimEnd(), MaxLineChars);
+        line = line[..Math.Min(line.Length, MaxLineChars)].TrimEnd();
         _line.Clear();
         if (line.Length == 0)
         {
