@@ -59,8 +59,11 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     /// <summary>The H.264 transcode of this stream for viewers that cannot play its video, when configured.</summary>
     public LiveStream? Fallback { get; internal set; }
 
-    /// <summary>Why the camera was last lost, cleared when it is live again.</summary>
+    /// <summary>Why the camera was last lost, in detail (for admins: the API and the log), cleared when it is live again.</summary>
     public string? LastError { get; private set; }
+
+    /// <summary>The same failure as <see cref="LastError"/>, told to viewers: no host, port, URL or banner (<see cref="SourceFailure"/>).</summary>
+    public string? LastViewerError { get; private set; }
 
     public StreamFormat? Format { get; private set; }
 
@@ -88,9 +91,9 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 return subscription;
             }
 
-            if (State == StreamState.Reconnecting && LastError is not null)
+            if (State == StreamState.Reconnecting && LastViewerError is not null)
             {
-                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastError)));
+                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastViewerError)));
             }
 
             if (_init is not null)
@@ -195,6 +198,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             HubLog.Starting(_logger, Name, source.Description);
             var startedAt = _time.GetTimestamp();
             string reason;
+            string viewerReason;
             var authFailure = false;
             var minDelay = TimeSpan.Zero;
             try
@@ -210,17 +214,20 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             catch (RtspException e)
             {
                 reason = e.Message;
+                viewerReason = SourceFailure.ForViewers(e);
                 authFailure = e.Kind == RtspErrorKind.AuthenticationFailed;
             }
             catch (StreamSourceException e)
             {
                 reason = e.Message;
+                viewerReason = e.ViewerReason;
                 minDelay = e.MinRetryDelay;
             }
             catch (Exception e)
             {
                 HubLog.SourceCrashed(_logger, Name, e);
                 reason = "internal error: " + e.GetType().Name;
+                viewerReason = SourceFailure.Internal;
             }
 
             // A session that ran for a while was a success; the next loss starts the backoff again.
@@ -242,7 +249,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             Counters.CountReconnect();
-            SetReconnecting(reason, ct);
+            SetReconnecting(reason, viewerReason, ct);
             HubLog.Reconnecting(_logger, Name, reason, backoff.Attempts, (long)delay.TotalMilliseconds);
             try
             {
@@ -255,7 +262,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    private void SetReconnecting(string reason, CancellationToken run)
+    private void SetReconnecting(string reason, string viewerReason, CancellationToken run)
     {
         lock (_gate)
         {
@@ -267,7 +274,8 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
             State = StreamState.Reconnecting;
             LastError = reason;
-            Broadcast(new StreamEvent("status", "reconnecting", reason));
+            LastViewerError = viewerReason;
+            Broadcast(new StreamEvent("status", "reconnecting", viewerReason));
         }
     }
 
@@ -354,6 +362,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             {
                 State = StreamState.Live;
                 LastError = null;
+                LastViewerError = null;
                 Broadcast(new StreamEvent("status", "live"));
                 var video = Format?.Video;
                 HubLog.Live(_logger, Name, Format?.Codecs ?? "", video?.Width ?? 0, video?.Height ?? 0);

@@ -9,8 +9,9 @@ namespace LiveMux.Rtsp;
 ///   rtsp://user:p%40ss@camera:554/Streaming/Channels/101?x=1
 ///          \__ userinfo __/ \_ host:port _/\____ path and query ___/
 /// </code>
-/// The userinfo ends at the LAST '@' before the path, so an unencoded '@' in a password still works;
-/// the user name ends at the first ':', so the password may hold ':'.
+/// The userinfo is found by <see cref="UrlUserInfo"/>, the one rule shared with the API and the redactors; user
+/// information that is ambiguous or unsafe as written (an unencoded '@', '/', '?' or '#', white space, quotes, control
+/// characters, even percent-encoded ones) is refused with a reason that never quotes it.
 /// </summary>
 public sealed class RtspUrl
 {
@@ -70,42 +71,28 @@ public sealed class RtspUrl
             return false;
         }
 
-        var rest = text[(scheme.Length + 3)..];
-        var hash = rest.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
+        // One rule for the user information everywhere (UrlUserInfo); anything ambiguous is refused, not guessed.
+        var userInfo = UrlUserInfo.Find(text, scheme.Length);
+        if (userInfo.Problem() is { } problem)
         {
-            rest = rest[..hash];
+            error = problem;
+            return false;
         }
-        // The authority ends at the first '/' or '?'; its last '@' ends the userinfo (so '@' and ':' in a password are kept).
-        var pathStart = IndexOfPathStart(rest, 0);
-        var at = (pathStart < 0 ? rest : rest[..pathStart]).LastIndexOf('@');
-        var authority = pathStart < 0 ? rest[(at + 1)..] : rest[(at + 1)..pathStart];
-        var pathAndQuery = pathStart < 0 ? "/" : rest[pathStart..];
-        if (pathAndQuery.StartsWith('?'))
+
+        var authority = text[(userInfo.End < 0 ? userInfo.Start : userInfo.End + 1)..userInfo.AuthorityEnd];
+        var rest = text[userInfo.AuthorityEnd..];
+        var hash = rest.IndexOf('#', StringComparison.Ordinal);
+        var pathAndQuery = hash >= 0 ? rest[..hash] : rest;
+        if (pathAndQuery.Length == 0 || pathAndQuery.StartsWith('?'))
         {
             pathAndQuery = "/" + pathAndQuery;
         }
 
         string? user = null, password = null;
-        if (at >= 0)
+        if (userInfo.HasUserInfo)
         {
-            var userInfo = rest[..at];
-            if (!IsValidPercentEncoding(userInfo))
-            {
-                error = "URL credentials are not valid percent-encoding";
-                return false;
-            }
-            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            try
-            {
-                user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
-                password = colon < 0 ? null : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
-            }
-            catch (UriFormatException)
-            {
-                error = "URL credentials are not valid percent-encoding";
-                return false;
-            }
+            // Problem() has checked the encoding.
+            (user, password) = UrlUserInfo.Decode(userInfo.Raw)!.Value;
         }
 
         if (!TrySplitHostPort(authority, defaultPort, out var host, out var port, out error))
@@ -147,17 +134,10 @@ public sealed class RtspUrl
     /// <summary>Removes credentials from any URL string (e.g. a control URL sent by a camera) before logging it.</summary>
     internal static string Redact(string url)
     {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd >= 0)
+        var userInfo = UrlUserInfo.Find(url);
+        if (userInfo.ConservativeEnd >= 0 && userInfo.ConservativeRaw != "***:***")
         {
-            var authorityStart = schemeEnd + 3;
-            var pathStart = IndexOfPathStart(url, authorityStart);
-            var authority = pathStart < 0 ? url[authorityStart..] : url[authorityStart..pathStart];
-            var at = authority.LastIndexOf('@');
-            if (at >= 0 && authority[..at] != "***:***")
-            {
-                url = string.Concat(url.AsSpan(0, authorityStart), "***:***", url.AsSpan(authorityStart + at));
-            }
+            url = string.Concat(url.AsSpan(0, userInfo.Start), "***:***", url.AsSpan(userInfo.ConservativeEnd));
         }
         var query = url.IndexOf('?', StringComparison.Ordinal);
         if (query < 0)
@@ -181,21 +161,6 @@ public sealed class RtspUrl
         || name.Contains("pwd", StringComparison.OrdinalIgnoreCase)
         || name.Contains("token", StringComparison.OrdinalIgnoreCase)
         || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsValidPercentEncoding(string text)
-    {
-        for (var i = text.IndexOf('%', StringComparison.Ordinal); i >= 0; i = text.IndexOf('%', i + 1))
-        {
-            if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int IndexOfPathStart(string text, int start) =>
-        start >= text.Length ? -1 : text.IndexOfAny(['/', '?'], start);
 
     private static bool TrySplitHostPort(string authority, int defaultPort, out string host, out int port,
         [NotNullWhen(false)] out string? error)

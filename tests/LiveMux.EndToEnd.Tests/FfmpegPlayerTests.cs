@@ -64,7 +64,7 @@ public sealed class FfmpegPlayerTests(ITestOutputHelper output)
         while (true)
         {
             var state = await StateAsync(page);
-            if (state.GetProperty("text").GetString()!.Contains("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", StringComparison.Ordinal))
+            if (state.GetProperty("text").GetString()!.Contains("ffmpeg not found on the server", StringComparison.Ordinal))
             {
                 break;
             }

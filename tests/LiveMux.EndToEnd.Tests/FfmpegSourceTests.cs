@@ -94,7 +94,8 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
         await using var broken = await WsViewer.ConnectAsync(server.WebSocketUrl("broken"));
         await using var fine = await WsViewer.ConnectAsync(server.WebSocketUrl("fine"));
 
-        await broken.WaitForAsync(v => v.HasMessage("error", e => e.Contains("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the missing-ffmpeg error");
+        await broken.WaitForAsync(v => v.HasMessage("error", e => e.Contains("ffmpeg not found on the server", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the missing-ffmpeg error");
+        Assert.False(broken.HasMessage("error", e => e.Contains("/nonexistent", StringComparison.Ordinal)), "a server path told to a viewer");
         await fine.WaitForAsync(v => v.BinaryMessages > 25, TimeSpan.FromSeconds(15), "frames of the other stream");
         var state = await server.StreamAsync("broken");
         Assert.Equal("reconnecting", state.GetProperty("state").GetString());

@@ -7,17 +7,27 @@ namespace LiveMux.Hub.Tests;
 /// <summary>A lost camera: viewers are told, the stream retries with backoff on the fake clock, then goes live again.</summary>
 public sealed class ReconnectTests
 {
-    public static TheoryData<Exception, string> Failures => new()
+    // failure, the detail admins see (API, log), the reason viewers are told
+    public static TheoryData<Exception, string, string> Failures => new()
     {
-        { new RtspException(RtspErrorKind.ConnectionClosed, "camera closed the connection"), "camera closed the connection" },
-        { new RtspException(RtspErrorKind.NoMedia, "no media for 5 s"), "no media for 5 s" },
-        { new InvalidOperationException("bug"), "internal error: InvalidOperationException" },
-        { new LiveMux.Hub.Sources.StreamSourceException("ffmpeg exited with code 1: Connection refused"), "ffmpeg exited with code 1: Connection refused" },
+        { new RtspException(RtspErrorKind.ConnectionClosed, "camera closed the connection"), "camera closed the connection", "the camera closed the connection" },
+        { new RtspException(RtspErrorKind.NoMedia, "no media for 5 s"), "no media for 5 s", "no media from the camera" },
+        {
+            new RtspException(RtspErrorKind.Unreachable, "cannot connect to 10.1.2.3:554: connection refused",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)),
+            "cannot connect to 10.1.2.3:554: connection refused", "camera unreachable (connection refused)"
+        },
+        {
+            new RtspException(RtspErrorKind.MalformedResponse, "malformed RTSP status line \"HTTP/1.1 400 Bad Request\""),
+            "malformed RTSP status line \"HTTP/1.1 400 Bad Request\"", "the camera did not answer as an RTSP server"
+        },
+        { new InvalidOperationException("bug"), "internal error: InvalidOperationException", "internal error" },
+        { new LiveMux.Hub.Sources.StreamSourceException("ffmpeg exited with code 1: Connection refused"), "ffmpeg exited with code 1: Connection refused", "the stream's source failed" },
     };
 
     [Theory]
     [MemberData(nameof(Failures))]
-    public async Task A_lost_camera_is_retried_after_the_backoff_and_viewers_follow_the_state(Exception failure, string reason)
+    public async Task A_lost_camera_is_retried_after_the_backoff_and_viewers_follow_the_state(Exception failure, string reason, string viewerReason)
     {
         await using var f = new StreamFixture();
         using var viewer = f.Join();
@@ -30,8 +40,9 @@ public sealed class ReconnectTests
         var delay = await f.Time.NextTimerAsync();
         Assert.Equal(StreamState.Reconnecting, f.Stream.State);
         Assert.Equal(reason, f.Stream.LastError);
+        Assert.Equal(viewerReason, f.Stream.LastViewerError);
         Assert.Equal(1, f.Stream.Counters.Reconnects);
-        Assert.Equal(new StreamEvent("status", "reconnecting", reason), (await viewer.NextAsync())!.Event);
+        Assert.Equal(new StreamEvent("status", "reconnecting", viewerReason), (await viewer.NextAsync())!.Event);
         Assert.InRange(delay, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
 
         // A viewer that joins now is told first, then gets what is cached.

@@ -10,7 +10,9 @@ public sealed class RtspUrlTests
         { "RTSP://Cam.Local:8554/live?ch=1", "rtsp://cam.local:8554/live?ch=1", null, null, "rtsp://cam.local:8554/live?ch=1" },
         { "rtsp://admin:12345@192.168.1.64/Streaming/Channels/101", "rtsp://192.168.1.64:554/Streaming/Channels/101", "admin", "12345", "rtsp://***:***@192.168.1.64:554/Streaming/Channels/101" },
         { "rtsp://admin:p%40ss%3Aw0rd@cam/s", "rtsp://cam:554/s", "admin", "p@ss:w0rd", "rtsp://***:***@cam:554/s" },
-        { "rtsp://admin:p@ss:w0rd@cam/s", "rtsp://cam:554/s", "admin", "p@ss:w0rd", "rtsp://***:***@cam:554/s" },
+        { "rtsp://admin:p%40ss:w0rd@cam/s", "rtsp://cam:554/s", "admin", "p@ss:w0rd", "rtsp://***:***@cam:554/s" },
+        { "rtsp://admin:p%20w%27d%22%25@cam/s", "rtsp://cam:554/s", "admin", "p w'd\"%", "rtsp://***:***@cam:554/s" },
+        { "rtsp://adm%C3%AFn:p%C3%A4ss@cam/s", "rtsp://cam:554/s", "admïn", "päss", "rtsp://***:***@cam:554/s" },
         { "rtsp://us%3Aer:pw%2F%23@cam:10554", "rtsp://cam:10554/", "us:er", "pw/#", "rtsp://***:***@cam:10554/" },
         { "rtsp://admin@cam/s", "rtsp://cam:554/s", "admin", null, "rtsp://***:***@cam:554/s" },
         { "rtsp://admin:@cam/s", "rtsp://cam:554/s", "admin", "", "rtsp://***:***@cam:554/s" },
@@ -54,11 +56,29 @@ public sealed class RtspUrlTests
     [InlineData("rtsp://ca m/s", "host")]
     [InlineData("rtsp://cam/a b", "spaces")]
     [InlineData("rtsp://u:%zz@cam/s", "percent")]
+    // Credentials written so that their end is ambiguous or unsafe: refused with a reason that does not quote them.
+    [InlineData("rtsp://admin:p@ss@cam/s", "unencoded '@'")]
+    [InlineData("rtsp://admin:pa/ss@cam/s", "'@' after its host")]
+    [InlineData("rtsp://admin:pa?ss@cam/s", "'@' after its host")]
+    [InlineData("rtsp://admin:pa#ss@cam/s", "'@' after its host")]
+    [InlineData("rtsp://cam/path@x", "%40")]
+    [InlineData("rtsp://admin:pa ss@cam/s", "space")]
+    [InlineData("rtsp://admin:pa'ss@cam/s", "quote")]
+    [InlineData("rtsp://admin:pa\"ss@cam/s", "quote")]
+    [InlineData("rtsp://admin:pa\u0001ss@cam/s", "control character")]
+    [InlineData("rtsp://admin%0D%0AX-Injected:%201:pw@cam/s", "control character")]
+    [InlineData("rtsp://admin:pw%00@cam/s", "control character")]
+    [InlineData("rtsp://admin:pw%7F@cam/s", "control character")]
+    [InlineData("rtsp://admin:100%@cam/s", "%25")]
     public void Rejects_invalid(string input, string errorPart)
     {
         Assert.False(RtspUrl.TryParse(input, out var url, out var error));
         Assert.Null(url);
         Assert.Contains(errorPart, error, StringComparison.Ordinal);
+        if (UrlUserInfo.Find(input).RawPassword is { Length: > 2 } password)
+        {
+            Assert.DoesNotContain(password, error, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -8,9 +8,24 @@ namespace LiveMux.Hub.Sources;
 /// <summary>A camera over RTSP: PLAY, then RTP packets through one depacketizer per track.</summary>
 internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger logger, TimeProvider time) : IStreamSource
 {
+    // The client's messages never quote the password; a camera's echoed text could. Hidden by value all the same.
+    private readonly SecretRedactor _redactor = new([url.Password]);
+
     public string Description => url.ToString();
 
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    {
+        try
+        {
+            await RunSessionAsync(sink, ct).ConfigureAwait(false);
+        }
+        catch (RtspException e) when (_redactor.Redact(e.Message) is var redacted && redacted != e.Message)
+        {
+            throw new RtspException(e.Kind, redacted, e);
+        }
+    }
+
+    private async Task RunSessionAsync(IAccessUnitSink sink, CancellationToken ct)
     {
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);

@@ -37,6 +37,14 @@ internal sealed class RtspAuthenticator
         Func<string>? newCnonce = null)
     {
         reason = null;
+        if (UrlUserInfo.HasControl(user) || UrlUserInfo.HasControl(password))
+        {
+            // Never reached from a validated URL: the guard before a user name goes into a header line (the
+            // request writer refuses CR and LF from the camera's realm, nonce and opaque).
+            reason = "the user name or password holds a control character (CR, LF, NUL, ...)";
+            return null;
+        }
+
         newCnonce ??= static () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var digest = challenges.Where(c => c.IsDigest && IsSupportedDigest(c))
             .OrderByDescending(c => DigestAuth.Rank(c["algorithm"]))

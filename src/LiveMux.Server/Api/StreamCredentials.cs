@@ -1,4 +1,5 @@
 using LiveMux.Hub.Sources.Ffmpeg;
+using LiveMux.Rtsp;
 
 namespace LiveMux.Server.Api;
 
@@ -8,36 +9,21 @@ namespace LiveMux.Server.Api;
 /// <code>
 ///   rtsp://user:p%40ss@camera:554/path  ->  (rtsp://camera:554/path, "user", "p@ss")
 /// </code>
-/// As in RtspUrl, the authority ends at the first '/' or '?', and its last '@' ends the user information.
+/// The user information is found by <see cref="UrlUserInfo"/>, the rule RtspUrl and the redactors use too.
 /// </summary>
 internal static class StreamCredentials
 {
     public static (string Bare, string? User, string? Password) Split(string url)
     {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
+        var userInfo = UrlUserInfo.Find(url);
+        if (!userInfo.HasUserInfo)
         {
             return (url, null, null);
         }
 
-        var authorityStart = scheme + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (authorityEnd < 0)
-        {
-            authorityEnd = url.Length;
-        }
-
-        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
-        if (at < 0)
-        {
-            return (url, null, null);
-        }
-
-        var userInfo = url[authorityStart..at];
-        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-        var user = Unescape(colon < 0 ? userInfo : userInfo[..colon]);
-        var password = colon < 0 ? null : Unescape(userInfo[(colon + 1)..]);
-        return (url[..authorityStart] + url[(at + 1)..], user.Length == 0 ? null : user, string.IsNullOrEmpty(password) ? null : password);
+        // Badly encoded user information is kept as written: validation refuses it with a reason.
+        var (user, password) = UrlUserInfo.Decode(userInfo.Raw) ?? (userInfo.RawUser!, userInfo.RawPassword);
+        return (url[..userInfo.Start] + url[(userInfo.End + 1)..], user.Length == 0 ? null : user, string.IsNullOrEmpty(password) ? null : password);
     }
 
     public static string Merge(string bare, string? user, string? password)
@@ -56,16 +42,4 @@ internal static class StreamCredentials
     public static string Shown(string url) => UrlRedactor.Redact(Split(url).Bare);
 
     public static bool HasCredentials(string url) => Split(url) is { User: not null } or { Password: not null };
-
-    private static string Unescape(string text)
-    {
-        try
-        {
-            return Uri.UnescapeDataString(text);
-        }
-        catch (UriFormatException)
-        {
-            return text;
-        }
-    }
 }

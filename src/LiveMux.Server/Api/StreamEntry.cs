@@ -3,7 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LiveMux.Hub;
-using LiveMux.Hub.Sources.Ffmpeg;
+using LiveMux.Hub.Sources;
+using LiveMux.Rtsp;
 
 namespace LiveMux.Server.Api;
 
@@ -22,6 +23,7 @@ internal static class StreamEntry
     public static JsonObject Build(StreamInput input, JsonObject? stored, List<OptionError> errors)
     {
         var entry = JsonSerializer.SerializeToNode(input with { Name = null, Username = null, Password = null, Url = null }, s_entry)!.AsObject();
+        CheckCredentials(input, errors);
         var (bare, user, password) = StreamCredentials.Split(input.Url ?? "");
         if (StoredUrl(stored) is { } storedUrl)
         {
@@ -40,7 +42,7 @@ internal static class StreamEntry
 
         if (entry[nameof(StreamInput.Ffmpeg)] is JsonObject ffmpeg && ffmpeg[nameof(FfmpegOptions.Input)] is JsonValue inputValue
             && inputValue.TryGetValue<string>(out var ffmpegInput) && StoredFfmpegInput(stored) is { } storedInput
-            && ffmpegInput == UrlRedactor.Redact(storedInput))
+            && ffmpegInput == ShownInput(storedInput))
         {
             ffmpeg[nameof(FfmpegOptions.Input)] = storedInput;
         }
@@ -68,6 +70,32 @@ internal static class StreamEntry
         }
 
         return entry;
+    }
+
+    /// <summary>An ffmpeg input as the API shows it: its secrets hidden by value, as in the log (<see cref="SecretRedactor"/>).</summary>
+    public static string ShownInput(string input) => SecretRedactor.ForText(input).Redact(input);
+
+    /// <summary>
+    /// Credentials as written in the url must be unambiguous (<see cref="UrlUserInfo.Problem"/>): an unencoded '@'
+    /// or '/' moves the host, and a space or quote ends the URL a log reader sees. None may hold a control character:
+    /// the user name goes into the Authorization header line.
+    /// </summary>
+    private static void CheckCredentials(StreamInput input, List<OptionError> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(input.Url) && UrlUserInfo.Find(input.Url.Trim()).Problem() is { } problem)
+        {
+            errors.Add(new("url", problem));
+        }
+
+        if (UrlUserInfo.HasControl(input.Username))
+        {
+            errors.Add(new("username", "must not hold control characters (CR, LF, NUL, ...)"));
+        }
+
+        if (UrlUserInfo.HasControl(input.Password))
+        {
+            errors.Add(new("password", "must not hold control characters (CR, LF, NUL, ...)"));
+        }
     }
 
     // The file is configuration, so a hand-written "url" is the same key as "Url".
@@ -120,6 +148,6 @@ internal static class StreamEntry
         o.AllowSelfSignedCertificate,
         o.CertificateThumbprint,
         o.Ffmpeg is { } f
-            ? new FfmpegSettings(UrlRedactor.Redact(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
+            ? new FfmpegSettings(ShownInput(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
             : null);
 }

@@ -162,4 +162,15 @@ public sealed class DigestAuthTests
         var response = header[(header.IndexOf("response=\"", StringComparison.Ordinal) + 10)..];
         Assert.Equal(expected == "MD5" ? 32 : 64, response.IndexOf('"', StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("admin\r\nX-Injected: 1", "pw")]
+    [InlineData("admin", "pw\n")]
+    [InlineData("admin\0", "pw")]
+    public void Credentials_with_control_characters_never_reach_a_header(string user, string password)
+    {
+        var challenges = AuthChallenge.ParseAll(["Digest realm=\"cam\", nonce=\"abc\", Basic realm=\"cam\""]);
+        Assert.Null(RtspAuthenticator.TryCreate(user, password, challenges, out var reason));
+        Assert.Contains("control character", reason, StringComparison.Ordinal);
+    }
 }

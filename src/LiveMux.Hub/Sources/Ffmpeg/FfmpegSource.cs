@@ -29,17 +29,20 @@ internal sealed class FfmpegSource(
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
-    private readonly string _redactedInput = UrlRedactor.Redact(options.Input);
+    // By value: the input is free text, and a password in it may hold what ends a URL pattern (a space, a quote).
+    private readonly SecretRedactor _redactor = SecretRedactor.ForText(options.Input);
 
-    public string Description { get; } = description ??
-        "ffmpeg " + UrlRedactor.Redact(options.Input) + (options.Video == FfmpegVideo.H264 ? " (transcoded to H.264)" : "");
+    private string RedactedInput => _redactor.Redact(options.Input);
+
+    public string Description => description ??
+        "ffmpeg " + RedactedInput + (options.Video == FfmpegVideo.H264 ? " (transcoded to H.264)" : "");
 
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
     {
         if (!FfmpegLocator.TryFind(options.Path, out var path, out var notFound))
         {
             // Installing ffmpeg takes a person: checking every 10 s is soon enough and keeps the log readable.
-            throw new StreamSourceException(notFound) { MinRetryDelay = TimeSpan.FromSeconds(10) };
+            throw new StreamSourceException(notFound) { MinRetryDelay = TimeSpan.FromSeconds(10), ViewerReason = "ffmpeg not found on the server" };
         }
 
         var info = new ProcessStartInfo(path)
@@ -67,8 +70,8 @@ internal sealed class FfmpegSource(
 
         using var process = started ?? throw new StreamSourceException("ffmpeg could not be started");
         var pid = process.Id;
-        FfmpegLog.Started(logger, pid, _redactedInput);
-        var stderr = new StderrDrain(logger, time);
+        FfmpegLog.Started(logger, pid, RedactedInput);
+        var stderr = new StderrDrain(logger, time, _redactor);
         var draining = stderr.RunAsync(process.StandardError.BaseStream);
         using var feedCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var feeding = FeedAsync(process, feedCts.Token);
@@ -91,7 +94,10 @@ internal sealed class FfmpegSource(
         var last = stderr.LastLine;
         throw new StreamSourceException(code == 0
             ? "ffmpeg ended: the input finished" + (last is null ? "" : $" ({last})")
-            : $"ffmpeg exited with code {code}" + (last is null ? "" : $": {last}"));
+            : $"ffmpeg exited with code {code}" + (last is null ? "" : $": {last}"))
+        {
+            ViewerReason = code == 0 ? "the source ended" : "the stream's source failed",
+        };
     }
 
     private async Task PumpAsync(Stream stdout, IAccessUnitSink sink, CancellationToken ct)
@@ -114,7 +120,10 @@ internal sealed class FfmpegSource(
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw new StreamSourceException($"ffmpeg produced no media for {(samplesSeen ? mediaTimeout : firstOutputTimeout).TotalSeconds:0.#} s");
+                    throw new StreamSourceException($"ffmpeg produced no media for {(samplesSeen ? mediaTimeout : firstOutputTimeout).TotalSeconds:0.#} s")
+                    {
+                        ViewerReason = "no media from the source",
+                    };
                 }
 
                 var buffer = result.Buffer;
@@ -259,7 +268,9 @@ internal sealed class FfmpegSource(
             if (usable == 0 || tracks.Any(t => t.Config is null && t.Kind == TrackKind.Video))
             {
                 var reasons = string.Join("; ", tracks.Where(t => t.Config is null).Select(t => t.Unsupported ?? t.SampleEntryType));
-                throw new StreamSourceException("ffmpeg's output has no track LiveMux can play" + (reasons.Length > 0 ? ": " + reasons : ""));
+                // Codec names only: safe to tell viewers.
+                var why = "ffmpeg's output has no track LiveMux can play" + (reasons.Length > 0 ? ": " + reasons : "");
+                throw new StreamSourceException(why) { ViewerReason = why };
             }
 
             _hasVideo = tracks.Any(t => t.Kind == TrackKind.Video);

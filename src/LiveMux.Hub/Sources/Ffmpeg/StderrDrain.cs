@@ -8,8 +8,10 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// <see cref="MaxLineChars"/>, redacted and logged, at most <see cref="LinesPerSecond"/> a second (a
 /// broken input can make ffmpeg print thousands); the last line is kept to explain an exit.
 /// </summary>
-internal sealed class StderrDrain(ILogger logger, TimeProvider time)
+internal sealed class StderrDrain(ILogger logger, TimeProvider time, SecretRedactor? redactor = null)
 {
+    private readonly SecretRedactor _redactor = redactor ?? SecretRedactor.None;
+
     public const int MaxLineChars = 400;
     public const int LinesPerSecond = 20;
 
@@ -57,8 +59,9 @@ internal sealed class StderrDrain(ILogger logger, TimeProvider time)
             {
                 EndLine();
             }
-            else if (_line.Length < MaxLineChars)
+            else if (_line.Length < MaxLineChars + _redactor.LongestSecret && (_line.Length > 0 || !char.IsWhiteSpace(c)))
             {
+                // Kept past MaxLineChars by the longest secret, so the cut cannot fall inside one.
                 _line.Append(char.IsControl(c) ? '?' : c);
             }
         }
@@ -71,7 +74,8 @@ internal sealed class StderrDrain(ILogger logger, TimeProvider time)
             return;
         }
 
-        var line = UrlRedactor.Redact(_line.ToString().Trim());
+        var line = _redactor.Redact(_line.ToString().TrimEnd(), MaxLineChars);
+        line = line[..Math.Min(line.Length, MaxLineChars)].TrimEnd();
         _line.Clear();
         if (line.Length == 0)
         {
