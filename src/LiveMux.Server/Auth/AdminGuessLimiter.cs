@@ -28,7 +28,8 @@ internal sealed class AdminGuessLimiter : IDisposable
 
     public AdminGuessLimiter(TimeProvider time)
     {
-        // Replenished by our timer rather than the limiter's own, so a TimeProvider drives it (and tests can).
+        // Replenished by our timer rather than the limiter's own, so a TimeProvider decides when (tests hold it still).
+        // A manual TryReplenish adds tokens for the real time since the previous one, so the rate is one per period.
         _timer = time.CreateTimer(_ => Replenish(), null, RefillPeriod, RefillPeriod);
     }
 
