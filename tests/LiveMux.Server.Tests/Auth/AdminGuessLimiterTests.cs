@@ -112,6 +112,26 @@ public sealed class AdminGuessLimiterTests(ThrottleFactory factory) : IClassFixt
         Assert.Contains($"{attempts - 1} more requests from {attacker} refused in the last 60 s (admin authentication)", summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Admin_keys_guessed_on_the_viewer_endpoints_count_too()
+    {
+        const string attacker = "203.0.113.90";
+        using var client = factory.CreateClient();
+        for (var i = 0; i < AdminGuessLimiter.Burst; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, attacker, "wrong-" + i, "/api/stream.mp4?src=cam1"));
+        }
+
+        // Out of guesses: the right key no longer grants viewing (no oracle), and the admin API answers 429.
+        using (var viewer = await RequestAsync(client, attacker, ThrottleFactory.ApiKey, "/api/stream.mp4?src=cam1"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, viewer.StatusCode);
+            Assert.Contains("a viewer token is required", await viewer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SendAsync(client, attacker, ThrottleFactory.ApiKey));
+    }
+
     [Theory]
     [InlineData(null, "local")]
     [InlineData("192.0.2.1", "192.0.2.1")]
@@ -121,21 +141,21 @@ public sealed class AdminGuessLimiterTests(ThrottleFactory factory) : IClassFixt
     public void Partitions(string? address, string partition) =>
         Assert.Equal(partition, AdminGuessLimiter.Partition(address is null ? null : IPAddress.Parse(address)));
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string remote, string? key)
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string remote, string? key, string path = "/api/streams")
     {
-        using var response = await RequestAsync(client, remote, key);
+        using var response = await RequestAsync(client, remote, key, path);
         return response.StatusCode;
     }
 
-    private static Task<HttpResponseMessage> RequestAsync(HttpClient client, string remote, string? key)
+    private static async Task<HttpResponseMessage> RequestAsync(HttpClient client, string remote, string? key, string path = "/api/streams")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/streams", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.Add(AuthFactory.RemoteHeader, remote);
         if (key is not null)
         {
             request.Headers.Add("X-Api-Key", key);
         }
 
-        return client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 }

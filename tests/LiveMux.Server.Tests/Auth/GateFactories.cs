@@ -26,7 +26,7 @@ public sealed class AnyOriginFactory : AuthFactory
     };
 }
 
-/// <summary>An admin key, and a clock that moves only when the test says: the guess limiter's bucket refills on it.</summary>
+/// <summary>An admin key, viewer tokens, and a clock that moves only when the test says: the guess limiter's bucket refills on it.</summary>
 public sealed class ThrottleFactory : AuthFactory
 {
     public const string ApiKey = "throttle-test-key-0123456789";
@@ -36,6 +36,8 @@ public sealed class ThrottleFactory : AuthFactory
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["LiveMux:Auth:ApiKey"] = ApiKey,
+        ["LiveMux:Auth:Viewers"] = "token",
+        ["LiveMux:Auth:TokenSecret"] = "throttle-test-token-secret-0123456789abcdef",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
