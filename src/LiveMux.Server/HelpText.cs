@@ -64,6 +64,8 @@ internal static class HelpText
           Viewers:MaxQueuedBytes             8388608    the same limit in bytes
           Viewers:SlowViewerTimeout          00:00:10   a viewer that keeps skipping this long is disconnected
           Metrics:RequireAdmin               false      make /metrics admin-only
+          PublicHosts                        (none)     host names served besides IP addresses and localhost
+                                                       (list; any other Host header gets 403)
 
           Auth:ApiKey                        (none)     admin key: X-Api-Key: <key> or Authorization: Bearer <key>
           Auth:Username                      (none)     admin Basic credentials (with Auth:Password); with no

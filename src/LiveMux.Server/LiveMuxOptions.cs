@@ -20,6 +20,12 @@ public sealed record LiveMuxOptions
     /// <summary>How long a WebSocket viewer has to send its codec list.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Host names this server answers to besides IP addresses and <c>localhost</c> (any port): a request whose
+    /// <c>Host</c> is anything else is refused, which stops DNS rebinding. Names only, no scheme or port.
+    /// </summary>
+    public string[] PublicHosts { get; init; } = [];
+
     /// <summary>Admin and viewer auth: <c>LiveMux:Auth</c>.</summary>
     public AuthOptions Auth { get; init; } = new();
 

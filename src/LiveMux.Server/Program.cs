@@ -70,7 +70,7 @@ builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequire
 builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
 builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddHostedService<HubService>();
-builder.Services.AddLiveMuxAuth(options.Auth);
+builder.Services.AddLiveMuxAuth(options.Auth, options.PublicHosts);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

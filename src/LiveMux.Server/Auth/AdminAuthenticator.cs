@@ -6,8 +6,8 @@ namespace LiveMux.Server.Auth;
 
 /// <summary>
 /// Admin credentials: <c>X-Api-Key: KEY</c>, <c>Authorization: Bearer KEY</c> or <c>Authorization: Basic</c>
-/// (RFC 7617). With none configured, only loopback callers are admin. A null remote address (TestServer, a
-/// Unix socket) counts as local. Behind a reverse proxy on the same host every request comes from loopback,
+/// (RFC 7617). With none configured, only loopback callers that name a loopback host are admin. A null remote
+/// address (TestServer, a Unix socket) counts as local. Behind a reverse proxy on the same host every request comes from loopback,
 /// so configure credentials there.
 /// </summary>
 internal sealed class AdminAuthenticator(AuthOptions options)
@@ -26,9 +26,15 @@ internal sealed class AdminAuthenticator(AuthOptions options)
     {
         if (!Configured)
         {
-            return IsLocal(context.Connection.RemoteIpAddress)
+            if (!IsLocal(context.Connection.RemoteIpAddress))
+            {
+                return new AdminCheck(AdminOutcome.Forbidden, "admin is only available from localhost until LiveMux:Auth:ApiKey or Username and Password are configured");
+            }
+
+            // A browser on this machine reaches loopback under any name that resolves there; only a loopback name is the user's.
+            return HostPolicy.IsLoopbackHost(context.Request.Host)
                 ? new AdminCheck(AdminOutcome.Granted, "loopback")
-                : new AdminCheck(AdminOutcome.Forbidden, "admin is only available from localhost until LiveMux:Auth:ApiKey or Username and Password are configured");
+                : new AdminCheck(AdminOutcome.Forbidden, "admin without credentials needs a loopback address in the URL (localhost, 127.0.0.1 or [::1]); under any other name configure LiveMux:Auth:ApiKey or Username and Password");
         }
 
         return Presented(context.Request) switch
@@ -41,6 +47,10 @@ internal sealed class AdminAuthenticator(AuthOptions options)
 
     /// <summary>True only for configured credentials that the request presents (loopback alone does not count).</summary>
     public bool HasValidCredentials(HttpRequest request) => Configured && Presented(request) == Credential.Valid;
+
+    /// <summary>True when the request carries admin credentials, right or wrong (a guess to count if wrong).</summary>
+    public static bool PresentsCredentials(HttpRequest request) =>
+        request.Headers.ContainsKey(ApiKeyHeader) || request.Headers.ContainsKey(HeaderNames.Authorization);
 
     public static bool IsLocal(IPAddress? address) =>
         address is null || IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));

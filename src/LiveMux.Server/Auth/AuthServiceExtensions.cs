@@ -3,9 +3,12 @@ namespace LiveMux.Server.Auth;
 /// <summary>Registers and wires admin and viewer auth.</summary>
 internal static class AuthServiceExtensions
 {
-    public static IServiceCollection AddLiveMuxAuth(this IServiceCollection services, AuthOptions options)
+    public static IServiceCollection AddLiveMuxAuth(this IServiceCollection services, AuthOptions options, string[] publicHosts)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new HostPolicy(publicHosts));
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<AdminGuessLimiter>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton(sp => new ViewerTokens(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ViewerAccess>();
@@ -13,9 +16,14 @@ internal static class AuthServiceExtensions
         return services;
     }
 
-    /// <summary>The admin check for marked endpoints and the player page's gate; call before the static files.</summary>
+    /// <summary>
+    /// Security headers and the Host check for every request, then the admin check for marked endpoints and the
+    /// player page's gate; call before the static files.
+    /// </summary>
     public static WebApplication UseLiveMuxAuth(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<HostGate>();
         if (!app.Services.GetRequiredService<AdminAuthenticator>().Configured)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LiveMux.Server.Auth");

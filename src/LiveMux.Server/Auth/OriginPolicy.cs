@@ -7,17 +7,20 @@ namespace LiveMux.Server.Auth;
 /// and do not apply CORS to it, so without this check any web page could watch through its visitors.
 /// Allowed: no Origin (not a browser), the request's own origin, an origin in AllowedOrigins (scheme, host
 /// and port compared exactly, default ports filled in), anything when AllowedOrigins holds <c>*</c>. The own
-/// origin is the request's scheme and Host header: behind a TLS-terminating proxy it is http while the page
-/// is https, so list the public origin there.
+/// origin is the request's scheme and Host header, and only a Host that <see cref="HostPolicy"/> accepts: a
+/// rebinding page's own name is never "our" origin. Behind a TLS-terminating proxy the scheme is http while the
+/// page is https, so list the public origin there.
 /// </summary>
 internal sealed class OriginPolicy
 {
+    private readonly HostPolicy _hosts;
     private readonly bool _any;
     private readonly bool _nullOrigin;
     private readonly List<(string Scheme, string Host, int Port)> _allowed = [];
 
-    public OriginPolicy(AuthOptions options)
+    public OriginPolicy(AuthOptions options, HostPolicy hosts)
     {
+        _hosts = hosts;
         foreach (var entry in options.AllowedOrigins)
         {
             if (entry == "*")
@@ -50,8 +53,33 @@ internal sealed class OriginPolicy
             return header.Count == 1 && value == "null" && _nullOrigin;
         }
 
+        return IsOwn(request, origin) || _allowed.Contains(origin);
+    }
+
+    /// <summary>
+    /// The admin API's stricter rule: a present Origin must be the server's own or listed one by one in
+    /// AllowedOrigins; <c>*</c> and <c>null</c> (opaque origins: sandboxed frames, files) let pages watch, not administer.
+    /// </summary>
+    public bool AllowsAdmin(HttpRequest request)
+    {
+        var header = request.Headers[HeaderNames.Origin];
+        if (header.Count == 0)
+        {
+            return true;
+        }
+
+        return header.Count == 1 && TryParseOrigin(header.ToString(), out var origin) && (IsOwn(request, origin) || _allowed.Contains(origin));
+    }
+
+    private bool IsOwn(HttpRequest request, (string Scheme, string Host, int Port) origin)
+    {
+        if (!request.Host.HasValue || !_hosts.Accepts(request.Host))
+        {
+            return false;
+        }
+
         var own = (request.Scheme.ToLowerInvariant(), request.Host.Host.ToLowerInvariant(), request.Host.Port ?? DefaultPort(request.Scheme));
-        return origin == own || _allowed.Contains(origin);
+        return origin == own;
     }
 
     /// <summary>An origin as a browser serializes it: <c>scheme://host[:port]</c> with nothing after.</summary>

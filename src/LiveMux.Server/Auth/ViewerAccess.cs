@@ -8,7 +8,7 @@ namespace LiveMux.Server.Auth;
 /// a public stream, presented admin credentials (loopback alone is not enough: behind a reverse proxy every
 /// viewer would be local), or a valid token for the stream in <c>?token=</c> or <c>Authorization: Bearer</c>.
 /// </summary>
-internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin, ViewerTokens tokens)
+internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin, ViewerTokens tokens, AdminGuessLimiter limiter)
 {
     public const string TokenParameter = "token";
 
@@ -25,7 +25,7 @@ internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin
 
         // The H.264 companion of a stream is the same camera: its token and its public listing cover it.
         var camera = stream.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal) ? stream[..^TranscodeFallback.NameSuffix.Length] : stream;
-        if (_public.Contains(camera) || admin.HasValidCredentials(request))
+        if (_public.Contains(camera) || AdminGranted(request))
         {
             return ViewerCheck.Allow;
         }
@@ -49,5 +49,39 @@ internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin
             ViewerTokenStatus.WrongStream => new ViewerCheck(false, StatusCodes.Status403Forbidden, "token is for another stream"),
             _ => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "malformed token"),
         };
+    }
+
+    /// <summary>
+    /// Admin credentials grant viewing, so a wrong one here is a guess like on the admin API: it is counted, and an
+    /// address out of guesses has its admin credentials ignored (the request then needs a token like anyone's).
+    /// A viewer token sent as Bearer is no admin guess.
+    /// </summary>
+    private bool AdminGranted(HttpRequest request)
+    {
+        if (!admin.Configured || !AdminAuthenticator.PresentsCredentials(request))
+        {
+            return false;
+        }
+
+        var partition = AdminGuessLimiter.Partition(request.HttpContext.Connection.RemoteIpAddress);
+        if (limiter.IsThrottled(partition))
+        {
+            return false;
+        }
+
+        if (admin.HasValidCredentials(request))
+        {
+            return true;
+        }
+
+        var viewerBearer = !request.Headers.ContainsKey(AdminAuthenticator.ApiKeyHeader)
+            && AdminAuthenticator.TryScheme(request.Headers[HeaderNames.Authorization].ToString(), "Bearer", out var bearer)
+            && bearer.StartsWith("v1.", StringComparison.Ordinal);
+        if (!viewerBearer)
+        {
+            limiter.RecordFailure(partition);
+        }
+
+        return false;
     }
 }

@@ -73,7 +73,8 @@ export async function api(method, path, body) {
     const headers = { Accept: 'application/json, application/problem+json' };
     const key = sessionStorage.getItem(KEY_STORAGE);
     if (key) headers['X-Api-Key'] = key;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // The server refuses a state change without it (a page on another site cannot send it without a preflight).
+    if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
     const res = await fetch(path, { method, headers, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401) {
       const entered = declined ? null : await askForKey(rejected && !!key);

@@ -15,7 +15,8 @@ internal sealed class Browser : IAsyncDisposable
         _browser = browser;
     }
 
-    public static async Task<Browser> LaunchAsync()
+    /// <summary>Launches Chromium, with <paramref name="extraArgs"/> after the usual ones (e.g. --host-resolver-rules).</summary>
+    public static async Task<Browser> LaunchAsync(params string[] extraArgs)
     {
         Tool.Require(Tool.Chromium);
         var playwright = await Playwright.CreateAsync();
@@ -27,6 +28,7 @@ internal sealed class Browser : IAsyncDisposable
             [
                 "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+                .. extraArgs,
             ],
         });
         return new Browser(playwright, browser);
