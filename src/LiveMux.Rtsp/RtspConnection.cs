@@ -28,6 +28,7 @@ internal sealed class RtspConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _pump;
+    private const int SendBufferBytes = 64 * 1024;
     private static readonly TimeSpan s_minimumSendTimeout = TimeSpan.FromMilliseconds(10);
     private int _disposed;
 
@@ -73,6 +74,10 @@ internal sealed class RtspConnection : IAsyncDisposable
         try
         {
             socket.NoDelay = true;
+            // What we send a camera is small (requests, replies to its requests). A fixed send buffer turns off
+            // the kernel's growth of it to megabytes, so a camera that stops reading blocks our sends after a
+            // few KB, and the send deadline sees it, instead of after thousands of queued replies.
+            socket.SendBufferSize = SendBufferBytes;
             await socket.ConnectAsync(endPoint, linked.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
