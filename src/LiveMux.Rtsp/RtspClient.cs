@@ -243,6 +243,7 @@ public sealed class RtspClient
                 session.PunchUdp();
                 var play = await control.ExchangeAsync("PLAY", sessionUrl, [new("Range", "npt=0.000-")], ct);
                 EnsureSuccess(play, "PLAY", url);
+                control.Inbox.StartPlaying();
                 RtspLog.Playing(logger, url.ToString(), selected.Count, sessionTimeout);
                 handedOver = true; // the session owns the receiver now
                 return session;

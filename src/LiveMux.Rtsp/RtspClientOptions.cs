@@ -14,6 +14,18 @@ public sealed record RtspClientOptions
     /// <summary>Content-Length of one message.</summary>
     public int MaxBodyBytes { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// The body of a request the camera sends us (GET_PARAMETER, ANNOUNCE) is kept up to this size; a longer one
+    /// is read past and dropped. Requests are answered without looking at their bodies.
+    /// </summary>
+    public int MaxRequestBodyBytes { get; init; } = 4 * 1024;
+
+    /// <summary>
+    /// Until PLAY is answered, the bytes of everything the camera sends that is not the awaited response (its own
+    /// requests, interleaved data, stray responses); more fails the session with <see cref="RtspErrorKind.LimitExceeded"/>.
+    /// </summary>
+    public int MaxPrePlayBytes { get; init; } = 512 * 1024;
+
     public int MaxInterleavedFrameBytes { get; init; } = 65535;
     public string UserAgent { get; init; } = "LiveMux";
 

@@ -25,13 +25,17 @@ internal sealed class RtspConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly Pipe _pipe;
     private readonly RtspReaderLimits _limits;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _pump;
+    private const int SendBufferBytes = 64 * 1024;
+    private static readonly TimeSpan s_minimumSendTimeout = TimeSpan.FromMilliseconds(10);
     private int _disposed;
 
-    private RtspConnection(Socket socket, Stream stream, RtspReaderLimits limits)
+    private RtspConnection(Socket socket, Stream stream, RtspReaderLimits limits, TimeProvider time)
     {
         _socket = socket;
+        _time = time;
         _stream = stream;
         LocalAddress = ((IPEndPoint)socket.LocalEndPoint!).Address;
         RemoteAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address;
@@ -70,6 +74,10 @@ internal sealed class RtspConnection : IAsyncDisposable
         try
         {
             socket.NoDelay = true;
+            // What we send a camera is small (requests, replies to its requests). A fixed send buffer turns off
+            // the kernel's growth of it to megabytes, so a camera that stops reading blocks our sends after a
+            // few KB, and the send deadline sees it, instead of after thousands of queued replies.
+            socket.SendBufferSize = SendBufferBytes;
             await socket.ConnectAsync(endPoint, linked.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -101,21 +109,42 @@ internal sealed class RtspConnection : IAsyncDisposable
                 throw;
             }
         }
-        return new RtspConnection(socket, stream, RtspReaderLimits.From(options));
+        return new RtspConnection(socket, stream, RtspReaderLimits.From(options), time);
     }
 
     public void Wake() => _pipe.Reader.CancelPendingRead();
 
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/> within <paramref name="timeout"/>. A camera that stops reading fills
+    /// the TCP window and a write would wait for ever, so every send has a deadline: past it the send fails with
+    /// <see cref="RtspErrorKind.SendTimeout"/>, naming <paramref name="what"/>. A send cut short (timeout or
+    /// <paramref name="ct"/>) may have written part of a message, so the connection is broken afterwards.
+    /// </summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, TimeSpan timeout, string what, CancellationToken ct)
     {
+        if (timeout < s_minimumSendTimeout)
+        {
+            timeout = s_minimumSendTimeout;
+        }
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
             // NetworkStream and SslStream write everything or throw.
-            await _stream.WriteAsync(bytes, ct);
+            await _stream.WriteAsync(bytes, linked.Token);
         }
-        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
             IsBroken = true;
+            if (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("sending to the camera was cancelled", e, ct);
+            }
+            if (deadline.IsCancellationRequested)
+            {
+                throw new RtspException(RtspErrorKind.SendTimeout,
+                    $"the camera stopped reading: {what} could not be sent within {timeout.TotalSeconds:0.#} s", e);
+            }
             throw new RtspException(RtspErrorKind.ConnectionClosed, "the connection to the camera was lost while sending", e);
         }
     }

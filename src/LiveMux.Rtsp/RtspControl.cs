@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LiveMux.Rtsp.Auth;
 using LiveMux.Rtsp.Protocol;
@@ -23,7 +24,11 @@ internal sealed class RtspControl
         _options = options;
         _time = time;
         _logger = logger;
+        Inbox = new ServerRequestInbox(options.MaxPrePlayBytes);
     }
+
+    /// <summary>The camera's requests waiting for an answer, and the pre-PLAY byte budget; shared by every loop that reads.</summary>
+    public ServerRequestInbox Inbox { get; }
 
     public RtspConnection Connection { get; }
     public RtspUrl Url { get; }
@@ -96,20 +101,19 @@ internal sealed class RtspControl
         string method, string uri, IEnumerable<KeyValuePair<string, string>>? extra, TimeSpan timeout, CancellationToken ct)
     {
         var request = Build(method, uri, extra, out var cseq);
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
-        var waiter = new ResponseWaiter(cseq);
+        var waiter = new ResponseWaiter(cseq, Inbox);
         try
         {
-            await Connection.SendAsync(request, linked.Token);
-            while (true)
+            // Sends get the round trip's remaining time as their own deadline: a camera that stops reading
+            // fails the session as such (SendTimeout), not as a camera that did not answer.
+            await Connection.SendAsync(request, Remaining(deadline), $"the {method} request", ct);
+            while (waiter.Response is null)
             {
-                var stopped = await Connection.ReadFramesAsync(waiter, linked.Token);
-                await AnswerServerRequestsAsync(waiter.ServerRequests, linked.Token);
-                if (stopped)
-                {
-                    break;
-                }
+                await Connection.ReadFramesAsync(waiter, linked.Token);
+                await AnswerServerRequestsAsync(Remaining(deadline), ct);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -126,44 +130,31 @@ internal sealed class RtspControl
         return response;
     }
 
-    /// <summary>Answers keepalive-style requests from the server; refuses the rest (we are a player, not a recorder).</summary>
-    public async ValueTask AnswerServerRequestsAsync(List<RtspServerRequest> requests, CancellationToken ct)
+    private TimeSpan Remaining(long deadline) => TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
+
+    /// <summary>
+    /// Answers the requests held in <see cref="Inbox"/>: keepalive-style ones with 200, the rest with 501 (we are a
+    /// player, not a recorder). One write, which must complete within <paramref name="timeout"/>.
+    /// </summary>
+    public async ValueTask AnswerServerRequestsAsync(TimeSpan timeout, CancellationToken ct)
     {
-        foreach (var request in requests)
+        if (Inbox.Held.Count == 0)
+        {
+            return;
+        }
+        var replies = new StringBuilder();
+        foreach (var request in Inbox.Held)
         {
             var (status, reason) = request.Method is "OPTIONS" or "GET_PARAMETER" or "SET_PARAMETER"
                 ? (200, "OK")
                 : (501, "Not Implemented");
             RtspLog.ServerRequest(_logger, Url.ToString(), RtspMessageReader.Printable(request.Method), status);
-            var reply = $"RTSP/1.0 {status} {reason}\r\nCSeq: {request.CSeq}\r\nUser-Agent: {_options.UserAgent}\r\n\r\n";
-            await Connection.SendAsync(Encoding.ASCII.GetBytes(reply), ct);
+            replies.Append(CultureInfo.InvariantCulture,
+                $"RTSP/1.0 {status} {reason}\r\nCSeq: {request.CSeq}\r\nUser-Agent: {_options.UserAgent}\r\n\r\n");
         }
-        requests.Clear();
-    }
-
-    private sealed class ResponseWaiter(int cseq) : IRtspFrameHandler
-    {
-        public RtspResponse? Response { get; private set; }
-        public List<RtspServerRequest> ServerRequests { get; } = [];
-        public int DroppedFrames { get; private set; }
-
-        public bool OnFrame(in RtspFrame frame)
-        {
-            switch (frame.Kind)
-            {
-                // Requests are sequential here, so a response without CSeq can only answer ours.
-                case RtspFrameKind.Response when frame.Response!.CSeq == cseq || frame.Response.CSeq == -1:
-                    Response = frame.Response;
-                    return true;
-                case RtspFrameKind.Request:
-                    ServerRequests.Add(frame.Request!);
-                    return false;
-                case RtspFrameKind.Interleaved:
-                    DroppedFrames++;
-                    return false;
-                default:
-                    return false; // a late answer to an earlier request
-            }
-        }
+        var count = Inbox.Held.Count;
+        Inbox.Clear();
+        await Connection.SendAsync(Encoding.ASCII.GetBytes(replies.ToString()), timeout,
+            count == 1 ? "the reply to its request" : $"the replies to its {count} requests", ct);
     }
 }

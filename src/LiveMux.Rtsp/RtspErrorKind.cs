@@ -23,4 +23,7 @@ public enum RtspErrorKind
 
     /// <summary>More redirects than <see cref="RtspClientOptions.MaxRedirects"/>, or a redirect without a usable Location.</summary>
     TooManyRedirects,
+
+    /// <summary>The camera stopped reading: a request or a reply to its own request could not be sent in time.</summary>
+    SendTimeout,
 }

@@ -38,7 +38,7 @@ internal static partial class RtspLog
     [LoggerMessage(1010, LogLevel.Debug, "{Url}: keepalive answered {StatusCode}")]
     public static partial void KeepaliveAnswered(ILogger logger, string url, int statusCode);
 
-    [LoggerMessage(1011, LogLevel.Debug, "{Url}: server sent request {Method}; answering {StatusCode}")]
+    [LoggerMessage(1011, LogLevel.Trace, "{Url}: server sent request {Method}; answering {StatusCode}")]
     public static partial void ServerRequest(ILogger logger, string url, string method, int statusCode);
 
     [LoggerMessage(1012, LogLevel.Debug, "{Url}: ignoring unexpected response {StatusCode} CSeq={CSeq}")]

@@ -173,17 +173,17 @@ public sealed class RtspPlaySession : IAsyncDisposable
         using var onStop = _stop.Token.UnsafeRegister(static c => ((RtspConnection)c!).Wake(), connection);
         var keepaliveTicks = (long)(_keepaliveInterval.TotalSeconds * _time.TimestampFrequency);
         var nextKeepalive = _time.GetTimestamp() + keepaliveTicks;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         try
         {
             while (true)
             {
-                if (ct.IsCancellationRequested || _stop.IsCancellationRequested)
+                if (stopping.IsCancellationRequested)
                 {
                     RtspLog.SessionStopped(_logger, _control.Url.ToString());
                     return;
                 }
                 await connection.ReadFramesAsync(loop, CancellationToken.None);
-                await _control.AnswerServerRequestsAsync(loop.ServerRequests, CancellationToken.None);
 
                 var now = _time.GetTimestamp();
                 if (_udp is not null)
@@ -200,20 +200,46 @@ public sealed class RtspPlaySession : IAsyncDisposable
                     throw new RtspException(RtspErrorKind.NoMedia,
                         $"{_control.Url}: no RTP received for {_options.MediaTimeout.TotalSeconds:0.#} s");
                 }
+                await SendAsync(loop, now, timeout => _control.AnswerServerRequestsAsync(timeout, stopping.Token));
                 if (now >= nextKeepalive)
                 {
                     var request = _control.Build(_keepaliveMethod, _sessionUrl, null, out var cseq);
                     loop.KeepaliveCSeq = cseq;
-                    await SendKeepaliveAsync(connection, request);
+                    await SendAsync(loop, now, timeout => connection.SendAsync(request, timeout, $"the keepalive {_keepaliveMethod}", stopping.Token));
                     RtspLog.KeepaliveSent(_logger, _control.Url.ToString(), _keepaliveMethod);
                     nextKeepalive = now + keepaliveTicks;
                 }
             }
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // a send cut short by the stop; the connection is broken, so no TEARDOWN follows
+            RtspLog.SessionStopped(_logger, _control.Url.ToString());
+        }
         catch (RtspException e)
         {
             RtspLog.SessionFailed(_logger, _control.Url.ToString(), e.Kind, e.Message);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a send of the loop. While it blocks nothing is read, so no RTP can count as media: the send may last
+    /// until the media watchdog would fire, and never longer than the response timeout. A camera that stops
+    /// reading and sends no media is reported as the watchdog would have.
+    /// </summary>
+    private async ValueTask SendAsync(LoopState loop, long now, Func<TimeSpan, ValueTask> send)
+    {
+        var untilWatchdog = _options.MediaTimeout - _time.GetElapsedTime(loop.LastRtp, now);
+        var timeout = Min(untilWatchdog, _options.ResponseTimeout);
+        try
+        {
+            await send(timeout);
+        }
+        catch (RtspException e) when (e.Kind == RtspErrorKind.SendTimeout && untilWatchdog <= _options.ResponseTimeout)
+        {
+            throw new RtspException(RtspErrorKind.NoMedia,
+                $"{_control.Url}: no RTP received for {_options.MediaTimeout.TotalSeconds:0.#} s, and {e.Message}", e);
         }
     }
 
@@ -367,24 +393,6 @@ public sealed class RtspPlaySession : IAsyncDisposable
         return true;
     }
 
-    /// <summary>
-    /// A camera that stops reading its socket fills the TCP window, and a send would then wait for
-    /// ever, with the media timeout unable to fire: the send gets the response timeout instead.
-    /// </summary>
-    private async Task SendKeepaliveAsync(RtspConnection connection, ReadOnlyMemory<byte> request)
-    {
-        using var timeout = new CancellationTokenSource(_options.ResponseTimeout, _time);
-        try
-        {
-            await connection.SendAsync(request, timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            throw new RtspException(RtspErrorKind.ResponseTimeout,
-                $"{_control.Url}: the camera stopped reading (keepalive not sent within {_options.ResponseTimeout.TotalSeconds:0.#} s)");
-        }
-    }
-
     /// <summary>TEARDOWN best-effort (short timeout), then close the socket. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -446,7 +454,6 @@ public sealed class RtspPlaySession : IAsyncDisposable
 
         public void OnMedia(long now) => LastRtp = now;
         public int KeepaliveCSeq { get; set; } = -1;
-        public List<RtspServerRequest> ServerRequests { get; } = [];
 
         private static ReadOnlySpan<byte> Copy(in System.Buffers.ReadOnlySequence<byte> payload, byte[] scratch)
         {
@@ -487,8 +494,8 @@ public sealed class RtspPlaySession : IAsyncDisposable
                     }
                     return false;
                 case RtspFrameKind.Request:
-                    ServerRequests.Add(frame.Request!);
-                    return false;
+                    // A full inbox stops the read so the loop answers before reading more.
+                    return session._control.Inbox.Hold(frame);
                 default:
                     var response = frame.Response!;
                     if (response.CSeq == KeepaliveCSeq)

@@ -85,7 +85,7 @@ internal static class RtspMessageReader
             if (startLine is null)
             {
                 // Validate now, so e.g. "HTTP/1.1 200 OK" followed by a slow header stream fails at once.
-                _ = ParseStartLine(line, headers, []);
+                _ = ParseStartLine(line, headers, [], 0);
                 startLine = line;
                 continue;
             }
@@ -101,8 +101,12 @@ internal static class RtspMessageReader
         {
             return false;
         }
-        var body = contentLength == 0 ? [] : reader.UnreadSequence.Slice(0, contentLength).ToArray();
-        frame = ParseStartLine(startLine, headers, body);
+        // A server request's body is never used: past a few KB it is skipped rather than copied, so a camera
+        // cannot make the client keep large bodies (its count is bounded by the caller, see ServerRequestInbox).
+        var isRequest = !startLine.StartsWith("RTSP/", StringComparison.Ordinal);
+        var keep = isRequest && contentLength > limits.MaxRequestBodyBytes ? 0 : contentLength;
+        var body = keep == 0 ? [] : reader.UnreadSequence.Slice(0, keep).ToArray();
+        frame = ParseStartLine(startLine, headers, body, contentLength).WithWireLength(reader.Consumed + contentLength);
         buffer = buffer.Slice(reader.Position).Slice(contentLength);
         return true;
     }
@@ -138,7 +142,7 @@ internal static class RtspMessageReader
         }
     }
 
-    private static RtspFrame ParseStartLine(string line, RtspHeaders headers, byte[] body)
+    private static RtspFrame ParseStartLine(string line, RtspHeaders headers, byte[] body, int bodyLength)
     {
         if (line.StartsWith("RTSP/", StringComparison.Ordinal))
         {
@@ -162,7 +166,10 @@ internal static class RtspMessageReader
         {
             throw new RtspException(RtspErrorKind.MalformedResponse, $"malformed RTSP request line \"{Printable(line)}\"");
         }
-        return RtspFrame.ForRequest(new RtspServerRequest { Method = fields[0], Uri = fields[1], Headers = headers, Body = body });
+        return RtspFrame.ForRequest(new RtspServerRequest
+        {
+            Method = fields[0], Uri = fields[1], Headers = headers, Body = body, BodyLength = bodyLength,
+        });
     }
 
     private static void AddHeaderLine(RtspHeaders headers, string line)

@@ -26,7 +26,13 @@ internal sealed class RtspServerRequest
     public required string Method { get; init; }
     public required string Uri { get; init; }
     public required RtspHeaders Headers { get; init; }
+    /// <summary>Empty when the body was longer than <see cref="RtspReaderLimits.MaxRequestBodyBytes"/>: read past, not kept.</summary>
     public required byte[] Body { get; init; }
+
+    /// <summary>The body's Content-Length, also when it was not kept.</summary>
+    public int BodyLength { get; init; }
+
+    public bool BodyDiscarded => BodyLength > Body.Length;
 
     public int CSeq => RtspResponse.ParseCSeq(Headers);
 }
@@ -50,16 +56,28 @@ internal readonly struct RtspFrame
     public byte Channel { get; private init; }
     public System.Buffers.ReadOnlySequence<byte> Payload { get; private init; }
 
-    public static RtspFrame ForResponse(RtspResponse response) => new() { Kind = RtspFrameKind.Response, Response = response };
-    public static RtspFrame ForRequest(RtspServerRequest request) => new() { Kind = RtspFrameKind.Request, Request = request };
+    /// <summary>The bytes the frame took on the wire (headers, body and framing), kept or not.</summary>
+    public long WireLength { get; private init; }
+
+    public static RtspFrame ForResponse(RtspResponse response, long wireLength = 0) =>
+        new() { Kind = RtspFrameKind.Response, Response = response, WireLength = wireLength };
+
+    public static RtspFrame ForRequest(RtspServerRequest request, long wireLength = 0) =>
+        new() { Kind = RtspFrameKind.Request, Request = request, WireLength = wireLength };
 
     public static RtspFrame ForInterleaved(byte channel, System.Buffers.ReadOnlySequence<byte> payload) =>
-        new() { Kind = RtspFrameKind.Interleaved, Channel = channel, Payload = payload };
+        new() { Kind = RtspFrameKind.Interleaved, Channel = channel, Payload = payload, WireLength = 4 + payload.Length };
+
+    public RtspFrame WithWireLength(long wireLength) => this with { WireLength = wireLength };
 }
 
-/// <summary>Hard limits for <see cref="RtspMessageReader"/>.</summary>
-internal readonly record struct RtspReaderLimits(int MaxHeaderBytes, int MaxBodyBytes, int MaxInterleavedFrameBytes)
+/// <summary>
+/// Hard limits for <see cref="RtspMessageReader"/>. A request from the server (a camera's GET_PARAMETER, ANNOUNCE)
+/// keeps its body only up to <paramref name="MaxRequestBodyBytes"/>: a longer one is read past and dropped, since
+/// the client answers requests without looking at their bodies.
+/// </summary>
+internal readonly record struct RtspReaderLimits(int MaxHeaderBytes, int MaxBodyBytes, int MaxInterleavedFrameBytes, int MaxRequestBodyBytes = 4096)
 {
     public static RtspReaderLimits From(RtspClientOptions options) =>
-        new(options.MaxHeaderBytes, options.MaxBodyBytes, options.MaxInterleavedFrameBytes);
+        new(options.MaxHeaderBytes, options.MaxBodyBytes, options.MaxInterleavedFrameBytes, options.MaxRequestBodyBytes);
 }

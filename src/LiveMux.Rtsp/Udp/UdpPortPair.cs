@@ -64,7 +64,9 @@ internal sealed class UdpPortPair : IDisposable
 
     private static Socket NewSocket(IPAddress local)
     {
-        var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // Non-blocking: a receiver report or PLI that finds the send buffer full is dropped (SendTo throws
+        // WouldBlock) instead of stalling the session loop that sends it.
+        var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
         try
         {
             socket.ReceiveBufferSize = ReceiveBufferBytes;
