@@ -53,8 +53,12 @@ internal sealed partial class ImpairProxy : IAsyncDisposable
 
     public Task RestoreAsync() => _script.CommandAsync("restore", "^RESTORED$", TimeSpan.FromSeconds(5));
 
-    /// <summary>Closes every proxied TCP connection.</summary>
-    public Task ResetAsync() => _script.SendAsync("reset");
+    /// <summary>Closes every proxied TCP connection; returns how many it closed, once they are closed.</summary>
+    public async Task<int> ResetAsync()
+    {
+        var line = await _script.CommandAsync("reset", @"^RESET n=\d+$", TimeSpan.FromSeconds(5));
+        return int.Parse(line.AsSpan("RESET n=".Length), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The proxy's own counters of relayed RTP.</summary>
     public async Task<(long In, long Out, long Dropped, long Reordered)> StatsAsync()

@@ -21,7 +21,8 @@ One slice per frame unless --slices N. x264 signals the lowest profile that fits
 with ultrafast comes out as Main; --bframes N (main/high) adds B-frames.
 
 STDOUT PROTOCOL (one line per event, flushed; tests parse these)
-    READY port=<p> url=rtsp://127.0.0.1:<p><path>        (the url never carries credentials; rtsps:// with --tls-cert)
+    READY port=<p> url=rtsp://127.0.0.1:<p><path>        (the url never carries credentials; rtsps:// with --tls-cert;
+                                                          printed once the pipeline's plugins are loaded, see warm_up)
     CLIENT_CONNECTED n=<clients connected now>
     CLIENT_CLOSED n=<clients connected now>
     SESSIONS n=<active RTSP sessions>                     (printed at start and on every change)
@@ -388,7 +389,18 @@ class Camera(ServerEvents):
                     self.sources.remove(source)
         emit("MEDIA_STOPPED")
 
+    def warm_up(self):
+        """Builds the media's pipeline once and drops it, before READY.
+
+        The first DESCRIBE builds the pipeline, which loads every plugin it names and the libraries behind them
+        (x264, x265, opus, libav). On a fresh machine, with cold caches and a browser starting next to it, that took
+        the camera past a client's 10 s reply timeout. Loaded here, they cost the first DESCRIBE nothing, and a
+        camera that says READY can answer."""
+        pipeline = Gst.parse_launch(self.launch_string().strip()[1:-1])
+        pipeline.set_state(Gst.State.NULL)
+
     def run(self):
+        self.warm_up()
         host = self.server.get_address()
         scheme = "rtsps" if self.args.tls_cert is not None else "rtsp"
         self.serve("rtsp_camera", lambda port: f"READY port={port} url={scheme}://{host}:{port}{self.args.path}")

@@ -22,7 +22,7 @@ CONTROL (stdin lines, or signals)
     cut      | SIGUSR1   an outage: UDP is dropped, TCP is no longer read or forwarded (bytes wait, as on a dead
                          path; a chunk already read waits too), nothing closes
     restore  | SIGUSR2   forward again
-    reset              close every proxied TCP connection (a connection reset)
+    reset              close every proxied TCP connection (a connection reset); answers RESET n=<closed>
     stats              print a STATS line now
 
 STDOUT PROTOCOL (one line per event, flushed)
@@ -30,6 +30,7 @@ STDOUT PROTOCOL (one line per event, flushed)
     CONNECTED n=<connections>      CLOSED n=<connections>
     SETUP client=<a> upstream=<A> server=<s> relay=<S>
     CUT / RESTORED
+    RESET n=<connections closed>   (after they are closed, so a test knows the fault hit a live connection)
     STATS rtp_in=<n> rtp_out=<n> dropped=<n> reordered=<n> rtcp=<n> garbage=<n>   (also at exit)
 """
 
@@ -375,8 +376,10 @@ class Proxy:
         elif word == "restore":
             self.set_cut(False)
         elif word == "reset":
-            for c in list(self.connections):
+            closed = list(self.connections)
+            for c in closed:
                 c.close()
+            emit(f"RESET n={len(closed)}")
         elif word == "stats":
             emit(self.stats.line())
         elif word:

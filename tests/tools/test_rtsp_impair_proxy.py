@@ -9,6 +9,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -191,6 +192,25 @@ class ProxyTests(unittest.TestCase):
                 relay.wait(r"^CUT$", 5)
                 relay.send("restore")
                 relay.wait(r"^RESTORED$", 5)
+            finally:
+                relay.stop()
+        finally:
+            camera.stop()
+
+    def test_reset_closes_the_live_connection_and_says_how_many_it_closed(self):
+        camera = Process([CAMERA, "--port", "0", "--fps", "30", "--gop", "30"], r"^READY port=(\d+)")
+        try:
+            relay = Process([PROXY, "--upstream", f"127.0.0.1:{camera.port}"], r"^READY port=(\d+)")
+            try:
+                with socket.create_connection(("127.0.0.1", relay.port), timeout=10) as client:
+                    client.sendall(f"OPTIONS rtsp://127.0.0.1:{relay.port}/cam RTSP/1.0\r\nCSeq: 1\r\n\r\n".encode())
+                    self.assertTrue(client.recv(4096).startswith(b"RTSP/1.0 200"))
+                    relay.send("reset")
+                    relay.wait(r"^RESET n=1$", 5)
+                    self.assertEqual(client.recv(4096), b"", "the client's connection was closed")
+                relay.wait(r"^CLOSED n=0$", 5)
+                relay.send("reset")
+                relay.wait(r"^RESET n=0$", 5)  # nothing left to close, and it says so
             finally:
                 relay.stop()
         finally:

@@ -32,6 +32,22 @@ internal static class FaultSettings
     /// </summary>
     public static double P95FloorMs => Int("LIVEMUX_FAULTS_P95_FLOOR_MS", 8);
 
+    /// <summary>
+    /// Whether the figures that measure the machine as much as LiveMux are asserted: the watchers' p95 latency
+    /// against the quiet windows, and recovery within the stated bound. bench/run-faults.sh sets
+    /// LIVEMUX_FAULTS_STRICT=1 and runs them niced on a quiet machine. CI, where other test processes and
+    /// neighbours share the cores, records the same figures and asserts what only a fault of LiveMux breaks:
+    /// no frame lost or viewer dropped, and recovery within <see cref="RecoveryBound"/>.
+    /// </summary>
+    public static bool Strict => Environment.GetEnvironmentVariable("LIVEMUX_FAULTS_STRICT") == "1";
+
+    /// <summary>
+    /// The recovery asserted for a stated bound: the bound itself when <see cref="Strict"/>; in CI 6 s more, room
+    /// for a camera handshake and a keyframe on a loaded machine. A stream that does not come back, or comes
+    /// back only after another media timeout or an uncapped backoff, still fails.
+    /// </summary>
+    public static TimeSpan RecoveryBound(TimeSpan stated) => Strict ? stated : stated + TimeSpan.FromSeconds(6);
+
     /// <summary>Quiet windows the noise measurement (FaultNoiseTests) compares.</summary>
     public static int NoiseWindows => Math.Max(4, Int("LIVEMUX_FAULTS_NOISE_WINDOWS", 4));
 

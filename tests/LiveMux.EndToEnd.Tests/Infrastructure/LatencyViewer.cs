@@ -23,7 +23,7 @@ internal sealed class LatencyViewer : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Sample> _samples = [];
-    private readonly List<string> _statuses = [];
+    private readonly List<(DateTime At, string Status)> _statuses = [];
     private Task _receiving = Task.CompletedTask;
     private uint _lastSequence;
     private long _missing;
@@ -61,8 +61,34 @@ internal sealed class LatencyViewer : IAsyncDisposable
         {
             lock (_statuses)
             {
-                return [.. _statuses];
+                return [.. _statuses.Select(s => s.Status)];
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a status message starting with <paramref name="prefix"/> received at or after <paramref name="from"/>
+    /// and returns when it was received. The socket keeps every status in order, so a short-lived state is not missed
+    /// as a poll of /api/streams can miss it.
+    /// </summary>
+    public async Task<DateTime> WaitForStatusAsync(string prefix, DateTime from, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_statuses)
+            {
+                foreach (var (at, status) in _statuses)
+                {
+                    if (at >= from && status.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return at;
+                    }
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{Name}: no '{prefix}' status within {timeout.TotalSeconds:0.#} s; statuses: {string.Join(" | ", Statuses)}");
+            await Task.Delay(20);
         }
     }
 
@@ -161,7 +187,7 @@ internal sealed class LatencyViewer : IAsyncDisposable
                 var at = DateTime.UtcNow;
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    OnText(buffer.AsSpan(0, used));
+                    OnText(buffer.AsSpan(0, used), at);
                 }
                 else
                 {
@@ -177,7 +203,7 @@ internal sealed class LatencyViewer : IAsyncDisposable
         }
     }
 
-    private void OnText(ReadOnlySpan<byte> message)
+    private void OnText(ReadOnlySpan<byte> message, DateTime at)
     {
         using var doc = JsonDocument.Parse(message.ToArray());
         var root = doc.RootElement;
@@ -186,7 +212,7 @@ internal sealed class LatencyViewer : IAsyncDisposable
         var reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
         lock (_statuses)
         {
-            _statuses.Add($"{type}:{value}:{reason}");
+            _statuses.Add((at, $"{type}:{value}:{reason}"));
         }
     }
 
