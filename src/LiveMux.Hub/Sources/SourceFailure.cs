@@ -36,6 +36,7 @@ internal static class SourceFailure
         RtspErrorKind.CertificateRejected => "the camera's TLS certificate was not accepted",
         RtspErrorKind.TlsFailed => "the TLS handshake with the camera failed",
         RtspErrorKind.TooManyRedirects => "the camera redirected too often",
+        RtspErrorKind.SendTimeout => "the camera stopped reading",
         _ => "camera error",
     };
 
