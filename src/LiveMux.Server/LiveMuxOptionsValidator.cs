@@ -28,6 +28,7 @@ internal static partial class LiveMuxOptionsValidator
         Positive(errors, "LiveMux:Viewers:SlowViewerTimeout", options.Viewers.SlowViewerTimeout);
         Positive(errors, "LiveMux:HandshakeTimeout", options.HandshakeTimeout);
         AuthOptionsValidator.Validate(errors, options.Auth);
+        FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
         return errors;
     }
 
