@@ -98,8 +98,9 @@ internal static class ApiInputOptions
                 continue;
             }
 
+            // A stream specifier (-dump_attachment:t:0) does not change what the option does.
             var name = token[1..];
-            if (Refused.TryGetValue(name, out var reason))
+            if (Refused.TryGetValue(name.Split(':')[0], out var reason))
             {
                 Add(errors, key, $"'{Shown(token)}' is not allowed through the API: {reason}");
                 continue;
