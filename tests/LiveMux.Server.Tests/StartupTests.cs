@@ -69,4 +69,28 @@ public sealed class StartupTests
         Assert.DoesNotContain(secret, output);
         Assert.Contains("Invalid configuration", output);
     }
+
+    [Fact]
+    public async Task A_streams_file_stream_beyond_what_the_api_allows_is_refused_at_start_up()
+    {
+        // What an older LiveMux's API accepted, read back after an upgrade: held to today's API limits.
+        var directory = Directory.CreateTempSubdirectory("livemux-startup-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "streams.json");
+            await File.WriteAllTextAsync(file, "{\"LiveMux\":{\"Streams\":{\"old\":{\"Ffmpeg\":{\"Input\":\"/etc/passwd\",\"InputOptions\":\"-f tty\"}}}}}");
+            await Invalid_configuration_exits_with_code_2(
+                [$"--LiveMux:StreamsFile={file}"],
+                [
+                    "LiveMux:Streams:old:Ffmpeg:InputOptions: '-f tty': -f is not allowed through the API",
+                    "LiveMux:Streams:old:Ffmpeg:Input must be a network URL",
+                    $"(in {file}, the API's streams file)",
+                ],
+                "\u0000");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }
