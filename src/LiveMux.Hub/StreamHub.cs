@@ -13,13 +13,16 @@ public sealed class StreamHub : IAsyncDisposable
     private readonly ViewerQueueOptions _viewerOptions;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
+    private readonly string _ffmpegPath;
 
     // Add, Remove and Replace each change a stream and its companion together.
     private readonly Lock _changes = new();
     private Task _retiring = Task.CompletedTask;
 
-    public StreamHub(ViewerQueueOptions viewerOptions, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="ffmpegPath">The ffmpeg binary of every ffmpeg source and transcode; empty: <c>ffmpeg</c> on PATH.</param>
+    public StreamHub(ViewerQueueOptions viewerOptions, TimeProvider time, ILoggerFactory loggers, string ffmpegPath = "")
     {
+        _ffmpegPath = ffmpegPath;
         _viewerOptions = viewerOptions;
         _time = time;
         _loggers = loggers;
@@ -147,14 +150,14 @@ public sealed class StreamHub : IAsyncDisposable
         }
 
         var companionName = name + TranscodeFallback.NameSuffix;
-        var ffmpeg = TranscodeFallback.Options(options.Ffmpeg?.Path ?? "");
+        var ffmpeg = TranscodeFallback.Options();
         var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
         var companion = new LiveStream(
             companionName,
             options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
             _viewerOptions,
             () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
-                (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264"),
+                (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264", _ffmpegPath),
             _time,
             _loggers.CreateLogger<LiveStream>());
         stream.Fallback = companion;
@@ -171,7 +174,7 @@ public sealed class StreamHub : IAsyncDisposable
             }
 
             var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + name);
-            return () => new FfmpegSource(ffmpeg, inputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time);
+            return () => new FfmpegSource(ffmpeg, inputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time, ffmpegPath: _ffmpegPath);
         }
 
         if (!RtspUrl.TryParse(options.Url, out var url, out var urlError))

@@ -63,8 +63,11 @@ public sealed record FfmpegOptions
 
     public FfmpegAudio Audio { get; init; } = FfmpegAudio.Copy;
 
-    /// <summary>The ffmpeg binary; empty means <c>ffmpeg</c> found on PATH.</summary>
-    public string Path { get; init; } = "";
+    /// <summary>
+    /// Set by the server on streams from the API's streams file: what ffmpeg may open. Internal, so the
+    /// configuration binder never reads it from a file; null (full power) for configuration's streams.
+    /// </summary>
+    internal Sources.Ffmpeg.FfmpegRestriction? Restriction { get; init; }
 }
 
 public enum FfmpegVideo

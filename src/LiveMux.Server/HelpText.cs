@@ -50,8 +50,9 @@ internal static class HelpText
           Ffmpeg:InputOptions                (empty)    ffmpeg options before -i, e.g. "-re -stream_loop -1"
           Ffmpeg:Video                       Copy       Copy or H264 (libx264 transcode)
           Ffmpeg:Audio                       Copy       Copy, Aac, Opus or None
-          Ffmpeg:Path                        (empty)    the ffmpeg binary; empty: ffmpeg on PATH
-        Exactly one of Url and Ffmpeg:Input is set per stream.
+        Exactly one of Url and Ffmpeg:Input is set per stream. Streams added through the API are held to
+        network URLs (rtsp, rtsps, rtmp, rtmps, http, https, srt) or files in Ffmpeg:MediaDirectory, and to an
+        allowlist of input options; configured streams are not.
 
         Server (LiveMux:...):
           Key                                Default    Meaning
@@ -60,6 +61,10 @@ internal static class HelpText
           Demo                               (none)     serve the built-in demo stream; none: only when no
                                                        stream is configured
           HandshakeTimeout                   00:00:10   how long a WebSocket viewer has to send its codec list
+          Ffmpeg:Path                        (empty)    the ffmpeg binary (absolute path) of every ffmpeg stream
+                                                       and transcode; empty: ffmpeg on PATH
+          Ffmpeg:MediaDirectory              (empty)    the directory whose files streams added through the API
+                                                       may play (absolute path); empty: network URLs only
           Viewers:MaxQueuedFrames            120        a viewer further behind skips to the next keyframe
           Viewers:MaxQueuedBytes             8388608    the same limit in bytes
           Viewers:SlowViewerTimeout          00:00:10   a viewer that keeps skipping this long is disconnected

@@ -29,6 +29,9 @@ public sealed record LiveMuxOptions
     /// <summary>Admin and viewer auth: <c>LiveMux:Auth</c>.</summary>
     public AuthOptions Auth { get; init; } = new();
 
+    /// <summary><c>LiveMux:Ffmpeg</c>: the one ffmpeg binary and the API's media directory.</summary>
+    public FfmpegServerOptions Ffmpeg { get; init; } = new();
+
     /// <summary><c>LiveMux:Metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();
 }

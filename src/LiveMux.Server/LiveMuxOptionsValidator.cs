@@ -29,6 +29,7 @@ internal static partial class LiveMuxOptionsValidator
         Positive(errors, "LiveMux:HandshakeTimeout", options.HandshakeTimeout);
         AuthOptionsValidator.Validate(errors, options.Auth);
         HostPolicy.Validate(errors, options.PublicHosts);
+        FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
         return errors;
     }
 

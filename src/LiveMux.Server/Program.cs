@@ -40,6 +40,16 @@ try
     var section = builder.Configuration.GetSection(LiveMuxOptions.Section);
     options = section.Get<LiveMuxOptions>() ?? new LiveMuxOptions();
     errors = [.. StreamBindingCheck.Errors(section.GetSection("Streams"), options), .. LiveMuxOptionsValidator.Validate(options)];
+
+    // The streams file's streams are the API's: held to what the API accepts, whoever wrote the file.
+    var policy = new ApiFfmpegPolicy(options.Ffmpeg.MediaDirectory);
+    var apiErrors = new List<OptionError>();
+    foreach (var (name, stream) in options.Streams.Where(s => !StreamReconciler.IsFromConfiguration(builder.Configuration, streamsFile, s.Key)))
+    {
+        policy.Validate(apiErrors, name, stream);
+    }
+
+    errors = [.. errors, .. apiErrors.Select(e => $"{e.Message} (in {streamsFile.FullPath}, the API's streams file)")];
     if (streamsFile.Check() is { } fileError)
     {
         errors = [.. errors, $"{StreamsFile.Key} ({streamsFile.FullPath}): {fileError}"];
@@ -66,7 +76,8 @@ if (errors.Count > 0)
 
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options.Ffmpeg.Path));
+builder.Services.AddSingleton(new ApiFfmpegPolicy(options.Ffmpeg.MediaDirectory));
 builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
 builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddHostedService<HubService>();

@@ -6,7 +6,8 @@ namespace LiveMux.Server;
 /// <summary>
 /// The configuration binder drops a whole <c>LiveMux:Streams:&lt;name&gt;</c> entry whose value has the wrong
 /// type (an unknown <c>Ffmpeg:Video</c>, a malformed time span) without a word. Binding each stream alone
-/// brings the binder's message, which names the key, so the stream is not silently missing.
+/// brings the binder's message, which names the key, so the stream is not silently missing. A stream that
+/// still sets the removed <c>Ffmpeg:Path</c> is an error too.
 /// </summary>
 internal static partial class StreamBindingCheck
 {
@@ -18,6 +19,15 @@ internal static partial class StreamBindingCheck
     {
         foreach (var stream in streams.GetChildren())
         {
+            // The binder ignores a key it has no property for: a left-over per-stream ffmpeg binary would be
+            // dropped in silence, and the stream would run another program than its owner thinks.
+            if (!string.IsNullOrEmpty(stream["Ffmpeg:Path"]))
+            {
+                yield return (stream.Key, new OptionError("ffmpeg.path",
+                    $"LiveMux:Streams:{stream.Key}:Ffmpeg:Path is no longer a stream setting: set the ffmpeg binary once, in LiveMux:Ffmpeg:Path"));
+                continue;
+            }
+
             if (bound.Streams.ContainsKey(stream.Key))
             {
                 continue;

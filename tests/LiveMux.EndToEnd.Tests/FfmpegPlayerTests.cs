@@ -57,7 +57,7 @@ public sealed class FfmpegPlayerTests(ITestOutputHelper output)
     public async Task The_player_shows_why_an_ffmpeg_stream_cannot_start()
     {
         await using var server = await LiveMuxProcess.StartAsync(
-            "--LiveMux:Streams:clip:Ffmpeg:Input=/nonexistent.mp4", "--LiveMux:Streams:clip:Ffmpeg:Path=/nonexistent/bin/ffmpeg");
+            "--LiveMux:Streams:clip:Ffmpeg:Input=/nonexistent.mp4", "--LiveMux:Ffmpeg:Path=/nonexistent/bin/ffmpeg");
         await using var browser = await Browser.LaunchAsync();
         var (page, _) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=clip"));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -84,12 +84,14 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Missing_ffmpeg_is_reported_in_the_api_and_to_the_viewer_while_another_stream_plays()
+    public async Task Missing_ffmpeg_is_reported_in_the_api_and_to_the_viewer_while_a_camera_stream_plays()
     {
         var clip = await Clips.CreateAsync("ffmpeg-h264.mp4", "-c:v", "libx264", "-preset", "ultrafast", "-an");
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "25", "--gop", "25");
         await using var server = await LiveMuxProcess.StartAsync([
-            .. Stream("broken", clip, "Ffmpeg:Path=/nonexistent/bin/ffmpeg"),
-            .. Stream("fine", clip),
+            "--LiveMux:Ffmpeg:Path=/nonexistent/bin/ffmpeg",
+            .. Stream("broken", clip),
+            $"--LiveMux:Streams:fine:Url={camera.Url()}",
         ]);
         await using var broken = await WsViewer.ConnectAsync(server.WebSocketUrl("broken"));
         await using var fine = await WsViewer.ConnectAsync(server.WebSocketUrl("fine"));
@@ -99,7 +101,7 @@ public sealed class FfmpegSourceTests(ITestOutputHelper output)
         await fine.WaitForAsync(v => v.BinaryMessages > 25, TimeSpan.FromSeconds(15), "frames of the other stream");
         var state = await server.StreamAsync("broken");
         Assert.Equal("reconnecting", state.GetProperty("state").GetString());
-        Assert.StartsWith("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", state.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path", state.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, broken.BinaryMessages);
         Assert.Equal("live", (await server.StreamAsync("fine")).GetProperty("state").GetString());
     }

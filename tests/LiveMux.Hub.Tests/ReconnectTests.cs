@@ -105,10 +105,10 @@ public sealed class ReconnectTests
         await using var f = new StreamFixture();
         using var viewer = f.Join();
         var first = await f.Camera.NextSessionAsync();
-        first.Fail(new LiveMux.Hub.Sources.StreamSourceException("ffmpeg not found: install ffmpeg or set Ffmpeg:Path") { MinRetryDelay = TimeSpan.FromSeconds(10) });
+        first.Fail(new LiveMux.Hub.Sources.StreamSourceException("ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path") { MinRetryDelay = TimeSpan.FromSeconds(10) });
         var delay = await f.Time.NextTimerAsync();
         Assert.Equal(TimeSpan.FromSeconds(10), delay);
-        Assert.Equal("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", f.Stream.LastError);
+        Assert.Equal("ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path", f.Stream.LastError);
         Assert.Equal(StreamState.Reconnecting, f.Stream.State);
 
         f.Time.Advance(TimeSpan.FromSeconds(9.9));

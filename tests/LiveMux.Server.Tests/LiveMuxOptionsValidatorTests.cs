@@ -49,12 +49,13 @@ public sealed class LiveMuxOptionsValidatorTests
         { "ffmpeg source", With("f", new StreamOptions { Ffmpeg = new() { Input = "/media/clip.mp4", InputOptions = "-re -stream_loop -1", Video = FfmpegVideo.H264, Audio = FfmpegAudio.Opus } }), null },
         { "ffmpeg source with a password in its URL", With("f", new StreamOptions { Ffmpeg = new() { Input = $"rtmp://u:{Password}@host/live" } }), null },
         { "both Url and Ffmpeg:Input", With("f", Good with { Ffmpeg = new() { Input = "/media/clip.mp4" } }), "LiveMux:Streams:f: set either Url or Ffmpeg:Input, not both" },
-        { "Ffmpeg without Input or Url", With("f", new StreamOptions { Ffmpeg = new() { Path = "/usr/bin/ffmpeg" } }), "LiveMux:Streams:f:Url is required" },
+        { "Ffmpeg without Input or Url", With("f", new StreamOptions { Ffmpeg = new() { Audio = FfmpegAudio.Copy } }), "LiveMux:Streams:f:Url is required" },
         { "unterminated quote", With("f", new StreamOptions { Ffmpeg = new() { Input = "a.mp4", InputOptions = "-headers 'Cookie: x" } }), "LiveMux:Streams:f:Ffmpeg:InputOptions: unterminated ' quote" },
         { "-i in InputOptions", With("f", new StreamOptions { Ffmpeg = new() { Input = "a.mp4", InputOptions = "-re -i other.mp4" } }), "must not contain -i" },
         { "stdin as input", With("f", new StreamOptions { Ffmpeg = new() { Input = "pipe:0" } }), "cannot be standard input" },
-        { "relative ffmpeg path", With("f", new StreamOptions { Ffmpeg = new() { Input = "a.mp4", Path = "bin/ffmpeg" } }), "Ffmpeg:Path must be an absolute path" },
-        { "camera with transcode fallback and an ffmpeg path", With("cam", Good with { TranscodeFallback = true, Ffmpeg = new() { Path = "/opt/ffmpeg/bin/ffmpeg" } }), null },
+        { "relative ffmpeg path", new LiveMuxOptions { Ffmpeg = new() { Path = "bin/ffmpeg" } }, "LiveMux:Ffmpeg:Path must be an absolute path" },
+        { "relative media directory", new LiveMuxOptions { Ffmpeg = new() { MediaDirectory = "media" } }, "LiveMux:Ffmpeg:MediaDirectory must be an absolute path" },
+        { "camera with transcode fallback and an ffmpeg path", With("cam", Good with { TranscodeFallback = true }) with { Ffmpeg = new() { Path = "/opt/ffmpeg/bin/ffmpeg", MediaDirectory = "/srv/media" } }, null },
         { "camera with ffmpeg transcode options", With("cam", Good with { Ffmpeg = new() { Video = FfmpegVideo.H264 } }), "InputOptions, Video and Audio need Ffmpeg:Input" },
     };
 

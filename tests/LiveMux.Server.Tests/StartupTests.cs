@@ -14,6 +14,8 @@ public sealed class StartupTests
         { ["--LiveMux:Viewers:MaxQueuedFrames=1"], ["LiveMux:Viewers: MaxQueuedFrames"], "\u0000" },
         { ["--LiveMux:Streams:f:Ffmpeg:Input=a.mp4", "--LiveMux:Streams:f:Ffmpeg:Video=vp9"], ["LiveMux:Streams:f:Ffmpeg:Video"], "\u0000" },
         { ["--LiveMux:Streams:f:Ffmpeg:Input=a.mp4", "--LiveMux:Streams:f:Url=rtsp://admin:hunter2-secret@cam.example/live"], ["LiveMux:Streams:f: set either Url or Ffmpeg:Input, not both"], "hunter2-secret" },
+        { ["--LiveMux:Streams:f:Ffmpeg:Input=a.mp4", "--LiveMux:Streams:f:Ffmpeg:Path=/usr/bin/ffmpeg"], ["LiveMux:Streams:f:Ffmpeg:Path is no longer a stream setting: set the ffmpeg binary once, in LiveMux:Ffmpeg:Path"], "\u0000" },
+        { ["--LiveMux:Ffmpeg:Path=bin/ffmpeg"], ["LiveMux:Ffmpeg:Path must be an absolute path"], "\u0000" },
         { ["--LiveMux:Auth:Viewers=tokens"], ["LiveMux:Auth:Viewers"], "\u0000" },
         { ["--LiveMux:Auth:Viewers=token", "--LiveMux:Auth:ApiKey=hunter2-secret"], ["LiveMux:Auth:TokenSecret is required"], "hunter2-secret" },
         { ["--LiveMux:Auth:TokenSecret=hunter2-secret", "--LiveMux:Auth:Password=hunter3-secret"], ["LiveMux:Auth:TokenSecret must be at least 32", "LiveMux:Auth:Username and LiveMux:Auth:Password are set together"], "-secret" },
@@ -66,5 +68,29 @@ public sealed class StartupTests
 
         Assert.DoesNotContain(secret, output);
         Assert.Contains("Invalid configuration", output);
+    }
+
+    [Fact]
+    public async Task A_streams_file_stream_beyond_what_the_api_allows_is_refused_at_start_up()
+    {
+        // What an older LiveMux's API accepted, read back after an upgrade: held to today's API limits.
+        var directory = Directory.CreateTempSubdirectory("livemux-startup-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "streams.json");
+            await File.WriteAllTextAsync(file, "{\"LiveMux\":{\"Streams\":{\"old\":{\"Ffmpeg\":{\"Input\":\"/etc/passwd\",\"InputOptions\":\"-f tty\"}}}}}");
+            await Invalid_configuration_exits_with_code_2(
+                [$"--LiveMux:StreamsFile={file}"],
+                [
+                    "LiveMux:Streams:old:Ffmpeg:InputOptions: '-f tty': -f is not allowed through the API",
+                    "LiveMux:Streams:old:Ffmpeg:Input must be a network URL",
+                    $"(in {file}, the API's streams file)",
+                ],
+                "\u0000");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }

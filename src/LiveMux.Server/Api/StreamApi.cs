@@ -38,7 +38,7 @@ internal static class StreamApi
             : NotFound(name);
 
     internal static async Task<Results<Created<StreamView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ILogger<StreamReconciler> logger, CancellationToken ct)
+        HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
     {
         var (input, bodyErrors) = await StreamInputReader.ReadAsync(request, ct);
         if (input is null)
@@ -55,7 +55,7 @@ internal static class StreamApi
         var refused = await reconciler.WriteAsync<IResult?>(() =>
             hub.TryGet(name, out _) || reconciler.IsFromConfiguration(name) || file.Read(name) is not null
                 ? (IResult)Problem(StatusCodes.Status409Conflict, "Stream exists", $"stream '{Truncate(name)}' exists")
-                : Save(name, input, stored: null, file),
+                : Save(name, input, stored: null, file, policy),
             ct);
 
         switch (refused)
@@ -73,7 +73,7 @@ internal static class StreamApi
     }
 
     internal static async Task<Results<Ok<StreamView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string name, HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ILogger<StreamReconciler> logger, CancellationToken ct)
+        string name, HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
     {
         var (input, bodyErrors) = await StreamInputReader.ReadAsync(request, ct);
         if (input is null)
@@ -88,7 +88,7 @@ internal static class StreamApi
 
         var refused = await reconciler.WriteAsync<IResult?>(() =>
             (IResult?)NotTheApis(name, hub, reconciler)
-            ?? (file.Read(name) is { } stored ? Save(name, input, stored, file) : NotFound(name)),
+            ?? (file.Read(name) is { } stored ? Save(name, input, stored, file, policy) : NotFound(name)),
             ct);
 
         switch (refused)
@@ -134,13 +134,13 @@ internal static class StreamApi
     }
 
     /// <summary>Validates, then writes the entry; a validation problem when it is not valid.</summary>
-    private static ValidationProblem? Save(string name, StreamInput input, JsonObject? stored, StreamsFile file)
+    private static ValidationProblem? Save(string name, StreamInput input, JsonObject? stored, StreamsFile file, ApiFfmpegPolicy policy)
     {
         var errors = new List<OptionError>();
         var entry = StreamEntry.Build(input, stored, errors);
         if (errors.Count == 0)
         {
-            StreamEntry.Validate(name, entry, errors);
+            StreamEntry.Validate(name, entry, policy, errors);
         }
 
         if (errors.Count > 0)

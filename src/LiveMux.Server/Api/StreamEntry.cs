@@ -111,7 +111,7 @@ internal static class StreamEntry
         Property(o, name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Binds and validates <paramref name="entry"/> as stream <paramref name="name"/>; null when it has errors.</summary>
-    public static StreamOptions? Validate(string name, JsonObject entry, List<OptionError> errors)
+    public static StreamOptions? Validate(string name, JsonObject entry, ApiFfmpegPolicy policy, List<OptionError> errors)
     {
         var document = new JsonObject { ["LiveMux"] = new JsonObject { ["Streams"] = new JsonObject { [name] = entry.DeepClone() } } };
         using var json = new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString()));
@@ -122,6 +122,7 @@ internal static class StreamEntry
         if (bound.Streams.TryGetValue(name, out var options))
         {
             LiveMuxOptionsValidator.ValidateStream(errors, name, options);
+            policy.Validate(errors, name, options);
         }
         else if (errors.Count == 0)
         {
@@ -148,6 +149,6 @@ internal static class StreamEntry
         o.AllowSelfSignedCertificate,
         o.CertificateThumbprint,
         o.Ffmpeg is { } f
-            ? new FfmpegSettings(ShownInput(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant(), f.Path)
+            ? new FfmpegSettings(ShownInput(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant())
             : null);
 }

@@ -48,10 +48,16 @@ internal sealed record StreamInput
     public FfmpegInput? Ffmpeg { get; init; }
 }
 
+/// <summary>
+/// An ffmpeg source through the API: a network URL or a file in the media directory, and input options from an
+/// allowlist. There is no binary to choose: that is configuration only (<c>LiveMux:Ffmpeg:Path</c>).
+/// </summary>
 internal sealed record FfmpegInput
 {
+    /// <summary>An rtsp, rtsps, rtmp, rtmps, http, https or srt URL, or a file's path inside <c>LiveMux:Ffmpeg:MediaDirectory</c>.</summary>
     public string? Input { get; init; }
 
+    /// <summary>ffmpeg input options from the allowlist, e.g. <c>-rtsp_transport tcp -fflags nobuffer</c>.</summary>
     public string? InputOptions { get; init; }
 
     /// <summary>copy or h264.</summary>
@@ -59,6 +65,4 @@ internal sealed record FfmpegInput
 
     /// <summary>copy, aac, opus or none.</summary>
     public string? Audio { get; init; }
-
-    public string? Path { get; init; }
 }

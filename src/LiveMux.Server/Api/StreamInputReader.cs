@@ -48,7 +48,10 @@ internal static partial class StreamInputReader
             // The messages name .NET types; the path and property are all a caller needs.
             if (UnknownProperty().Match(e.Message) is { Success: true } unknown)
             {
-                return (null, One(Field(e.Path, unknown.Groups[1].Value), "unknown field"));
+                var field = Field(e.Path, unknown.Groups[1].Value);
+                return (null, One(field, field == "ffmpeg.path"
+                    ? "unknown field: the ffmpeg binary is not chosen through the API; it is configuration's LiveMux:Ffmpeg:Path"
+                    : "unknown field"));
             }
 
             return (null, One(Field(e.Path, null), e.Path is null or "$" ? "the body is not a JSON object of stream settings" : "wrong type of value for this field"));

@@ -8,8 +8,10 @@ namespace LiveMux.Server.Api;
 /// start, on every configuration change (a file edit), and after every API write. Added streams start,
 /// removed ones stop, changed ones are replaced; an unchanged stream is not touched, so its viewers never
 /// notice. A stream whose new settings are invalid is left as it runs, with the errors logged.
+/// Streams of the streams file are the API's: they must pass <see cref="ApiFfmpegPolicy"/> and run restricted
+/// by it, however they got into the file (the API, a hand edit, a restart).
 /// </summary>
-internal sealed class StreamReconciler(StreamHub hub, IConfiguration configuration, StreamsFile file, ILogger<StreamReconciler> logger) : IDisposable
+internal sealed class StreamReconciler(StreamHub hub, IConfiguration configuration, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger) : IDisposable
 {
     public const string Api = "api";
     public const string Config = "config";
@@ -25,7 +27,10 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
     public string? Managed(string name) => _managed.GetValueOrDefault(name);
 
     /// <summary>True when some configuration source other than the streams file names the stream: the API must not change it.</summary>
-    public bool IsFromConfiguration(string name) =>
+    public bool IsFromConfiguration(string name) => IsFromConfiguration(configuration, file, name);
+
+    /// <summary>The same before the host is built (start-up validation).</summary>
+    public static bool IsFromConfiguration(IConfiguration configuration, StreamsFile file, string name) =>
         configuration is IConfigurationRoot root
         && root.Providers.Where(p => !file.Feeds(p))
             .Any(p => p.GetChildKeys([], "LiveMux:Streams").Contains(name, StringComparer.OrdinalIgnoreCase));
@@ -135,6 +140,12 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
         {
             var errors = new List<OptionError>();
             LiveMuxOptionsValidator.ValidateStream(errors, name, options);
+            var fromConfiguration = IsFromConfiguration(name);
+            if (!fromConfiguration)
+            {
+                policy.Validate(errors, name, options);
+            }
+
             if (errors.Count > 0)
             {
                 keep.Add(name);
@@ -146,7 +157,7 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
                 continue;
             }
 
-            desired[name] = (options, IsFromConfiguration(name) ? Config : Api);
+            desired[name] = fromConfiguration ? (options, Config) : (policy.Restrict(options), Api);
         }
 
         foreach (var name in _applied.Keys.Where(n => !desired.ContainsKey(n) && !keep.Contains(n)).ToList())

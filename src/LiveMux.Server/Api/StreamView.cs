@@ -90,5 +90,5 @@ internal sealed record StreamSettings(
     string? CertificateThumbprint,
     FfmpegSettings? Ffmpeg);
 
-/// <summary>An ffmpeg source's settings; user information in <see cref="Input"/> is redacted.</summary>
-internal sealed record FfmpegSettings(string Input, string InputOptions, string Video, string Audio, string Path);
+/// <summary>An ffmpeg source's settings; user information in <see cref="Input"/> is redacted. The binary is configuration's (LiveMux:Ffmpeg:Path).</summary>
+internal sealed record FfmpegSettings(string Input, string InputOptions, string Video, string Audio);

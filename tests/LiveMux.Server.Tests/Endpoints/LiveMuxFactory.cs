@@ -29,12 +29,19 @@ public sealed class LiveMuxFactory : WebApplicationFactory<Program>
 
     public string StreamsFile { get; }
 
+    /// <summary>More configuration, set before the server starts (the first client or <c>Server</c>).</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LiveMux:Demo", "false");
         builder.UseSetting("LiveMux:Streams:cam1:Url", $"rtsp://admin:{Password}@192.0.2.1:554/Streaming/Channels/101");
         builder.UseSetting("LiveMux:HandshakeTimeout", "00:00:02");
         builder.UseSetting("LiveMux:StreamsFile", StreamsFile);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

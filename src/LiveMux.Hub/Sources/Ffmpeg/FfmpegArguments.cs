@@ -3,7 +3,8 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// <summary>
 /// The ffmpeg command line as an argument list (never a shell string):
 /// <code>
-/// ffmpeg -hide_banner -nostats -loglevel warning [InputOptions] -i INPUT -map 0:v:0? [-map 0:a:0?]
+/// ffmpeg -hide_banner -nostats -loglevel warning [InputOptions] [-protocol_whitelist ... [-format_whitelist ...]]
+///        -i INPUT -map 0:v:0? [-map 0:a:0?]
 ///        -c:v copy|libx264 ... -c:a copy|aac|libopus|-an
 ///        -f mp4 -movflags empty_moov+default_base_moof -frag_duration 1 -flush_packets 1 pipe:1
 /// </code>
@@ -15,7 +16,8 @@ internal static class FfmpegArguments
 {
     public const string StdinInput = "pipe:0";
 
-    public static IReadOnlyList<string> Build(FfmpegOptions options, IReadOnlyList<string> inputOptions)
+    /// <param name="input">The input as ffmpeg gets it: <see cref="FfmpegOptions.Input"/>, or a media file's resolved path.</param>
+    public static IReadOnlyList<string> Build(FfmpegOptions options, IReadOnlyList<string> inputOptions, string? input = null)
     {
         List<string> args = ["-hide_banner", "-nostats", "-loglevel", "warning"];
         if (options.Input != StdinInput)
@@ -24,7 +26,17 @@ internal static class FfmpegArguments
         }
 
         args.AddRange(inputOptions);
-        args.AddRange(["-i", options.Input, "-map", "0:v:0?"]);
+        if (options.Restriction is { } restriction)
+        {
+            // After the input options: ffmpeg keeps the last value of an option, so these win whatever came before.
+            args.AddRange(["-protocol_whitelist", restriction.ProtocolWhitelist]);
+            if (restriction.FormatWhitelist is { } formats)
+            {
+                args.AddRange(["-format_whitelist", formats]);
+            }
+        }
+
+        args.AddRange(["-i", input ?? options.Input, "-map", "0:v:0?"]);
         if (options.Audio != FfmpegAudio.None)
         {
             args.AddRange(["-map", "0:a:0?"]);

@@ -1,9 +1,9 @@
 namespace LiveMux.Hub.Sources.Ffmpeg;
 
-/// <summary>Finds the ffmpeg binary: the configured path, or <c>ffmpeg</c> on PATH.</summary>
+/// <summary>Finds the ffmpeg binary: LiveMux:Ffmpeg:Path (one setting for the whole server), or <c>ffmpeg</c> on PATH.</summary>
 internal static class FfmpegLocator
 {
-    public const string NotFound = "ffmpeg not found: install ffmpeg or set Ffmpeg:Path";
+    public const string NotFound = "ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path";
 
     public static bool TryFind(string configuredPath, out string path, out string error)
     {
@@ -16,7 +16,7 @@ internal static class FfmpegLocator
                 return true;
             }
 
-            error = $"{NotFound} (Ffmpeg:Path '{configuredPath}' does not exist)";
+            error = $"{NotFound} (LiveMux:Ffmpeg:Path '{configuredPath}' does not exist)";
             return false;
         }
 

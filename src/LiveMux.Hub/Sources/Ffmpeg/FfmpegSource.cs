@@ -15,7 +15,8 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// </code>
 /// The stream around it starts it on demand, stops it when idle and restarts it with backoff; any end
 /// of ffmpeg is a <see cref="StreamSourceException"/> that says why. Stopping kills the process tree and
-/// waits for its exit, so no zombie is left.
+/// waits for its exit, so no zombie is left. ffmpeg gets PATH, HOME and LANG of LiveMux's environment and
+/// nothing else: no secret set for LiveMux (<c>LiveMux__Auth__*</c>) reaches it or what it runs.
 /// </summary>
 internal sealed class FfmpegSource(
     FfmpegOptions options,
@@ -25,12 +26,16 @@ internal sealed class FfmpegSource(
     ILogger logger,
     TimeProvider time,
     Func<Stream, CancellationToken, Task>? feedStdin = null,
-    string? description = null) : IStreamSource
+    string? description = null,
+    string ffmpegPath = "") : IStreamSource
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
     // By value: the input is free text, and a password in it may hold what ends a URL pattern (a space, a quote).
     private readonly SecretRedactor _redactor = SecretRedactor.ForText(options.Input);
+
+    /// <summary>The only variables ffmpeg inherits.</summary>
+    internal static readonly string[] InheritedEnvironment = ["PATH", "HOME", "LANG"];
 
     private string RedactedInput => _redactor.Redact(options.Input);
 
@@ -39,10 +44,23 @@ internal sealed class FfmpegSource(
 
     public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
     {
-        if (!FfmpegLocator.TryFind(options.Path, out var path, out var notFound))
+        if (!FfmpegLocator.TryFind(ffmpegPath, out var path, out var notFound))
         {
             // Installing ffmpeg takes a person: checking every 10 s is soon enough and keeps the log readable.
             throw new StreamSourceException(notFound) { MinRetryDelay = TimeSpan.FromSeconds(10), ViewerReason = "ffmpeg not found on the server" };
+        }
+
+        string? input = null;
+        if (options.Restriction is { MediaDirectory: { } mediaDirectory })
+        {
+            // Checked again at every start: a link put into the directory since the API accepted the name
+            // must not lead ffmpeg out of it. "file:" so a ':' in the name is never read as a protocol.
+            if (!MediaPath.TryResolve(mediaDirectory, options.Input, out var file, out var error))
+            {
+                throw new StreamSourceException($"ffmpeg input refused: {error}") { MinRetryDelay = TimeSpan.FromSeconds(10), ViewerReason = "the stream's media file is not available" };
+            }
+
+            input = "file:" + file;
         }
 
         var info = new ProcessStartInfo(path)
@@ -53,7 +71,16 @@ internal sealed class FfmpegSource(
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var arg in FfmpegArguments.Build(options, inputOptions))
+        info.Environment.Clear();
+        foreach (var name in InheritedEnvironment)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        foreach (var arg in FfmpegArguments.Build(options, inputOptions, input))
         {
             info.ArgumentList.Add(arg);
         }

@@ -17,12 +17,11 @@ internal static class TranscodeFallback
     // The demuxer reads moov and moof in order from a pipe; nothing to probe beyond the init segment.
     private static readonly IReadOnlyList<string> StdinInputOptions = ["-f", "mp4", "-fflags", "nobuffer", "-probesize", "65536", "-analyzeduration", "0"];
 
-    public static FfmpegOptions Options(string ffmpegPath) => new()
+    public static FfmpegOptions Options() => new()
     {
         Input = FfmpegArguments.StdinInput,
         Video = FfmpegVideo.H264,
         Audio = FfmpegAudio.Copy,
-        Path = ffmpegPath,
     };
 
     public static IReadOnlyList<string> InputOptions => StdinInputOptions;

@@ -80,4 +80,22 @@ public sealed class FfmpegArgumentsTests
         Assert.DoesNotContain("-nostdin", args);
         Assert.Equal("pipe:0", args[args.ToList().IndexOf("-i") + 1]);
     }
+
+    [Fact]
+    public void A_restricted_input_gets_the_whitelists_after_its_own_options_and_right_before_the_input()
+    {
+        var network = FfmpegArguments.Build(new FfmpegOptions { Input = "rtsp://cam/live", Restriction = new FfmpegRestriction() }, ["-rtsp_transport", "tcp"]);
+        var i = IndexOf(network, "-i");
+        Assert.Equal(["-rtsp_transport", "tcp", "-protocol_whitelist", FfmpegRestriction.NetworkProtocols, "-i", "rtsp://cam/live"], network.Skip(i - 4).Take(6));
+
+        var file = FfmpegArguments.Build(new FfmpegOptions { Input = "clip.mp4", Restriction = new FfmpegRestriction { MediaDirectory = "/srv/media" } }, [], "file:/srv/media/clip.mp4");
+        i = IndexOf(file, "-i");
+        Assert.Equal(["-protocol_whitelist", "file", "-format_whitelist", FfmpegRestriction.FileFormats, "-i", "file:/srv/media/clip.mp4"], file.Skip(i - 4).Take(6));
+
+        var configured = FfmpegArguments.Build(new FfmpegOptions { Input = "/anywhere/clip.mp4" }, ["-re"]);
+        Assert.DoesNotContain("-protocol_whitelist", configured);
+        Assert.DoesNotContain("-format_whitelist", configured);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> args, string value) => args.Select((a, i) => (a, i)).First(p => p.a == value).i;
 }

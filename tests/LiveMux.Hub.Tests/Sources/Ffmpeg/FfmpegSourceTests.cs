@@ -64,10 +64,10 @@ public sealed partial class FfmpegSourceTests : IDisposable
         }
     }
 
-    private static FfmpegSource Source(FfmpegOptions options, string inputOptions, ListLogger log, double firstOutputSeconds = 10, double mediaSeconds = 5)
+    private static FfmpegSource Source(FfmpegOptions options, string inputOptions, ListLogger log, double firstOutputSeconds = 10, double mediaSeconds = 5, string ffmpegPath = "")
     {
         Assert.True(FfmpegArguments.TryTokenize(inputOptions, out var tokens, out _));
-        return new FfmpegSource(options, tokens, TimeSpan.FromSeconds(firstOutputSeconds), TimeSpan.FromSeconds(mediaSeconds), log, TimeProvider.System);
+        return new FfmpegSource(options, tokens, TimeSpan.FromSeconds(firstOutputSeconds), TimeSpan.FromSeconds(mediaSeconds), log, TimeProvider.System, ffmpegPath: ffmpegPath);
     }
 
     private string Script(string body)
@@ -123,7 +123,7 @@ public sealed partial class FfmpegSourceTests : IDisposable
     public async Task A_failing_ffmpeg_is_a_clear_source_error_and_leaves_no_process(string script, string expected)
     {
         var log = new ListLogger();
-        var source = Source(new FfmpegOptions { Input = "rtsp://admin:secret@cam/live", Path = Script(script) }, "", log, firstOutputSeconds: 0.5);
+        var source = Source(new FfmpegOptions { Input = "rtsp://admin:secret@cam/live" }, "", log, firstOutputSeconds: 0.5, ffmpegPath: Script(script));
         var started = DateTime.UtcNow;
         var error = await Assert.ThrowsAsync<StreamSourceException>(() => source.RunAsync(new RecordingSink(), CancellationToken.None));
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
@@ -136,9 +136,9 @@ public sealed partial class FfmpegSourceTests : IDisposable
     [Fact]
     public async Task Missing_ffmpeg_says_how_to_fix_it()
     {
-        var source = Source(new FfmpegOptions { Input = "a.mp4", Path = Path.Combine(_dir, "no-such-ffmpeg") }, "", new ListLogger());
+        var source = Source(new FfmpegOptions { Input = "a.mp4" }, "", new ListLogger(), ffmpegPath: Path.Combine(_dir, "no-such-ffmpeg"));
         var error = await Assert.ThrowsAsync<StreamSourceException>(() => source.RunAsync(new RecordingSink(), CancellationToken.None));
-        Assert.StartsWith("ffmpeg not found: install ffmpeg or set Ffmpeg:Path", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
