@@ -14,6 +14,8 @@ internal static class AdminForgeryCheck
 {
     public const string SecFetchSite = "Sec-Fetch-Site";
 
+    public const string JsonRequired = "admin requests that change something need Content-Type: application/json";
+
     public readonly record struct Refusal(int Status, string Title, string Detail);
 
     public static Refusal? Check(HttpRequest request, OriginPolicy origins)
@@ -33,7 +35,7 @@ internal static class AdminForgeryCheck
 
         if (ChangesState(request.Method) && !IsJson(request.ContentType) && (request.ContentType is not null || !HttpMethods.IsDelete(request.Method) || HasBody(request)))
         {
-            return new(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "admin requests that change something need Content-Type: application/json");
+            return new(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", JsonRequired);
         }
 
         return null;

@@ -24,6 +24,11 @@ internal static class AuthServiceExtensions
     {
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<HostGate>();
+
+        // Routing itself answers a body of the wrong type on endpoints that declare theirs (415, empty): say why.
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
+            ? AuthProblems.WriteAsync(context.HttpContext, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", AdminForgeryCheck.JsonRequired)
+            : Task.CompletedTask);
         if (!app.Services.GetRequiredService<AdminAuthenticator>().Configured)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LiveMux.Server.Auth");
