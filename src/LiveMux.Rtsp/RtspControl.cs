@@ -107,13 +107,14 @@ internal sealed class RtspControl
         var waiter = new ResponseWaiter(cseq, Inbox);
         try
         {
-            // Sends get the round trip's remaining time as their own deadline: a camera that stops reading
-            // fails the session as such (SendTimeout), not as a camera that did not answer.
-            await Connection.SendAsync(request, Remaining(deadline), $"the {method} request", ct);
+            // Sends get the round trip's remaining time as their own deadline, and no more than the media timeout:
+            // a camera that stops reading fails the session as such (SendTimeout), not as one that did not answer,
+            // and its stream leaves "starting" as soon as one that sends no media would.
+            await Connection.SendAsync(request, SendDeadline(deadline), $"the {method} request", ct);
             while (waiter.Response is null)
             {
                 await Connection.ReadFramesAsync(waiter, linked.Token);
-                await AnswerServerRequestsAsync(Remaining(deadline), ct);
+                await AnswerServerRequestsAsync(SendDeadline(deadline), ct);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -128,6 +129,12 @@ internal sealed class RtspControl
         var response = waiter.Response!;
         RtspLog.ResponseReceived(_logger, response.StatusCode, response.Reason, cseq);
         return response;
+    }
+
+    private TimeSpan SendDeadline(long deadline)
+    {
+        var remaining = Remaining(deadline);
+        return remaining < _options.MediaTimeout ? remaining : _options.MediaTimeout;
     }
 
     private TimeSpan Remaining(long deadline) => TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);

@@ -83,14 +83,16 @@ public sealed partial class HostileCameraTests(ITestOutputHelper output)
             $"managed heap {ServerProbe.Mb(baseline.GcHeapBytes)} -> {ServerProbe.Mb(after.GcHeapBytes)} MB after delete");
     }
 
-    [Fact]
-    public async Task A_camera_that_stops_reading_leaves_starting_within_the_media_timeout()
+    [Theory]
+    [InlineData("PLAY")] // while playing: the media watchdog's time
+    [InlineData("OPTIONS")] // during the handshake: a send may not outlast the media timeout either
+    public async Task A_camera_that_stops_reading_leaves_starting_within_the_media_timeout(string stopAfter)
     {
         var mediaTimeout = TimeSpan.FromSeconds(3);
         var playedAt = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (camera, ready) = await ToolScript.StartAsync("hostile camera", Script, ["--port", "0", "--mode", "stop-reading"], Ready(), line =>
+        var (camera, ready) = await ToolScript.StartAsync("hostile camera", Script, ["--port", "0", "--mode", "stop-reading", "--stop-after", stopAfter], Ready(), line =>
         {
-            if (line.StartsWith("FLOODING n=1 after=PLAY", StringComparison.Ordinal))
+            if (line.StartsWith($"FLOODING n=1 after={stopAfter}", StringComparison.Ordinal))
             {
                 playedAt.TrySetResult(DateTime.UtcNow);
             }
@@ -117,17 +119,21 @@ public sealed partial class HostileCameraTests(ITestOutputHelper output)
                 break;
             }
 
-            Assert.True(DateTime.UtcNow - played <= bound, $"still starting {(DateTime.UtcNow - played).TotalSeconds:0.0} s after PLAY\n{camera.Output}");
+            Assert.True(DateTime.UtcNow - played <= bound, $"still starting {(DateTime.UtcNow - played).TotalSeconds:0.0} s after {stopAfter}\n{camera.Output}");
             await Task.Delay(50);
         }
 
         var left = DateTime.UtcNow - played;
-        output.WriteLine($"left starting {left.TotalSeconds:0.00} s after PLAY: {state}: {error}");
-        Assert.True(left <= bound, $"left starting {left.TotalSeconds:0.00} s after PLAY (bound {bound.TotalSeconds} s)");
+        output.WriteLine($"left starting {left.TotalSeconds:0.00} s after {stopAfter}: {state}: {error}");
+        Assert.True(left <= bound, $"left starting {left.TotalSeconds:0.00} s after {stopAfter} (bound {bound.TotalSeconds} s)");
         Assert.Equal("reconnecting", state);
 
-        // The reason names both: no media, and a reply LiveMux could not send (its send really blocked).
-        Assert.Contains("no RTP received for 3 s", error, StringComparison.Ordinal);
+        // The reason says a reply LiveMux could not send (its send really blocked); while playing, no media too.
+        if (stopAfter == "PLAY")
+        {
+            Assert.Contains("no RTP received for 3 s", error, StringComparison.Ordinal);
+        }
+
         Assert.True(error!.Contains("the camera stopped reading", StringComparison.Ordinal), $"{error}\n{camera.Output}");
 
         // The wedged connection was dropped, and a deleted stream goes at once: no send is left hanging.

@@ -3,7 +3,7 @@
 wedges its stream"), replayed on demand. Plain sockets, no GStreamer: no real camera can be told to misbehave.
 
     python3 tests/tools/rtsp_hostile_camera.py --port 0 --mode flood
-    python3 tests/tools/rtsp_hostile_camera.py --port 0 --mode stop-reading
+    python3 tests/tools/rtsp_hostile_camera.py --port 0 --mode stop-reading [--stop-after OPTIONS]
 
 MODES (every connection gets the same treatment, so a client that reconnects meets it again)
     flood         answers OPTIONS; then, instead of answering DESCRIBE, sends GET_PARAMETER requests without
@@ -15,6 +15,8 @@ MODES (every connection gets the same treatment, so a client that reconnects mee
                   replies pile up in the receive buffer (--rcvbuf, small) and the client's send buffer until
                   its sends block. Requests alone would not: a client's own requests (OPTIONS, a keepalive)
                   are a hundred bytes and fit in any buffer; it is the flood of replies that fills them.
+                  --stop-after OPTIONS stops reading after answering OPTIONS instead: the client's DESCRIBE is
+                  never answered, and its replies to the flood block during the handshake.
 
 STDOUT PROTOCOL (one line per event, flushed)
     READY port=<p> url=rtsp://127.0.0.1:<p>/hostile mode=<mode>
@@ -114,6 +116,8 @@ class Connection:
                 continue
             if method == "OPTIONS":
                 self.sock.sendall(reply(cseq, "Public: OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER, TEARDOWN\r\n"))
+                if self.args.stop_after == "OPTIONS":
+                    return self.flood(method, 0, drain=False)
             elif method == "DESCRIBE":
                 self.sock.sendall(reply(cseq, "Content-Type: application/sdp\r\n", SDP))
             elif method == "SETUP":
@@ -154,6 +158,8 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--mode", choices=["flood", "stop-reading"], required=True)
     parser.add_argument("--body-bytes", type=int, default=256 * 1024, help="flood: body of each request")
+    parser.add_argument("--stop-after", choices=["OPTIONS", "PLAY"], default="PLAY",
+                        help="stop-reading: the last request answered before the camera stops reading")
     parser.add_argument("--rcvbuf", type=int, default=4096, help="stop-reading: SO_RCVBUF of the camera's socket")
     args = parser.parse_args()
 

@@ -148,6 +148,35 @@ class StopReadingTests(unittest.TestCase):
         finally:
             camera.close()
 
+    def test_stopping_after_options_leaves_describe_unanswered_and_the_clients_sends_block(self):
+        camera = Camera("--mode", "stop-reading", "--stop-after", "OPTIONS")
+        try:
+            client = Client(camera.port)
+            client.request("OPTIONS")
+            self.assertEqual(client.message()[0], "RTSP/1.0 200 OK")
+            camera.wait(r"^FLOODING n=1 after=OPTIONS")
+            client.request("DESCRIBE")
+            # What comes instead of DESCRIBE's answer: the camera's own requests, never a response.
+            for _ in range(100):
+                line, _, _ = client.message()
+                self.assertTrue(line.startswith("GET_PARAMETER "), line)
+            client.sock.setblocking(False)
+            reply = b"RTSP/1.0 200 OK\r\nCSeq: 1\r\nUser-Agent: LiveMux\r\n\r\n" * 64
+            written = 0
+            blocked = False
+            while written < 64 * 1024 * 1024:
+                try:
+                    written += client.sock.send(reply)
+                except BlockingIOError:
+                    _, writable, _ = select.select([], [client.sock], [], 1.0)
+                    blocked = not writable
+                    break
+            self.assertTrue(blocked, f"the client wrote {written} bytes and could still write")
+            client.sock.close()
+            camera.wait(r"^CLIENT_CLOSED n=1 requests=\d+ sent=\d+ received=0 ")
+        finally:
+            camera.close()
+
 
 if __name__ == "__main__":
     unittest.main()
