@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
 
 namespace LiveMux.Server;
@@ -22,6 +23,9 @@ public sealed record LiveMuxOptions
 
     /// <summary>Admin and viewer auth: <c>LiveMux:Auth</c>.</summary>
     public AuthOptions Auth { get; init; } = new();
+
+    /// <summary><c>LiveMux:Limits</c>: connections, pending handshakes per address, viewers per stream.</summary>
+    public LimitsOptions Limits { get; init; } = new();
 
     /// <summary><c>LiveMux:Metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
 
 namespace LiveMux.Server;
 
@@ -28,6 +29,7 @@ internal static partial class LiveMuxOptionsValidator
         Positive(errors, "LiveMux:Viewers:SlowViewerTimeout", options.Viewers.SlowViewerTimeout);
         Positive(errors, "LiveMux:HandshakeTimeout", options.HandshakeTimeout);
         AuthOptionsValidator.Validate(errors, options.Auth);
+        LimitsOptionsValidator.Validate(errors, options.Limits);
         return errors;
     }
 

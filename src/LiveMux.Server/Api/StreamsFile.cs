@@ -8,7 +8,7 @@ using Microsoft.Extensions.Primitives;
 namespace LiveMux.Server.Api;
 
 /// <summary>
-/// The streams file (<c>LiveMux:StreamsFile</c>, default <c>streams.json</c> in the content root): the streams
+/// The streams file (<c>LiveMux:StreamsFile</c>, default <c>streams.json</c> in the working directory): the streams
 /// added through the API, shaped as configuration so it is also a configuration source that reloads on change
 /// (hand edits apply too). It holds camera passwords: written whole to a temporary file with mode 0600 and
 /// renamed over the old one, so a reader never sees half a file and no other user can read it.
@@ -61,10 +61,10 @@ internal sealed class StreamsFile : IDisposable
     public string? LoadError { get; private set; }
 
     /// <summary>Adds the file to <paramref name="configuration"/> below every other source, so configuration wins over it.</summary>
-    public static StreamsFile AddTo(IConfigurationBuilder configuration, IConfiguration settings, string contentRoot)
+    public static StreamsFile AddTo(IConfigurationBuilder configuration, IConfiguration settings, string directory)
     {
         var path = settings[Key];
-        var file = new StreamsFile(System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? "streams.json" : path, contentRoot));
+        var file = new StreamsFile(System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? "streams.json" : path, directory));
         configuration.Sources.Insert(0, file.Source);
         return file;
     }

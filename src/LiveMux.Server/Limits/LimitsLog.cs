@@ -1,0 +1,41 @@
+namespace LiveMux.Server.Limits;
+
+internal static partial class LimitsLog
+{
+    [LoggerMessage(EventId = 3350, Level = LogLevel.Warning, Message = "{Limit} reached: {Refused} refused since the last such line ({Detail})")]
+    public static partial void Refused(ILogger logger, string limit, long refused, string detail);
+}
+
+/// <summary>
+/// A warning when a limit refuses someone, at most one per limit every 10 s, counting the refusals it stands for:
+/// a flood is the very thing limits meet, and it must not flood the log too.
+/// </summary>
+internal sealed class RefusalLog(ILoggerFactory loggers, TimeProvider time)
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(10);
+
+    private readonly ILogger _logger = loggers.CreateLogger("LiveMux.Server.Limits");
+    private readonly Dictionary<string, (long Refused, DateTimeOffset Logged)> _limits = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public void Refused(string limit, string detail)
+    {
+        long refused;
+        lock (_gate)
+        {
+            var (count, logged) = _limits.GetValueOrDefault(limit, (0, DateTimeOffset.MinValue));
+            count++;
+            var now = time.GetUtcNow();
+            if (now - logged < s_interval)
+            {
+                _limits[limit] = (count, logged);
+                return;
+            }
+
+            _limits[limit] = (0, now);
+            refused = count;
+        }
+
+        LimitsLog.Refused(_logger, limit, refused, detail);
+    }
+}
