@@ -4,6 +4,7 @@ using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Limits;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server.Endpoints;
@@ -27,9 +28,11 @@ internal static class WebSocketEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            if (context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
+            if (context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+                && context.Request.Headers.Connection.ToString().Contains("upgrade", StringComparison.OrdinalIgnoreCase)
+                && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: false })
             {
-                // Kestrel declines the upgrade when MaxConcurrentUpgradedConnections are open.
+                // A WebSocket request Kestrel will not upgrade: it has MaxConcurrentUpgradedConnections open.
                 await RefuseUpgradeAsync(context, options.Value, refusals);
                 return;
             }
