@@ -67,7 +67,7 @@ internal static class HelpText
           Limits:MaxUpgradedConnections      5000       open WebSockets (not counted as connections); more: 503
           Limits:MaxPendingHandshakesPerAddress 256     WebSockets from one address (IPv6: one /64) still
                                                        waiting for their codec list; more: 429
-          Limits:MaxViewers                  1000       viewers per stream, WebSocket and stream.mp4; more are
+          Limits:MaxViewers                  2000       viewers per stream, WebSocket and stream.mp4; more are
                                                        told so (WebSocket error message, HTTP 503)
           Metrics:RequireAdmin               false      make /metrics admin-only
 

@@ -3,7 +3,8 @@ namespace LiveMux.Server.Limits;
 /// <summary>
 /// <c>LiveMux:Limits</c>: how much the whole server, one client address and one stream may hold. The defaults
 /// leave room for the benchmarks (500 WebSocket viewers of one stream from one loopback address, arriving at
-/// 500 per second) and bound what a flood of sockets can take: file descriptors, memory and fan-out work.
+/// 500 per second) and the fault suite (1000 viewers of one stream, as behind one NAT, dropped and rejoining,
+/// plus its watchers), and bound what a flood of sockets can take: file descriptors, memory and fan-out work.
 /// </summary>
 public sealed record LimitsOptions
 {
@@ -25,5 +26,5 @@ public sealed record LimitsOptions
     public int MaxPendingHandshakesPerAddress { get; init; } = 256;
 
     /// <summary>Viewers of one stream: WebSocket and <c>stream.mp4</c> viewers, counted on the stream they asked for.</summary>
-    public int MaxViewers { get; init; } = 1000;
+    public int MaxViewers { get; init; } = 2000;
 }

@@ -41,10 +41,10 @@ public sealed class KestrelLimitsTests
     [Fact]
     public async Task Past_max_upgraded_connections_a_websocket_request_gets_503_with_the_reason()
     {
-        await using var server = await ServerProcess.StartAsync(Path.GetTempPath(), NoEnvironment, "--LiveMux:Limits:MaxUpgradedConnections=2", StreamsFile());
+        var server = await ServerProcess.StartAsync(Path.GetTempPath(), NoEnvironment, "--LiveMux:Limits:MaxUpgradedConnections=2", StreamsFile());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var viewers = new List<ClientWebSocket>();
-        try
+        await using (server)
         {
             for (var i = 0; i < 2; i++)
             {
@@ -68,12 +68,11 @@ public sealed class KestrelLimitsTests
                 "GET /api/ws?src=demo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", "\r\n\r\n", cts.Token);
             Assert.StartsWith("HTTP/1.1 400", malformed, StringComparison.Ordinal);
         }
-        finally
+
+        // The server's whole output, once it has stopped: a console log line is written after the fact.
+        foreach (var viewer in viewers)
         {
-            foreach (var viewer in viewers)
-            {
-                viewer.Dispose();
-            }
+            viewer.Dispose();
         }
 
         Assert.Contains("LiveMux:Limits:MaxUpgradedConnections reached: 1 refused", server.Output, StringComparison.Ordinal);
@@ -82,10 +81,10 @@ public sealed class KestrelLimitsTests
     [Fact]
     public async Task Past_max_connections_a_connection_is_closed_without_an_answer_and_logged()
     {
-        await using var server = await ServerProcess.StartAsync(Path.GetTempPath(), NoEnvironment, "--LiveMux:Limits:MaxConnections=3", StreamsFile());
+        var server = await ServerProcess.StartAsync(Path.GetTempPath(), NoEnvironment, "--LiveMux:Limits:MaxConnections=3", StreamsFile());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var held = new List<TcpClient>();
-        try
+        await using (server)
         {
             // Connections that were answered are open and counted; the start-up probe's may be still too.
             string? refused = null;
@@ -103,12 +102,11 @@ public sealed class KestrelLimitsTests
 
             Assert.Equal("", refused);
         }
-        finally
+
+        // The server's whole output, once it has stopped: a console log line is written after the fact.
+        foreach (var client in held)
         {
-            foreach (var client in held)
-            {
-                client.Dispose();
-            }
+            client.Dispose();
         }
 
         Assert.Contains("rejected because the maximum number of concurrent connections has been reached", server.Output, StringComparison.Ordinal);
