@@ -57,7 +57,7 @@ internal static class HelpText
         Server (LiveMux:...):
           Key                                Default    Meaning
           StreamsFile                        streams.json  streams added through the API; relative to the
-                                                       content root; hand edits are picked up while running
+                                                       working directory; hand edits are picked up while running
           Demo                               (none)     serve the built-in demo stream; none: only when no
                                                        stream is configured
           HandshakeTimeout                   00:00:10   how long a WebSocket viewer has to send its codec list
@@ -68,6 +68,12 @@ internal static class HelpText
           Viewers:MaxQueuedFrames            120        a viewer further behind skips to the next keyframe
           Viewers:MaxQueuedBytes             8388608    the same limit in bytes
           Viewers:SlowViewerTimeout          00:00:10   a viewer that keeps skipping this long is disconnected
+          Limits:MaxConnections              2000       open HTTP connections; Kestrel closes more at once
+          Limits:MaxUpgradedConnections      5000       open WebSockets (not counted as connections); more: 503
+          Limits:MaxPendingHandshakesPerAddress 256     WebSockets from one address (IPv6: one /64) still
+                                                       waiting for their codec list; more: 429
+          Limits:MaxViewers                  2000       viewers per stream, WebSocket and stream.mp4; more are
+                                                       told so (WebSocket error message, HTTP 503)
           Metrics:RequireAdmin               false      make /metrics admin-only
           PublicHosts                        (none)     host names served besides IP addresses and localhost
                                                        (list; any other Host header gets 403)

@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
 
 namespace LiveMux.Server;
@@ -31,6 +32,9 @@ public sealed record LiveMuxOptions
 
     /// <summary><c>LiveMux:Ffmpeg</c>: the one ffmpeg binary and the API's media directory.</summary>
     public FfmpegServerOptions Ffmpeg { get; init; } = new();
+
+    /// <summary><c>LiveMux:Limits</c>: connections, pending handshakes per address, viewers per stream.</summary>
+    public LimitsOptions Limits { get; init; } = new();
 
     /// <summary><c>LiveMux:Metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
 
 namespace LiveMux.Server;
 
@@ -30,6 +31,7 @@ internal static partial class LiveMuxOptionsValidator
         AuthOptionsValidator.Validate(errors, options.Auth);
         HostPolicy.Validate(errors, options.PublicHosts);
         FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
+        LimitsOptionsValidator.Validate(errors, options.Limits);
         return errors;
     }
 

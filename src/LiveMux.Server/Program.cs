@@ -3,6 +3,7 @@ using LiveMux.Server;
 using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Endpoints;
+using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +20,17 @@ if (logFormatError is not null)
     return 2;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.For(args) });
 LogFormat.Apply(builder.Configuration, logFormat);
+builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogCategories>();
+
+// A build's output has no wwwroot of its own: its static web assets manifest points at the project's. Outside
+// Development the host does not read it, and a published build has none, so this serves the pages of a build
+// run from its output directory (dotnet run, the tests) and changes nothing else.
+if (!builder.Environment.IsDevelopment())
+{
+    builder.WebHost.UseStaticWebAssets();
+}
 
 // The documented default address; --urls or ASPNETCORE_URLS override it.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -30,8 +40,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 builder.WebHost.ConfigureKestrel(UnsentBytesLimit.Apply);
 
-// Streams added through the API: a configuration source below all others, reloaded when it changes.
-var streamsFile = StreamsFile.AddTo(builder.Configuration, builder.Configuration, builder.Environment.ContentRootPath);
+// Streams added through the API: a configuration source below all others, reloaded when it changes. A relative
+// path is the user's data where they run LiveMux (dotnet run: the project directory), not in the program's.
+var streamsFile = StreamsFile.AddTo(builder.Configuration, builder.Configuration, Directory.GetCurrentDirectory());
 
 LiveMuxOptions options;
 IReadOnlyList<string> errors;
@@ -74,12 +85,16 @@ if (errors.Count > 0)
     return 2;
 }
 
+builder.WebHost.ConfigureKestrel(kestrel => ConnectionLimits.Apply(kestrel, options.Limits));
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options.Ffmpeg.Path));
 builder.Services.AddSingleton(new ApiFfmpegPolicy(options.Ffmpeg.MediaDirectory));
 builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
 builder.Services.AddSingleton<StreamReconciler>();
+builder.Services.AddSingleton<PendingHandshakes>();
+builder.Services.AddSingleton<ViewerSlots>();
+builder.Services.AddSingleton<LimitRefusals>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddLiveMuxAuth(options.Auth, options.PublicHosts);
 builder.Services.AddProblemDetails();

@@ -15,6 +15,11 @@ public sealed class LiveMuxOptionsValidatorTests
     public static TheoryData<string, LiveMuxOptions, string?> Cases => new()
     {
         { "no streams", new LiveMuxOptions(), null },
+        { "zero max viewers", new LiveMuxOptions { Limits = new() { MaxViewers = 0 } }, "LiveMux:Limits:MaxViewers must be at least 1" },
+        { "negative max connections", new LiveMuxOptions { Limits = new() { MaxConnections = -1 } }, "LiveMux:Limits:MaxConnections must be at least 1" },
+        { "zero max upgraded connections", new LiveMuxOptions { Limits = new() { MaxUpgradedConnections = 0 } }, "LiveMux:Limits:MaxUpgradedConnections must be at least 1" },
+        { "zero pending handshakes", new LiveMuxOptions { Limits = new() { MaxPendingHandshakesPerAddress = 0 } }, "LiveMux:Limits:MaxPendingHandshakesPerAddress must be at least 1" },
+        { "one of each", new LiveMuxOptions { Limits = new() { MaxViewers = 1, MaxConnections = 1, MaxUpgradedConnections = 1, MaxPendingHandshakesPerAddress = 1 } }, null },
         { "good stream", With("cam1", Good), null },
         { "name with dot, dash, underscore", With("Front_door-2.hd", Good), null },
         { "64-character name", With(new string('a', 64), Good), null },

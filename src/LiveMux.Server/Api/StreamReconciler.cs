@@ -11,8 +11,11 @@ namespace LiveMux.Server.Api;
 /// Streams of the streams file are the API's: they must pass <see cref="ApiFfmpegPolicy"/> and run restricted
 /// by it, however they got into the file (the API, a hand edit, a restart).
 /// </summary>
-internal sealed class StreamReconciler(StreamHub hub, IConfiguration configuration, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger) : IDisposable
+internal sealed class StreamReconciler(StreamHub hub, IConfiguration configuration, StreamsFile file, ApiFfmpegPolicy policy, TimeProvider time, ILogger<StreamReconciler> logger) : IDisposable
 {
+    /// <summary>A hand edit may be written in several steps: the file is read this long after the last change.</summary>
+    private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(100);
+
     public const string Api = "api";
     public const string Config = "config";
     public const string Demo = "demo";
@@ -21,6 +24,8 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
     private readonly Dictionary<string, (StreamOptions Options, string Managed)> _applied = new(StringComparer.Ordinal);
     private volatile Dictionary<string, string> _managed = new(StringComparer.Ordinal);
     private IDisposable? _onChange;
+    private IDisposable? _onFileChange;
+    private int _fileChanges;
     private bool _stopped;
 
     /// <summary>"api", "config" or "demo" for a stream in the hub (a companion takes its parent's), else null.</summary>
@@ -48,6 +53,7 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
         }
 
         _onChange = ChangeToken.OnChange(configuration.GetReloadToken, () => _ = OnConfigurationChangedAsync());
+        _onFileChange = ChangeToken.OnChange(file.Watch, () => _ = OnFileChangedAsync());
     }
 
     /// <summary>The demo stream, added by the host at start-up, outside the desired set.</summary>
@@ -78,9 +84,42 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
     public async Task StopAsync()
     {
         _onChange?.Dispose();
+        _onFileChange?.Dispose();
         await _gate.WaitAsync().ConfigureAwait(false);
         _stopped = true;
         _gate.Release();
+    }
+
+    /// <summary>Reloads the streams file after it changed on disk, once it has been still for a moment.</summary>
+    private async Task OnFileChangedAsync()
+    {
+        var change = Interlocked.Increment(ref _fileChanges);
+        try
+        {
+            await Task.Delay(s_settle, time).ConfigureAwait(false);
+            if (change != Volatile.Read(ref _fileChanges))
+            {
+                return; // a later change reloads it
+            }
+
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (!_stopped)
+                {
+                    file.Reload(configuration);
+                    await ApplyAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception e)
+        {
+            ApiLog.ReconcileFailed(logger, e);
+        }
     }
 
     private async Task OnConfigurationChangedAsync()
@@ -214,5 +253,9 @@ internal sealed class StreamReconciler(StreamHub hub, IConfiguration configurati
     }
 
     // The gate is not disposed: a configuration change can still be on its way in while the host is disposed.
-    public void Dispose() => _onChange?.Dispose();
+    public void Dispose()
+    {
+        _onChange?.Dispose();
+        _onFileChange?.Dispose();
+    }
 }

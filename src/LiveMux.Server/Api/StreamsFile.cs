@@ -3,11 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
 
 namespace LiveMux.Server.Api;
 
 /// <summary>
-/// The streams file (<c>LiveMux:StreamsFile</c>, default <c>streams.json</c> in the content root): the streams
+/// The streams file (<c>LiveMux:StreamsFile</c>, default <c>streams.json</c> in the working directory): the streams
 /// added through the API, shaped as configuration so it is also a configuration source that reloads on change
 /// (hand edits apply too). It holds camera passwords: written whole to a temporary file with mode 0600 and
 /// renamed over the old one, so a reader never sees half a file and no other user can read it.
@@ -36,8 +37,12 @@ internal sealed class StreamsFile : IDisposable
             Path = System.IO.Path.GetFileName(path),
             FileProvider = _directory,
             Optional = true,
-            ReloadOnChange = true,
-            ReloadDelay = 100,
+
+            // Not the provider's own reload: it runs on a timer thread, and one that read the file just before an
+            // API write replaced it stored the older content after the write's reload, so the write's stream was
+            // missing when applied (a 500) and was removed again by the next change. The reconciler reloads on
+            // Watch(), under the same gate as the API's writes, so every reload reads the file as it is now.
+            ReloadOnChange = false,
             OnLoadException = context =>
             {
                 // A bad hand edit must not take the file's streams down (the provider would empty itself):
@@ -56,13 +61,16 @@ internal sealed class StreamsFile : IDisposable
     public string? LoadError { get; private set; }
 
     /// <summary>Adds the file to <paramref name="configuration"/> below every other source, so configuration wins over it.</summary>
-    public static StreamsFile AddTo(IConfigurationBuilder configuration, IConfiguration settings, string contentRoot)
+    public static StreamsFile AddTo(IConfigurationBuilder configuration, IConfiguration settings, string directory)
     {
         var path = settings[Key];
-        var file = new StreamsFile(System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? "streams.json" : path, contentRoot));
+        var file = new StreamsFile(System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? "streams.json" : path, directory));
         configuration.Sources.Insert(0, file.Source);
         return file;
     }
+
+    /// <summary>Fires when the file changes on disk: an API write (renamed into place) or a hand edit.</summary>
+    public IChangeToken Watch() => _directory.Watch(System.IO.Path.GetFileName(FullPath));
 
     /// <summary>True for a provider this file feeds.</summary>
     public bool Feeds(IConfigurationProvider provider) => provider is JsonConfigurationProvider json && ReferenceEquals(json.Source, Source);
@@ -87,7 +95,7 @@ internal sealed class StreamsFile : IDisposable
         return LoadError;
     }
 
-    /// <summary>Re-reads the file into configuration now, instead of after the change notification.</summary>
+    /// <summary>Re-reads the file into configuration now. Callers hold the reconciler's gate: loads never overlap.</summary>
     public void Reload(IConfiguration configuration)
     {
         if (configuration is IConfigurationRoot root)

@@ -95,6 +95,10 @@ internal sealed class ViewerTokens(AuthOptions options, TimeProvider time)
         }
 
         bytes = new byte[length];
-        return Base64Url.TryDecodeFromChars(text, bytes, out var written) && written == length;
+
+        // The decoder is lenient (padding, whitespace, set trailing bits): several spellings would decode to the
+        // same bytes. Only the one we mint is a token, so a token is one exact string, whatever compares it.
+        return Base64Url.TryDecodeFromChars(text, bytes, out var written) && written == length
+            && string.Equals(Base64Url.EncodeToString(bytes), text, StringComparison.Ordinal);
     }
 }

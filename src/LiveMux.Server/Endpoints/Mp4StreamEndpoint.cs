@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
 
 namespace LiveMux.Server.Endpoints;
 
@@ -9,7 +10,7 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class Mp4StreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, ViewerAccess viewers, AdminAuthenticator admin, ILogger<ViewerAccess> logger)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, ViewerAccess viewers, AdminAuthenticator admin, ViewerSlots viewerSlots, LimitRefusals refusals, ILogger<ViewerAccess> logger)
     {
         var name = context.Request.Query["src"].ToString();
         var access = viewers.Check(context.Request, name);
@@ -24,6 +25,15 @@ internal static class Mp4StreamEndpoint
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await context.Response.WriteAsJsonAsync(new { error = "unknown stream" }, context.RequestAborted);
+            return;
+        }
+
+        using var slot = viewerSlots.TryTake(stream.Name);
+        if (slot is null)
+        {
+            refusals.Refused("LiveMux:Limits:MaxViewers", $"{viewerSlots.Max} viewers of {stream.Name}");
+            context.Response.Headers.RetryAfter = "10";
+            await AuthProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", viewerSlots.Refusal(stream.Name));
             return;
         }
 

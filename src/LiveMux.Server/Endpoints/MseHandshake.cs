@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace LiveMux.Server.Endpoints;
@@ -6,18 +5,29 @@ namespace LiveMux.Server.Endpoints;
 /// <summary>The first step of go2rtc's MSE protocol: the viewer's list of codecs its MediaSource accepts.</summary>
 internal static class MseHandshake
 {
+    /// <summary>The codec list, or null; when the viewer sent nothing in time, also the receive still waiting.</summary>
+    public readonly record struct Outcome(CodecOffer? Offer, Task? PendingReceive)
+    {
+        public bool TimedOut => PendingReceive is not null;
+    }
+
     /// <summary>
     /// Waits for the codec list. go2rtc's player opens WebRTC on the same socket, so its
     /// <c>webrtc/offer</c> (an SDP of several KB) may come first: other requests are skipped, within
     /// a count and size limit. Anything that is not a JSON request is refused.
     /// </summary>
-    public static async Task<CodecOffer?> ReadOfferAsync(WebSocket socket, TimeSpan timeout, CancellationToken ct)
+    /// <remarks>
+    /// The timeout does not cancel the receive: a cancelled receive aborts the socket, and the viewer would get
+    /// a reset instead of the reason. The receive is left waiting (into a buffer of its own, not a pooled one)
+    /// while the caller sends the error and the close frame; the viewer's answer to the close completes it.
+    /// </remarks>
+    public static async Task<Outcome> ReadOfferAsync(WebSocket socket, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
         const int maxSkippedMessages = 8;
         const int maxSkippedBytes = 64 * 1024;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
-        var buffer = ArrayPool<byte>.Shared.Rent(ControlMessages.MaxClientMessageBytes);
+        var deadline = Task.Delay(timeout, time, timer.Token);
+        var buffer = new byte[ControlMessages.MaxClientMessageBytes];
         try
         {
             var skippedBytes = 0;
@@ -28,10 +38,17 @@ internal static class MseHandshake
                 while (true)
                 {
                     var window = oversized ? buffer.AsMemory() : buffer.AsMemory(length, ControlMessages.MaxClientMessageBytes - length);
-                    var result = await socket.ReceiveAsync(window, timer.Token);
+                    var receive = socket.ReceiveAsync(window, ct).AsTask();
+                    if (!receive.IsCompleted && await Task.WhenAny(receive, deadline).ConfigureAwait(false) != receive)
+                    {
+                        _ = receive.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                        return new(null, receive);
+                    }
+
+                    var result = await receive.ConfigureAwait(false);
                     if (result.MessageType != WebSocketMessageType.Text)
                     {
-                        return null;
+                        return default;
                     }
 
                     if (oversized)
@@ -57,7 +74,7 @@ internal static class MseHandshake
 
                     if (skippedBytes > maxSkippedBytes)
                     {
-                        return null;
+                        return default;
                     }
                 }
 
@@ -68,30 +85,30 @@ internal static class MseHandshake
 
                 if (!ControlMessages.TryParseClientMessage(buffer.AsSpan(0, length), out var type, out var value))
                 {
-                    return null;
+                    return default;
                 }
 
                 if (type == "mse")
                 {
-                    return CodecOffer.Parse(value ?? "");
+                    return new(CodecOffer.Parse(value ?? ""), null);
                 }
 
                 skippedBytes += length;
                 if (skippedBytes > maxSkippedBytes)
                 {
-                    return null;
+                    return default;
                 }
             }
 
-            return null;
+            return default;
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-            return null;
+            return default;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await timer.CancelAsync().ConfigureAwait(false);
         }
     }
 }

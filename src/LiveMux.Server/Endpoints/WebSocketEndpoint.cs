@@ -3,6 +3,8 @@ using System.Net.WebSockets;
 using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Limits;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server.Endpoints;
@@ -22,10 +24,19 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class WebSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins, TimeProvider time)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins, TimeProvider time, PendingHandshakes pendingHandshakes, ViewerSlots viewerSlots, LimitRefusals refusals)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            if (context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+                && context.Request.Headers.Connection.ToString().Contains("upgrade", StringComparison.OrdinalIgnoreCase)
+                && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: false })
+            {
+                // A WebSocket request Kestrel will not upgrade: it has MaxConcurrentUpgradedConnections open.
+                await RefuseUpgradeAsync(context, options.Value, refusals);
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("expected a WebSocket request", context.RequestAborted);
             return;
@@ -42,10 +53,34 @@ internal static class WebSocketEndpoint
 
         var name = context.Request.Query["src"].ToString();
 
+        // Refused before the upgrade: a socket that never sends its codec list must not cost one more.
+        // A browser's player sends it as the socket opens, so only a flood from one address meets this.
+        using var pending = pendingHandshakes.TryTake(context.Connection.RemoteIpAddress);
+        if (pending is null)
+        {
+            refusals.Refused("LiveMux:Limits:MaxPendingHandshakesPerAddress", $"{pendingHandshakes.Max} WebSockets from {PendingHandshakes.Key(context.Connection.RemoteIpAddress)} waiting for their codec list");
+            context.Response.Headers.RetryAfter = "10";
+            await AuthProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too Many Requests",
+                $"this address has {pendingHandshakes.Max} WebSockets waiting for their codec list (LiveMux:Limits:MaxPendingHandshakesPerAddress)");
+            return;
+        }
+
         // Checked before the upgrade, refused after it: a browser never sees a refused handshake's status,
         // only a message, so the player can show why.
         var access = viewers.Check(context.Request, name);
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        WebSocket accepted;
+        try
+        {
+            accepted = await context.WebSockets.AcceptWebSocketAsync();
+        }
+        catch (InvalidOperationException) when (!context.Response.HasStarted)
+        {
+            // The upgrade limit was reached between the check above and the upgrade.
+            await RefuseUpgradeAsync(context, options.Value, refusals);
+            return;
+        }
+
+        using var webSocket = accepted;
         using var socket = new ViewerSocket(webSocket);
         var ct = context.RequestAborted;
         if (!access.Allowed)
@@ -62,11 +97,29 @@ internal static class WebSocketEndpoint
             return;
         }
 
-        var offer = await MseHandshake.ReadOfferAsync(webSocket, options.Value.HandshakeTimeout, ct);
-        if (offer is null)
+        using var slot = viewerSlots.TryTake(stream.Name);
+        if (slot is null)
         {
-            ServerLog.ViewerRefused(logger, stream.Name, "no codec list");
-            await SendErrorAndCloseAsync(socket, "expected {\"type\":\"mse\",\"value\":\"<codecs>\"} as the first message", ct);
+            refusals.Refused("LiveMux:Limits:MaxViewers", $"{viewerSlots.Max} viewers of {stream.Name}");
+            await SendErrorAndCloseAsync(socket, viewerSlots.Refusal(stream.Name), ct);
+            return;
+        }
+
+        var timeout = options.Value.HandshakeTimeout;
+        var handshake = await MseHandshake.ReadOfferAsync(webSocket, timeout, time, ct);
+        pending.Dispose();
+        if (handshake.Offer is not { } offer)
+        {
+            ServerLog.ViewerRefused(logger, stream.Name, handshake.TimedOut ? $"no codec list within {timeout}" : "no codec list");
+            await SendErrorAndCloseAsync(socket, handshake.TimedOut
+                ? $"{ExpectedMse}; none came within {timeout.TotalSeconds:0.###} s (LiveMux:HandshakeTimeout)"
+                : ExpectedMse, ct);
+            if (handshake.PendingReceive is { } receive)
+            {
+                // The viewer's answer to our close ends the receive; a viewer that never answers is cut off.
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), time, ct));
+            }
+
             return;
         }
 
@@ -313,6 +366,17 @@ internal static class WebSocketEndpoint
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
         }
+    }
+
+    private const string ExpectedMse = "expected {\"type\":\"mse\",\"value\":\"<codecs>\"} as the first message";
+
+    private static Task RefuseUpgradeAsync(HttpContext context, LiveMuxOptions options, LimitRefusals refusals)
+    {
+        var max = options.Limits.MaxUpgradedConnections;
+        refusals.Refused("LiveMux:Limits:MaxUpgradedConnections", $"{max} WebSockets open");
+        context.Response.Headers.RetryAfter = "10";
+        return AuthProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+            $"the server has its maximum of {max} WebSocket connections open (LiveMux:Limits:MaxUpgradedConnections); try again later");
     }
 
     private static string Truncate(string text, int max = 64) => text.Length <= max ? text : text[..max];

@@ -121,6 +121,51 @@ public sealed class ViewerTokensTests
         Assert.Equal(ViewerTokenStatus.Malformed, tokens.Validate(token, "cam1"));
     }
 
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /// <summary>A token whose signature holds a '-' or '_', so the standard alphabet's spelling differs.</summary>
+    private static string TokenWithUrlCharacters()
+    {
+        var tokens = new ViewerTokens(Options, new FakeTimeProvider(Start));
+        return Enumerable.Range(1, 1000).Select(h => tokens.Create("cam1", Start.AddHours(h)))
+            .First(t => t.Split('.')[3].AsSpan(0, 42).IndexOfAny('-', '_') >= 0);
+    }
+
+    // The last character of unpadded base64url carries 2 (of 32 signature bytes) or 4 (of "cam1") unused bits.
+    private static string WithTrailingBitsSet(string part, int unusedBits) =>
+        part[..^1] + Alphabet[Alphabet.IndexOf(part[^1], StringComparison.Ordinal) | ((1 << unusedBits) - 1)];
+
+    public static TheoryData<string, string> OtherSpellings()
+    {
+        var good = TokenWithUrlCharacters();
+        var p = good.Split('.');
+        return new TheoryData<string, string>
+        {
+            { "'=' appended", good + "=" },
+            { "'==' appended", good + "==" },
+            { "padded stream", $"v1.{p[1]}==.{p[2]}.{p[3]}" },
+            { "padded signature", $"v1.{p[1]}.{p[2]}.{p[3]}=" },
+            { "trailing bits in the stream", $"v1.{WithTrailingBitsSet(p[1], 4)}.{p[2]}.{p[3]}" },
+            { "one trailing bit in the stream", $"v1.{p[1][..^1]}{Alphabet[Alphabet.IndexOf(p[1][^1], StringComparison.Ordinal) | 1]}.{p[2]}.{p[3]}" },
+            { "trailing bits in the signature", $"v1.{p[1]}.{p[2]}.{WithTrailingBitsSet(p[3], 2)}" },
+            { "standard alphabet", $"v1.{p[1]}.{p[2]}.{p[3].Replace('-', '+').Replace('_', '/')}" },
+            { "a space inside the signature", $"v1.{p[1]}.{p[2]}.{p[3][..8]} {p[3][8..]}" },
+            { "a line feed inside the stream", $"v1.{p[1][..2]}\n{p[1][2..]}.{p[2]}.{p[3]}" },
+            { "a trailing space", $"v1.{p[1]}.{p[2]}.{p[3]} " },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherSpellings))]
+    public void Only_the_canonical_spelling_of_a_token_validates(string name, string token)
+    {
+        var tokens = new ViewerTokens(Options, new FakeTimeProvider(Start));
+        var canonical = TokenWithUrlCharacters();
+        Assert.Equal(ViewerTokenStatus.Valid, tokens.Validate(canonical, "cam1"));
+        Assert.NotEqual(canonical, token);
+        Assert.True(ViewerTokenStatus.Malformed == tokens.Validate(token, "cam1"), $"{name}: {tokens.Validate(token, "cam1")}");
+    }
+
     [Fact]
     public void Without_a_secret_nothing_validates_and_nothing_is_minted()
     {
