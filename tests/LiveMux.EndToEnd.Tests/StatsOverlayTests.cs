@@ -64,11 +64,11 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         Assert.True(barcode.Samples >= 120, $"only {barcode.Samples} readable frames: {barcode}");
         // Bench: the two medians within 50 ms, the network part within 50 ms on loopback, the clock offset within
         // 50 ms on one machine, 20-40 fps. On a busy machine the page's timers, the presentation of frames and the
-        // clock sync's round trips wait for the cores, so CI allows 100 ms, 150 ms, 100 ms and 10-40 fps: a player
-        // that leaves out its buffer (~100 ms and up) or the network part, mixes seconds and milliseconds, or
-        // misreads the clock sync misses them still.
-        MachineFigures.AtMost(Math.Abs(overlayMedian - barcode.P50), 50, 100, $"|stats p50 {overlayMedian:0.0} ms - barcode p50 {barcode.P50} ms|");
-        MachineFigures.AtMost(Math.Abs(Median(shownTotals) - barcode.P50), 50, 100, $"|overlay text p50 {Median(shownTotals)} ms - barcode p50 {barcode.P50} ms|");
+        // clock sync's round trips wait for the cores, so CI allows 75 ms, 150 ms, 100 ms and 10-40 fps: a player
+        // that leaves out its buffer (88 ms measured), mixes seconds and milliseconds, or misreads the clock sync
+        // misses them still.
+        MachineFigures.AtMost(Math.Abs(overlayMedian - barcode.P50), 50, 75, $"|stats p50 {overlayMedian:0.0} ms - barcode p50 {barcode.P50} ms|");
+        MachineFigures.AtMost(Math.Abs(Median(shownTotals) - barcode.P50), 50, 75, $"|overlay text p50 {Median(shownTotals)} ms - barcode p50 {barcode.P50} ms|");
         Assert.True(Median(networks) >= -5, $"network p50 {Median(networks):0.0} ms"); // a fragment does not arrive before it was sent
         MachineFigures.AtMost(Median(networks), 50, 150, "network p50 (ms), loopback");
         MachineFigures.AtMost(Math.Abs(stats.GetProperty("clockOffset").GetDouble()), 50, 100, "|clock offset| (ms), same machine");
