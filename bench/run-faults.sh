@@ -12,7 +12,8 @@
 # --window: seconds of each latency window (CI: 2). Writes bench/results/faults-<UTC time>.json by default
 # and prints a summary table. Exit status: 0 when every test passed.
 # Strict (LIVEMUX_FAULTS_STRICT=1): the figures that measure the machine too are asserted here, not in CI:
-# the watchers' p95 within max(10%, 8 ms) of the quiet windows, and recovery within the stated bounds.
+# the watchers' p95 within max(10%, 8 ms) of the quiet windows, recovery within the stated bounds, a viewer
+# that stops reading skipped within 8 s and dropped within 20 s, and the garbage camera's player at 10 fps.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --window) WINDOW="$2"; shift ;;
     --noise-windows) NOISE_WINDOWS="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift

@@ -14,6 +14,7 @@ namespace LiveMux.EndToEnd.Tests;
 public sealed class AudioLatencyTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task H264_with_AAC_keeps_glass_to_glass_latency_low_with_the_audio_decoded()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--clock", "--width", "640", "--height", "360", "--audio", "aac");
@@ -37,7 +38,10 @@ public sealed class AudioLatencyTests(ITestOutputHelper output)
 
         Assert.True(result.Samples >= 250, $"only {result.Samples} readable frames in 12 s: {result}");
         Assert.True(result.AudioBytes > before.AudioBytes, $"audio decoding stopped: {before.AudioBytes} -> {result.AudioBytes} bytes");
-        Assert.True(result.P50 <= 150, $"p50 {result.P50} ms: {result}");
+        // Bench: p50 within 150 ms, which a player that loses the audio pre-roll's 0.2-0.4 s exceeds. That figure is
+        // the machine's decoders and renderers as much as the player, so CI asserts 1 s: a player that stays on the
+        // cached keyframe's GOP (2 s) or lets its buffer grow exceeds it, a busy machine's late frames do not.
+        MachineFigures.AtMost(result.P50, 150, 1000, $"glass-to-glass p50 (ms), {result}");
         Assert.Equal("playing", state.Status);
         Assert.Empty(errors);
     }

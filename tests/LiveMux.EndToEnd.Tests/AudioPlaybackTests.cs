@@ -37,6 +37,7 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
         Assert.True(DepacketizerFactory.IsSupported(Announced(audio)), $"no depacketizer for {audio} audio in this build (it comes with the audio codec work)");
 
     [Theory]
+    [Trait("Category", "Figures")]
     [InlineData("aac", "mp4a.40.2")]
     [InlineData("opus", "opus")]
     [InlineData("pcma", "flac")]
@@ -54,9 +55,13 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var later = await PlayerState.ReadAsync(page);
         output.WriteLine($"{audio}: {decoded}\n3 s later: {later}");
-        Assert.True(later.Frames - decoded.Frames >= 60, $"only {later.Frames - decoded.Frames} frames in 3 s");
+        // 90 frames sent in 3 s. Bench: 60. CI: 30, what a starved machine still decodes; a stream that stops or
+        // restarts loses more than the 2 GOPs between them.
+        MachineFigures.AtLeast(later.Frames - decoded.Frames, 60, 30, "frames decoded in 3 s");
         Assert.True(later.AudioBytes > decoded.AudioBytes, "audio decoding stopped");
-        Assert.True(later.Latency < 0.6, $"latency {later.Latency:0.000} s");
+        // The player's lag behind live. Bench: 0.6 s. CI: 1 s, which a busy machine's few late frames stay under and a
+        // player that stays on the cached keyframe's GOP or lets its buffer grow does not.
+        MachineFigures.AtMost(later.Latency, 0.599, 1.0, "latency (s)");
         Assert.Empty(errors);
 
         var tracks = (await server.StreamAsync("cam")).GetProperty("tracks");
@@ -97,6 +102,7 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task A_camera_that_comes_back_without_its_audio_plays_on_in_the_same_page()
     {
         RequireDepacketizer("aac");
@@ -116,7 +122,9 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
         var resumed = await PlayerState.WaitAsync(page, s => s.Status == "playing" && s.CurrentTime > videoOnly.CurrentTime + 2, TimeSpan.FromSeconds(10), "playback after the change");
         output.WriteLine($"with audio {first}\nvideo only {resumed}");
         Assert.Equal(42, await page.EvaluateAsync<int>("() => window.__noReload"));
-        Assert.True(resumed.Latency < 0.6, $"latency {resumed.Latency:0.000} s");
+        // The player's lag behind live. Bench: 0.6 s. CI: 1 s, which a busy machine's few late frames stay under and a
+        // player that stays on the cached keyframe's GOP or lets its buffer grow does not.
+        MachineFigures.AtMost(resumed.Latency, 0.599, 1.0, "latency (s) after the change");
         Assert.Empty(errors);
         var tracks = (await server.StreamAsync("cam")).GetProperty("tracks");
         Assert.Equal(1, tracks.GetArrayLength());

@@ -15,6 +15,7 @@ namespace LiveMux.EndToEnd.Tests;
 public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task A_camera_with_B_frames_plays_smoothly()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--bframes", "2", "--profile", "main");
@@ -48,9 +49,10 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
         var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
         var first = await WaitForDecodedAsync(page, 30, TimeSpan.FromSeconds(20));
 
-        // Five one-second samples: frames keep coming at the camera's rate, few dropped, no real stall.
-        // The bounds leave room for a loaded 2-core CI machine, where a camera without B-frames shows a
-        // brief stall or a few late frames too.
+        // Five one-second samples: frames keep coming at the camera's rate, few dropped, no real stall. Bench: 20
+        // frames a second, at most 10% dropped and 3 stalls. CI, where a camera without B-frames shows stalls and
+        // late frames too: 10 a second, 25%, 5 stalls. B-frames timed wrong make the browser drop or hold most
+        // frames; their order is checked above, on the recording.
         var samples = new List<Quality> { first };
         for (var i = 0; i < 5; i++)
         {
@@ -62,17 +64,18 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
         output.WriteLine(await page.EvaluateAsync<string>("() => JSON.stringify(document.querySelector('livemux-player').stats)"));
         foreach (var (a, b) in samples.Zip(samples.Skip(1)))
         {
-            Assert.True(b.Total - a.Total >= 20, $"{b.Total - a.Total} frames in a second: {a} -> {b}");
+            MachineFigures.AtLeast(b.Total - a.Total, 20, 10, $"frames in a second, {a} -> {b}");
         }
 
         var last = samples[^1];
-        Assert.True(last.Dropped - first.Dropped <= (last.Total - first.Total) / 10, $"dropped {last.Dropped - first.Dropped} of {last.Total - first.Total} frames");
-        Assert.True(last.Stalls - first.Stalls <= 3, $"{last.Stalls - first.Stalls} stalls");
+        MachineFigures.AtMost(last.Dropped - first.Dropped, (last.Total - first.Total) / 10, (last.Total - first.Total) / 4, $"frames dropped of {last.Total - first.Total}");
+        MachineFigures.AtMost(last.Stalls - first.Stalls, 3, 5, "stalls in 5 s");
         Assert.Equal("playing", last.Status);
         Assert.Empty(errors);
     }
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task A_5_fps_camera_without_bitstream_restriction_keeps_latency_low()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "5", "--gop", "10", "--clock", "--width", "640", "--height", "360", "--strip-vui-restriction");
@@ -96,7 +99,9 @@ public sealed class BFrameAndLowFpsTests(ITestOutputHelper output)
         var result = await GlassToGlass.ReadAsync(page, from);
         output.WriteLine($"5 fps glass-to-glass: {result}");
         Assert.True(result.Samples >= 30, $"only {result.Samples} readable frames in 8 s: {result}");
-        Assert.True(result.P50 <= 350, $"p50 {result.P50} ms: {result}");
+        // Bench: p50 within 350 ms. CI: within 1 s; a decoder that reorders, as an SPS without the restriction lets
+        // it, holds up to 16 frames: 3.2 s at 5 fps.
+        MachineFigures.AtMost(result.P50, 350, 1000, $"glass-to-glass p50 (ms), {result}");
         Assert.Empty(errors);
     }
 

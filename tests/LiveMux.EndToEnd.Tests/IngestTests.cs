@@ -11,6 +11,7 @@ public sealed class IngestTests
     private const string Password = "s3cr:t@pass";
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task Fifty_viewers_share_one_camera_session_and_receive_decodable_video()
     {
         await using var camera = await TestCamera.StartAsync(0, "--user", User, "--password", Password, "--fps", "30", "--gop", "30");
@@ -44,7 +45,9 @@ public sealed class IngestTests
             var report = await Decoder.CheckAsync(recorded.Recording, "fifty-viewers");
             Assert.Equal("h264", report.Codec);
             Assert.Equal((640, 360), (report.Width, report.Height));
-            Assert.True(report.Frames >= 90, $"only {report.Frames} frames decoded");
+            // About 120 frames sent in the 4 s. Bench: 90. CI: 45, what a starved machine still sends while it
+            // connects 49 viewers; a camera session restarted or held up for a GOP or two is below it.
+            MachineFigures.AtLeast(report.Frames, 90, 45, "frames decoded from the recording");
             Assert.True(report.Keyframes >= 3, $"only {report.Keyframes} keyframes");
             Assert.Equal("", report.DecodeErrors);
 

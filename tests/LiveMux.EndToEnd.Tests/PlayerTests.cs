@@ -43,6 +43,7 @@ public sealed class PlayerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task Player_plays_a_camera_and_survives_the_camera_restarting()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60");
@@ -56,8 +57,11 @@ public sealed class PlayerTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var later = await ReadStatsAsync(page);
         output.WriteLine($"playing: {later}");
-        Assert.True(later.FramesDecoded - first.FramesDecoded >= 60, $"only {later.FramesDecoded - first.FramesDecoded} frames in 3 s");
-        Assert.True(later.Latency < 0.5, $"latency {later.Latency:0.000} s");
+        // 90 frames sent in 3 s. Bench: 60. CI: 30, what a starved machine still decodes; a stall of a GOP (2 s) does not.
+        MachineFigures.AtLeast(later.FramesDecoded - first.FramesDecoded, 60, 30, "frames decoded in 3 s");
+        // The player's lag behind live. Bench: 0.5 s. CI: 1 s, which a busy machine's few late frames stay under and a
+        // player that stays on the cached keyframe's GOP or lets its buffer grow does not.
+        MachineFigures.AtMost(later.Latency, 0.499, 1.0, "latency (s)");
 
         // The camera goes away for four seconds and comes back on the same port.
         await camera.DisposeAsync();
@@ -76,6 +80,7 @@ public sealed class PlayerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task Demo_stream_plays_with_no_configuration()
     {
         await using var server = await LiveMuxProcess.StartAsync();
@@ -84,7 +89,9 @@ public sealed class PlayerTests(ITestOutputHelper output)
         var first = await WaitForFramesAsync(page, 30, TimeSpan.FromSeconds(15), "demo playback");
         await Task.Delay(TimeSpan.FromSeconds(7)); // across the clip's loop point
         var later = await ReadStatsAsync(page);
-        Assert.True(later.FramesDecoded - first.FramesDecoded >= 150, $"only {later.FramesDecoded - first.FramesDecoded} frames in 7 s");
+        // Bench: 150 frames in 7 s. CI: 75, what a starved machine still decodes; a stall at the loop point does not.
+        MachineFigures.AtLeast(later.FramesDecoded - first.FramesDecoded, 150, 75, "frames decoded in 7 s");
+        Assert.True(later.CurrentTime > first.CurrentTime + 3, $"the playhead moved {later.CurrentTime - first.CurrentTime:0.00} s in 7 s");
         Assert.Equal("playing", later.Status);
         Assert.Empty(errors);
 

@@ -16,6 +16,7 @@ namespace LiveMux.EndToEnd.Tests;
 public sealed partial class StatsOverlayTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task The_overlay_latency_matches_the_barcode_clock_within_50_ms()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "30", "--clock", "--width", "640", "--height", "360");
@@ -61,11 +62,18 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         output.WriteLine($"barcode: {barcode}\nstats total p50 {overlayMedian:0.0} ms, overlay text p50 {Median(shownTotals):0} ms, network p50 {Median(networks):0.0} ms\nstats: {stats}");
 
         Assert.True(barcode.Samples >= 120, $"only {barcode.Samples} readable frames: {barcode}");
-        Assert.True(Math.Abs(overlayMedian - barcode.P50) <= 50, $"stats p50 {overlayMedian:0.0} ms vs barcode p50 {barcode.P50} ms");
-        Assert.True(Math.Abs(Median(shownTotals) - barcode.P50) <= 50, $"overlay text p50 {Median(shownTotals)} ms vs barcode p50 {barcode.P50} ms");
-        Assert.InRange(Median(networks), -5, 50); // loopback: the fragment arrives within a few ms
-        Assert.InRange(stats.GetProperty("clockOffset").GetDouble(), -50, 50); // same machine, same clock
-        Assert.InRange(stats.GetProperty("fps").GetDouble(), 20, 40);
+        // Bench: the two medians within 50 ms, the network part within 50 ms on loopback, the clock offset within
+        // 50 ms on one machine, 20-40 fps. On a busy machine the page's timers, the presentation of frames and the
+        // clock sync's round trips wait for the cores, so CI allows 75 ms, 150 ms, 100 ms and 10-40 fps: a player
+        // that leaves out its buffer (88 ms measured), mixes seconds and milliseconds, or misreads the clock sync
+        // misses them still.
+        MachineFigures.AtMost(Math.Abs(overlayMedian - barcode.P50), 50, 75, $"|stats p50 {overlayMedian:0.0} ms - barcode p50 {barcode.P50} ms|");
+        MachineFigures.AtMost(Math.Abs(Median(shownTotals) - barcode.P50), 50, 75, $"|overlay text p50 {Median(shownTotals)} ms - barcode p50 {barcode.P50} ms|");
+        Assert.True(Median(networks) >= -5, $"network p50 {Median(networks):0.0} ms"); // a fragment does not arrive before it was sent
+        MachineFigures.AtMost(Median(networks), 50, 150, "network p50 (ms), loopback");
+        MachineFigures.AtMost(Math.Abs(stats.GetProperty("clockOffset").GetDouble()), 50, 100, "|clock offset| (ms), same machine");
+        Assert.True(stats.GetProperty("fps").GetDouble() <= 40, $"fps {stats.GetProperty("fps")} from a 30 fps camera");
+        MachineFigures.AtLeast(stats.GetProperty("fps").GetDouble(), 20, 10, "fps shown");
         Assert.True(stats.GetProperty("bitrate").GetDouble() > 10_000, $"bitrate {stats.GetProperty("bitrate")}");
 
         // The overlay itself: visible, labelled, every row filled.

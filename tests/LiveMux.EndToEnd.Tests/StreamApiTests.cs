@@ -15,10 +15,14 @@ namespace LiveMux.EndToEnd.Tests;
 public sealed class StreamApiTests(ITestOutputHelper output)
 {
     // A restart of b would show as an error message and a second camera session, asserted below; the gap bound
-    // only catches b being held up. On a loaded 2-core machine b alone pauses up to about 1 s now and then.
+    // only catches b being held up. On a loaded 2-core machine b alone pauses up to about 1 s now and then, and
+    // more under heavier load: bench (LIVEMUX_STRICT_FIGURES) asserts 2 s, CI 5 s, which b held up behind a's
+    // change for seconds (a's camera connecting or answering its TEARDOWN) still exceeds.
     private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxGapCi = TimeSpan.FromSeconds(5);
 
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task Editing_stream_a_by_api_and_by_file_tells_its_viewer_and_leaves_stream_b_playing()
     {
         var directory = Directory.CreateTempSubdirectory("livemux-e2e-api-");
@@ -88,7 +92,7 @@ public sealed class StreamApiTests(ITestOutputHelper output)
             // Stream b went on throughout: same session, no error, no gap.
             await viewerB.WaitForAsync(v => v.BinaryMessages > framesB + 15, TimeSpan.FromSeconds(5), "more of b's frames");
             output.WriteLine($"b: {viewerB.BinaryMessages - framesB} frames during the changes, longest gap {viewerB.MaxGap.TotalMilliseconds:0} ms");
-            Assert.True(viewerB.MaxGap < MaxGap, $"b's viewer waited {viewerB.MaxGap.TotalMilliseconds:0} ms for a frame (with no change: {quietGap.TotalMilliseconds:0} ms)");
+            MachineFigures.AtMost(viewerB.MaxGap.TotalSeconds, MaxGap.TotalSeconds, MaxGapCi.TotalSeconds, $"b's viewer's longest wait for a frame (s; with no change: {quietGap.TotalMilliseconds:0} ms)");
             Assert.False(viewerB.HasMessage("error"), string.Join(" | ", viewerB.Messages));
             var b = await server.StreamAsync("b");
             Assert.Equal(1, b.GetProperty("counters").GetProperty("sessions").GetInt64());

@@ -17,6 +17,7 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
     private const string Password = "s3cr:t@pass";
 
     [Theory]
+    [Trait("Category", "Figures")]
     [InlineData("udp", 1, "udp", "none")]
     [InlineData("auto", 1, "udp", "none")]
     [InlineData("udp", 4, "udp", "none")]
@@ -38,7 +39,9 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var later = await PlayerState.ReadAsync(page);
         output.WriteLine($"{transport}, {slices} slice(s), audio {audio}: {later}");
-        Assert.True(later.Frames - first.Frames >= 60, $"only {later.Frames - first.Frames} frames decoded in 3 s");
+        // 90 frames sent in 3 s. Bench: 60. CI: 30, what a starved machine still decodes; a stream that stops or
+        // restarts loses more than the 2 GOPs between them.
+        MachineFigures.AtLeast(later.Frames - first.Frames, 60, 30, "frames decoded in 3 s");
         if (audio != "none")
         {
             Assert.True(later.AudioBytes > first.AudioBytes, $"audio decoded: {first.AudioBytes} then {later.AudioBytes} bytes");
@@ -68,6 +71,7 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
     /// camera's own next keyframe instead froze the picture for 1.5-2.4 s).
     /// </summary>
     [Fact]
+    [Trait("Category", "Figures")]
     public async Task Two_percent_loss_with_reordering_keeps_the_video_playing_and_the_player_adds_no_stall()
     {
         const int Fps = 30;
@@ -111,9 +115,13 @@ public sealed class UdpPlaybackTests(ITestOutputHelper output)
         Assert.True(played >= decoded / (double)Fps * 0.8 - 0.3, $"playhead +{played:0.00} s for {decoded} frames");
 
         // The player shows what the server sends, and adds no freeze of its own (sampling is 100 ms at both ends).
-        Assert.True(decoded >= sentFrames * 0.85 - 10, $"{decoded} frames decoded of {sentFrames} sent");
-        Assert.True(pictureFreezes.Longest <= outputGaps.Longest + 0.5, $"page froze {pictureFreezes.Longest:0.000} s, server output paused at most {outputGaps.Longest:0.000} s");
-        Assert.True(pictureFreezes.Longest < 1.0, $"the picture froze {pictureFreezes.Longest:0.000} s, more than one GOP (1 s)");
+        // Bench: 85% of the sent frames decoded, the page's longest freeze within 0.5 s of the server's and under
+        // one GOP (1 s). CI, where the browser's decoder and timers share two busy cores: 70%, 1 s more than the
+        // server's, and 1.5 s, which only waiting for the camera's own keyframes instead of asking reaches (the
+        // longest freeze then measured 1.5-2.4 s).
+        MachineFigures.AtLeast(decoded, sentFrames * 0.85 - 10, sentFrames * 0.70 - 10, $"frames decoded of {sentFrames} sent");
+        MachineFigures.AtMost(pictureFreezes.Longest - outputGaps.Longest, 0.5, 1.0, $"page froze {pictureFreezes.Longest:0.000} s, server output paused at most {outputGaps.Longest:0.000} s: the difference (s)");
+        MachineFigures.AtMost(pictureFreezes.Longest, 0.999, 1.5, "the picture's longest freeze (s; one GOP is 1 s)");
         Assert.Equal("playing", end.Status);
         Assert.Empty(errors);
     }

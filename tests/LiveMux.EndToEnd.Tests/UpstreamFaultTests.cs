@@ -84,7 +84,10 @@ public sealed partial class UpstreamFaultTests(ITestOutputHelper output)
         Assert.Equal("live", (await rig.Server.StreamAsync("slow")).GetProperty("state").GetString());
         Assert.True(injected > 100, $"only {injected} garbage frames injected");
         Assert.True(drops.EnumerateObject().Sum(d => d.Value.GetInt64()) > 0, $"no ingest drop counted: {drops}");
-        Assert.True(garbageFps >= 10, $"the garbage camera's player got {garbageFps:0.#} fps");
+        // Bench (LIVEMUX_FAULTS_STRICT): 10 fps. CI: 3, frames in the last window from a live stream on a busy
+        // machine; a stream the garbage stalls, restarts or reduces to its keyframes gets fewer.
+        var garbageFpsBound = FaultSettings.Strict ? 10 : 3;
+        Assert.True(garbageFps >= garbageFpsBound, $"the garbage camera's player got {garbageFps:0.#} fps (bound {garbageFpsBound})");
 
         rig.AssertWatchersUndisturbed(faultAt, to);
         await tooSlowPlayer.DisposeAsync();

@@ -34,7 +34,11 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         var skippedBefore = await SkippedAsync();
         var firstSkip = await WaitUntilAsync(async () => await SkippedAsync() > skippedBefore, TimeSpan.FromSeconds(30), "a skip");
         rig.Figure("first_skip_after_s", Math.Round((firstSkip - faultAt).TotalSeconds, 1));
-        Assert.True(firstSkip - faultAt <= TimeSpan.FromSeconds(8), $"first skip {(firstSkip - faultAt).TotalSeconds:0.0} s after it stopped reading: frames wait below the hub (bound 8 s: the 4 s queue, 128 KB unsent, the viewer's own buffer)");
+        // The queue is 120 frames: 4 s only if the camera (x264 with noise, CPU-heavy) keeps up its 30 fps. Bench
+        // (LIVEMUX_FAULTS_STRICT): 8 s, the 4 s queue, 128 KB unsent, the viewer's own buffer. CI: 16 s, the camera
+        // at half its rate; frames held below the hub without bound (the kernel's 4 MB, 8 s more) still exceed it.
+        var firstSkipBound = TimeSpan.FromSeconds(FaultSettings.Strict ? 8 : 16);
+        Assert.True(firstSkip - faultAt <= firstSkipBound, $"first skip {(firstSkip - faultAt).TotalSeconds:0.0} s after it stopped reading: frames wait below the hub (bound {firstSkipBound.TotalSeconds:0} s)");
         var gone = await WaitForViewersAsync(rig, 3, TimeSpan.FromSeconds(40));
         var closed = await stuck.ServerClosedAsync(TimeSpan.FromSeconds(5));
         var drops = (await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("counters").GetProperty("drops");
@@ -42,7 +46,10 @@ public sealed class ViewerFaultTests(ITestOutputHelper output)
         rig.Figure("viewer_drops", drops.ToString());
         rig.Figure("stream_mbps", Math.Round((await rig.Server.StreamAsync(FaultRig.Healthy)).GetProperty("counters").GetProperty("bytesIn").GetInt64() * 8 / 1e6 / (DateTime.UtcNow - rig.StartedAt).TotalSeconds, 2));
         Assert.True(closed, "the server kept the stuck viewer's connection open");
-        Assert.True(gone - faultAt <= TimeSpan.FromSeconds(20), $"disconnected {(gone - faultAt).TotalSeconds:0.0} s after it stopped reading (bound 20 s: the first skip, then 10 s of skipping)");
+        // Bench: 20 s, the first skip, then 10 s of skipping. CI: 10 s of skipping after the first skip, with 4 s for
+        // the machine; a viewer left skipping well past its 10 s fails.
+        var goneBound = FaultSettings.Strict ? TimeSpan.FromSeconds(20) : firstSkip - faultAt + TimeSpan.FromSeconds(14);
+        Assert.True(gone - faultAt <= goneBound, $"disconnected {(gone - faultAt).TotalSeconds:0.0} s after it stopped reading, {(gone - firstSkip).TotalSeconds:0.0} s after its first skip (bound {goneBound.TotalSeconds:0.0} s)");
         Assert.True(drops.GetProperty("SkippedToKeyframe").GetInt64() > 0, drops.ToString());
         Assert.True(drops.GetProperty("Disconnected").GetInt64() >= 1, drops.ToString());
 
