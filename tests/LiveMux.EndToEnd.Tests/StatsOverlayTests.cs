@@ -39,13 +39,15 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         var totals = new List<double>();
         var networks = new List<double>();
         var shownTotals = new List<double>();
+        var sampledAt = new List<double>();
         JsonElement stats = default;
         for (var i = 0; i < 60; i++)
         {
             await Task.Delay(100);
             var read = await page.EvaluateAsync<JsonElement>(
                 "() => { const p = document.querySelector('livemux-player'); " +
-                "return { stats: JSON.parse(JSON.stringify(p.stats)), shown: p.shadowRoot.querySelector('.stats dd[data-stat=total]').textContent }; }");
+                "return { t: performance.now(), stats: JSON.parse(JSON.stringify(p.stats)), shown: p.shadowRoot.querySelector('.stats dd[data-stat=total]').textContent }; }");
+            sampledAt.Add(read.GetProperty("t").GetDouble());
             stats = read.GetProperty("stats");
             var shown = read.GetProperty("shown").GetString() ?? "";
             Assert.Matches(Milliseconds(), shown);
@@ -58,8 +60,16 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         }
 
         var barcode = await GlassToGlass.ReadAsync(page, from);
+        var frames = await GlassToGlass.FramesAsync(page, from);
         var overlayMedian = Median(totals);
-        output.WriteLine($"barcode: {barcode}\nstats total p50 {overlayMedian:0.0} ms, overlay text p50 {Median(shownTotals):0} ms, network p50 {Median(networks):0.0} ms\nstats: {stats}");
+
+        // Each overlay reading against the barcode of the frames presented around it: on a busy machine the
+        // latency moves (a stall, a re-buffer), and medians of two differently timed series would compare
+        // different moments. A reading with no frame near it is left out.
+        var totalErrors = PairedErrors(sampledAt, totals, frames);
+        var shownErrors = PairedErrors(sampledAt, shownTotals, frames);
+        output.WriteLine($"barcode: {barcode}\nstats total p50 {overlayMedian:0.0} ms, overlay text p50 {Median(shownTotals):0} ms, network p50 {Median(networks):0.0} ms\n" +
+            $"paired with the barcode: {totalErrors.Count} readings, overlay minus barcode p50 {Median(totalErrors):0.0} ms (text {Median(shownErrors):0.0} ms)\nstats: {stats}");
 
         Assert.True(barcode.Samples >= 120, $"only {barcode.Samples} readable frames: {barcode}");
         // Bench: the two medians within 50 ms, the network part within 50 ms on loopback, the clock offset within
@@ -67,8 +77,9 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         // clock sync's round trips wait for the cores, so CI allows 75 ms, 150 ms, 100 ms and 10-40 fps: a player
         // that leaves out its buffer (88 ms measured), mixes seconds and milliseconds, or misreads the clock sync
         // misses them still.
-        MachineFigures.AtMost(Math.Abs(overlayMedian - barcode.P50), 50, 75, $"|stats p50 {overlayMedian:0.0} ms - barcode p50 {barcode.P50} ms|");
-        MachineFigures.AtMost(Math.Abs(Median(shownTotals) - barcode.P50), 50, 75, $"|overlay text p50 {Median(shownTotals)} ms - barcode p50 {barcode.P50} ms|");
+        Assert.True(totalErrors.Count >= 30, $"only {totalErrors.Count} of {totals.Count} overlay readings had a barcode frame near them");
+        MachineFigures.AtMost(Math.Abs(Median(totalErrors)), 50, 75, "|stats total - barcode| p50 of paired readings (ms)");
+        MachineFigures.AtMost(Math.Abs(Median(shownErrors)), 50, 75, "|overlay text - barcode| p50 of paired readings (ms)");
         Assert.True(Median(networks) >= -5, $"network p50 {Median(networks):0.0} ms"); // a fragment does not arrive before it was sent
         MachineFigures.AtMost(Median(networks), 50, 150, "network p50 (ms), loopback");
         MachineFigures.AtMost(Math.Abs(stats.GetProperty("clockOffset").GetDouble()), 50, 100, "|clock offset| (ms), same machine");
@@ -94,6 +105,25 @@ public sealed partial class StatsOverlayTests(ITestOutputHelper output)
         await page.Keyboard.PressAsync("Enter");
         Assert.False(await overlay.IsVisibleAsync());
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Each reading minus the median glass-to-glass latency of the frames presented within 250 ms of it; readings
+    /// with no frame that near are skipped.
+    /// </summary>
+    private static List<double> PairedErrors(List<double> at, List<double> readings, IReadOnlyList<(double T, double Latency)> frames)
+    {
+        var errors = new List<double>();
+        for (var i = 0; i < at.Count; i++)
+        {
+            var near = frames.Where(f => Math.Abs(f.T - at[i]) <= 250).Select(f => f.Latency).ToList();
+            if (near.Count > 0)
+            {
+                errors.Add(readings[i] - Median(near));
+            }
+        }
+
+        return errors;
     }
 
     private static double Median(List<double> values)

@@ -34,6 +34,14 @@ internal static class GlassToGlass
             j.GetProperty("errors").GetInt32(), j.GetProperty("stalls").GetInt32(), j.GetProperty("first").GetDouble(), j.GetProperty("audio").GetInt64());
     }
 
+    /// <summary>Each frame presented since <paramref name="from"/>: when (the page's <c>performance.now()</c>) and its latency, ms.</summary>
+    public static async Task<IReadOnlyList<(double T, double Latency)>> FramesAsync(IPage page, double from)
+    {
+        var j = await page.EvaluateAsync<JsonElement>(
+            "(from) => window.__latency.samples.filter(x => x.t >= from).map(x => [x.t, x.latency])", from);
+        return [.. j.EnumerateArray().Select(x => (x[0].GetDouble(), x[1].GetDouble()))];
+    }
+
     /// <summary>Milliseconds; <c>Stalls</c> counts gaps of over three frame intervals and `waiting` events.</summary>
     internal sealed record Latency(int Samples, double P50, double P95, int DecodeErrors, int Stalls, double FirstFrameMs, long AudioBytes);
 }
