@@ -111,6 +111,24 @@ class FloodTests(unittest.TestCase):
 
 
 class StopReadingTests(unittest.TestCase):
+    def assert_replies_block(self, camera, client):
+        """Replies as LiveMux does, without blocking: the writes must stop being accepted, and stay so."""
+        client.sock.setblocking(False)
+        reply = b"RTSP/1.0 200 OK\r\nCSeq: 1\r\nUser-Agent: LiveMux\r\n\r\n" * 64
+        written = 0
+        blocked = False
+        while written < 64 * 1024 * 1024:
+            try:
+                written += client.sock.send(reply)
+            except BlockingIOError:
+                # The camera has no reason to make room again: the socket stays unwritable.
+                _, writable, _ = select.select([], [client.sock], [], 1.0)
+                blocked = not writable
+                break
+        self.assertTrue(blocked, f"the client wrote {written} bytes and could still write")
+        client.sock.close()
+        camera.wait(r"^CLIENT_CLOSED n=1 requests=\d+ sent=\d+ received=0 ")
+
     def test_after_play_it_floods_requests_and_the_clients_sends_block(self):
         camera = Camera("--mode", "stop-reading")
         try:
@@ -129,22 +147,7 @@ class StopReadingTests(unittest.TestCase):
             line, _, _ = client.message()
             self.assertTrue(line.startswith("GET_PARAMETER "), line)
 
-            # Reply as LiveMux does, without blocking: the writes must stop being accepted.
-            client.sock.setblocking(False)
-            reply = b"RTSP/1.0 200 OK\r\nCSeq: 1\r\nUser-Agent: LiveMux\r\n\r\n" * 64
-            written = 0
-            blocked = False
-            while written < 64 * 1024 * 1024:
-                try:
-                    written += client.sock.send(reply)
-                except BlockingIOError:
-                    # The camera has no reason to make room again: the socket stays unwritable.
-                    _, writable, _ = select.select([], [client.sock], [], 1.0)
-                    blocked = not writable
-                    break
-            self.assertTrue(blocked, f"the client wrote {written} bytes and could still write")
-            client.sock.close()
-            camera.wait(r"^CLIENT_CLOSED n=1 requests=\d+ sent=\d+ received=0 ")
+            self.assert_replies_block(camera, client)
         finally:
             camera.close()
 
@@ -160,20 +163,7 @@ class StopReadingTests(unittest.TestCase):
             for _ in range(100):
                 line, _, _ = client.message()
                 self.assertTrue(line.startswith("GET_PARAMETER "), line)
-            client.sock.setblocking(False)
-            reply = b"RTSP/1.0 200 OK\r\nCSeq: 1\r\nUser-Agent: LiveMux\r\n\r\n" * 64
-            written = 0
-            blocked = False
-            while written < 64 * 1024 * 1024:
-                try:
-                    written += client.sock.send(reply)
-                except BlockingIOError:
-                    _, writable, _ = select.select([], [client.sock], [], 1.0)
-                    blocked = not writable
-                    break
-            self.assertTrue(blocked, f"the client wrote {written} bytes and could still write")
-            client.sock.close()
-            camera.wait(r"^CLIENT_CLOSED n=1 requests=\d+ sent=\d+ received=0 ")
+            self.assert_replies_block(camera, client)
         finally:
             camera.close()
 
