@@ -134,37 +134,6 @@ public sealed class CrossOriginTests
         Assert.Equal(403, status);
     }
 
-    // go2rtc's player in miniature: it speaks the MSE protocol, appends what arrives and never seeks.
-    private const string NaivePlayer = """
-        (url) => new Promise((resolve) => {
-          const v = document.createElement('video');
-          v.muted = true;
-          document.body.appendChild(v);
-          const ms = new MediaSource();
-          v.src = URL.createObjectURL(ms);
-          ms.addEventListener('sourceopen', () => {
-            const ws = new WebSocket(url);
-            ws.binaryType = 'arraybuffer';
-            let sb = null;
-            const queue = [];
-            const pump = () => { if (sb && !sb.updating && queue.length) sb.appendBuffer(queue.shift()); };
-            ws.onopen = () => { ws.send(JSON.stringify({ type: 'mse', value: 'avc1.640029,avc1.64002A,mp4a.40.2,opus' })); resolve('open'); };
-            ws.onerror = () => resolve('error');
-            ws.onmessage = (e) => {
-              if (typeof e.data === 'string') {
-                const m = JSON.parse(e.data);
-                if (m.type === 'mse') { sb = ms.addSourceBuffer(m.value); sb.mode = 'segments'; sb.addEventListener('updateend', pump); }
-                return;
-              }
-              queue.push(e.data);
-              pump();
-            };
-            v.play().catch(() => {});
-            window.naive = v;
-          }, { once: true });
-        })
-        """;
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -176,7 +145,7 @@ public sealed class CrossOriginTests
         await using var server = await LiveMuxProcess.StartAsync(args);
         await using var browser = await Browser.LaunchAsync();
         var (page, _) = await browser.OpenAsync(new Uri($"{origin}/attack.html"));
-        var socket = await page.EvaluateAsync<string>(NaivePlayer, server.WebSocketUrl("demo").ToString());
+        var socket = await page.EvaluateAsync<string>(NaiveMsePlayer.Script, server.WebSocketUrl("demo").ToString());
         if (!listed)
         {
             Assert.True(socket == "error", $"an unlisted origin opened a viewer socket: {socket}\n{server.Log}");

@@ -112,35 +112,7 @@ public sealed class PlayerTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(4)); // the demo stream is always on: its timeline is now seconds in
         await using var browser = await Browser.LaunchAsync();
         var (page, errors) = await browser.OpenAsync(new Uri(server.BaseUrl, "api/streams"));
-        await page.EvaluateAsync(
-            """
-            async (url) => {
-              const v = document.createElement('video');
-              v.muted = true;
-              document.body.appendChild(v);
-              const ms = new MediaSource();
-              v.src = URL.createObjectURL(ms);
-              await new Promise((r) => ms.addEventListener('sourceopen', r, { once: true }));
-              const ws = new WebSocket(url);
-              ws.binaryType = 'arraybuffer';
-              let sb = null;
-              const queue = [];
-              const pump = () => { if (sb && !sb.updating && queue.length) sb.appendBuffer(queue.shift()); };
-              ws.onopen = () => ws.send(JSON.stringify({ type: 'mse', value: 'avc1.640029,avc1.64002A,mp4a.40.2,opus' }));
-              ws.onmessage = (e) => {
-                if (typeof e.data === 'string') {
-                  const m = JSON.parse(e.data);
-                  if (m.type === 'mse') { sb = ms.addSourceBuffer(m.value); sb.mode = 'segments'; sb.addEventListener('updateend', pump); }
-                  return;
-                }
-                queue.push(e.data);
-                pump();
-              };
-              v.play().catch(() => {});
-              window.naive = v;
-            }
-            """,
-            server.WebSocketUrl("demo").ToString());
+        Assert.Equal("open", await page.EvaluateAsync<string>(NaiveMsePlayer.Script, server.WebSocketUrl("demo").ToString()));
 
         await Task.Delay(TimeSpan.FromSeconds(5));
         var state = await page.EvaluateAsync<JsonElement>(
