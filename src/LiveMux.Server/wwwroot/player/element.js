@@ -21,11 +21,11 @@ ${OVERLAY_STYLE}`;
 /**
  * `<livemux-player src="NAME">` plays one LiveMux stream at the live edge.
  *
- * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `token` (a viewer
- * token from POST /api/tokens, when the server requires them), `muted`
- * (muted unless `muted="false"`, so autoplay works), `controls`, `target-latency` (ms of buffer to
- * hold, default 100, and never less than two frame intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500),
- * `stats` (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls).
+ * Attributes: `src` (stream name), `server` (base URL, default this page's origin), `token` (a viewer token
+ * from POST /api/tokens, when the server requires them), `muted` (muted unless `muted="false"`, so autoplay
+ * works), `controls`, `target-latency` (ms of buffer to hold, default 100, and never less than two frame
+ * intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500), `stats`
+ * (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls).
  *
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
@@ -146,7 +146,6 @@ export class LiveMuxPlayer extends HTMLElement {
     const v = this.#video;
     const q = v.getVideoPlaybackQuality?.();
     const { lag, ahead } = measure(v.buffered, v.currentTime);
-    const fps = this.#fps();
     return {
       status: this.#status,
       reason: this.#reason,
@@ -154,7 +153,7 @@ export class LiveMuxPlayer extends HTMLElement {
       clockOffset: this.#session?.clockOffset ?? null, // ms: server clock minus ours
       lag: lag, // seconds of buffer between the playhead and the newest frame
       buffer: ahead, // seconds playable from the playhead without a gap
-      fps,
+      fps: this.#frames.fps(),
       bitrate: this.#received.rate(performance.now()), // bit/s received, over the last 2 s
       framesDecoded: q?.totalVideoFrames ?? 0,
       framesDropped: q?.droppedVideoFrames ?? 0,
@@ -220,7 +219,7 @@ export class LiveMuxPlayer extends HTMLElement {
   #baseTarget() {
     return targetLatency({
       targetMs: Number(this.getAttribute('target-latency')),
-      fps: this.#fps(),
+      fps: this.#frames.fps(),
       reorderLead: this.#session?.reorderLead ?? 0,
       hasAudio: !!this.#session?.hasAudio,
     });
@@ -231,22 +230,12 @@ export class LiveMuxPlayer extends HTMLElement {
     return this.#controller.effectiveTarget(this.#baseTarget());
   }
 
-  // --- connection -----------------------------------------------------------------------------
-
   #open() {
     this.#closeSession();
     this.#retryTimer = 0;
     const src = this.getAttribute('src');
-    if (!src) {
-      this.#error = 'no src attribute';
-      this.#updateStatus();
-      return;
-    }
-    if (!globalThis.MediaSource && !globalThis.ManagedMediaSource) {
-      this.#error = 'this browser has no Media Source Extensions';
-      this.#updateStatus();
-      return;
-    }
+    if (!src) return this.#refuse('no src attribute');
+    if (!globalThis.MediaSource && !globalThis.ManagedMediaSource) return this.#refuse('this browser has no Media Source Extensions');
     this.#sessionStart = performance.now();
     this.#controller.reset();
     this.#frames.restart();
@@ -257,9 +246,7 @@ export class LiveMuxPlayer extends HTMLElement {
     try {
       url = wsUrl(this.getAttribute('server'), src, this.getAttribute('token'));
     } catch {
-      this.#error = `bad server attribute: ${this.getAttribute('server')}`;
-      this.#updateStatus();
-      return;
+      return this.#refuse(`bad server attribute: ${this.getAttribute('server')}`);
     }
     const session = new Session(this.#video, url, {
       onMime: () => this.#updateStatus(),
@@ -295,6 +282,12 @@ export class LiveMuxPlayer extends HTMLElement {
     });
     this.#session = session;
     this.#frames.watch();
+    this.#updateStatus();
+  }
+
+  /** An error no retry can mend: shown until an attribute changes. */
+  #refuse(reason) {
+    this.#error = reason;
     this.#updateStatus();
   }
 
@@ -400,10 +393,6 @@ export class LiveMuxPlayer extends HTMLElement {
     const v = this.#video;
     const seek = this.#controller.onVisible(measure(v.buffered, v.currentTime), this.#effectiveTarget(), performance.now());
     if (seek !== null) v.currentTime = seek;
-  }
-
-  #fps() {
-    return this.#frames.fps();
   }
 }
 
