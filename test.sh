@@ -15,6 +15,7 @@ packages=(
   systemd                              # systemd-analyze checks deploy/livemux.service
   prometheus                           # promtool judges /metrics
   python3-prometheus-client            # the Python client's parser reads /metrics too
+  nodejs                               # node --test runs the browser player's unit tests (tests/player)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +31,9 @@ command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is req
 
 echo "test.sh: test camera self-test"
 /usr/bin/python3 -m unittest discover -s tests/tools
+
+echo "test.sh: player unit tests"
+node --test tests/player/*.test.mjs
 
 echo "test.sh: dotnet test"
 # One test project at a time (-m:1): the real cameras, ffmpeg and Chromium of one project must not starve
