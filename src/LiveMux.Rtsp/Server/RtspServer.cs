@@ -82,6 +82,9 @@ public sealed class RtspServer : IAsyncDisposable
         _accepting = AcceptLoopAsync(listener, _stopping.Token);
     }
 
+    /// <summary>Raised as each served connection ends: why, and how full its queue ever got (tests, diagnostics).</summary>
+    internal event Action<ClosedConnection>? ConnectionClosed;
+
     internal bool TryGetMedia(string path, [NotNullWhen(true)] out IRtspMedia? media) => _mounts.TryGetValue(path, out media);
 
     internal void SessionOpened() => Interlocked.Increment(ref _activeSessions);
@@ -150,6 +153,10 @@ public sealed class RtspServer : IAsyncDisposable
         {
             Interlocked.Decrement(ref rejected ? ref _rejecting : ref _open);
             _connections.TryRemove(connection, out _);
+            if (!rejected)
+            {
+                ConnectionClosed?.Invoke(new ClosedConnection(connection.CloseReason, connection.Queue.PeakFrames, connection.Queue.FramesSent));
+            }
             connection.Dispose();
         }
     }
@@ -167,3 +174,6 @@ public sealed class RtspServer : IAsyncDisposable
         _stopping.Dispose();
     }
 }
+
+/// <summary>A served connection that ended: the reason it was closed, its queue's high-water mark, frames sent.</summary>
+internal readonly record struct ClosedConnection(string Reason, long PeakQueuedFrames, long FramesSent);

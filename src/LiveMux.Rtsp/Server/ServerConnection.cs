@@ -56,6 +56,9 @@ internal sealed partial class ServerConnection : IDisposable
 
     public EndPoint? Remote => _remote;
 
+    /// <summary>Why the connection ended; valid once <see cref="RunAsync"/> has completed.</summary>
+    public string CloseReason { get; private set; } = "";
+
     /// <summary>The connection's send queue, for its statistics.</summary>
     internal ServerSendQueue Queue => _queue;
 
@@ -90,6 +93,7 @@ internal sealed partial class ServerConnection : IDisposable
             await reader.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             reason = Volatile.Read(ref _closeReason) ?? reason;
+            CloseReason = reason;
             RtspServerLog.Closed(_logger, _remote, reason, _queue.FramesSent, _session?.FramesSkipped ?? 0, _session?.SkipEpisodes ?? 0);
         }
     }
