@@ -11,6 +11,8 @@ internal static class RepoPaths
 
     public static string ImpairProxyScript => Path.Combine(Root, "tests", "tools", "rtsp_impair_proxy.py");
 
+    public static string PlayCheckScript => Path.Combine(Root, "tests", "tools", "rtsp_play_check.py");
+
     public static string ArtifactDirectory
     {
         get

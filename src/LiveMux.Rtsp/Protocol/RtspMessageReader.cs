@@ -94,6 +94,11 @@ internal static class RtspMessageReader
                 break;
             }
             AddHeaderLine(headers, line);
+            if (headers.Count > limits.MaxHeaderCount)
+            {
+                throw new RtspException(RtspErrorKind.LimitExceeded,
+                    $"RTSP message has more than {limits.MaxHeaderCount} header lines");
+            }
         }
 
         var contentLength = ParseContentLength(headers, limits);

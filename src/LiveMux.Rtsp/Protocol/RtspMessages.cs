@@ -74,9 +74,11 @@ internal readonly struct RtspFrame
 /// <summary>
 /// Hard limits for <see cref="RtspMessageReader"/>. A request from the server (a camera's GET_PARAMETER, ANNOUNCE)
 /// keeps its body only up to <paramref name="MaxRequestBodyBytes"/>: a longer one is read past and dropped, since
-/// the client answers requests without looking at their bodies.
+/// the client answers requests without looking at their bodies. <paramref name="MaxHeaderCount"/> bounds the header
+/// lines of one message (a peer could otherwise send thousands of tiny headers within the byte limit).
 /// </summary>
-internal readonly record struct RtspReaderLimits(int MaxHeaderBytes, int MaxBodyBytes, int MaxInterleavedFrameBytes, int MaxRequestBodyBytes = 4096)
+internal readonly record struct RtspReaderLimits(
+    int MaxHeaderBytes, int MaxBodyBytes, int MaxInterleavedFrameBytes, int MaxRequestBodyBytes = 4096, int MaxHeaderCount = 100)
 {
     public static RtspReaderLimits From(RtspClientOptions options) =>
         new(options.MaxHeaderBytes, options.MaxBodyBytes, options.MaxInterleavedFrameBytes, options.MaxRequestBodyBytes);

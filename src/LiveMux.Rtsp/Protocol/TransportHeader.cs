@@ -8,6 +8,10 @@ namespace LiveMux.Rtsp.Protocol;
 ///   Transport: RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=1A2B3C4D;mode="PLAY"
 ///   Transport: RTP/AVP;unicast;client_port=50000-50001;server_port=6970-6971;source=192.0.2.10;ssrc=1A2B3C4D
 /// </code>
+/// A SETUP request lists alternatives in order of preference (<see cref="ParseAlternatives"/>):
+/// <code>
+///   Transport: RTP/AVP;unicast;client_port=5000-5001, RTP/AVP/TCP;unicast;interleaved=0-1
+/// </code>
 /// </summary>
 internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int? RtcpChannel)
 {
@@ -17,6 +21,18 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
 
     /// <summary>The address the server says it sends from (source=), if any.</summary>
     public string? Source { get; init; }
+
+    /// <summary>The transport spec, e.g. "RTP/AVP/TCP" or "RTP/AVP" (UDP).</summary>
+    public string Profile { get; init; } = "";
+
+    public bool IsMulticast { get; init; }
+
+    /// <summary>mode=record (a publisher) rather than the default play.</summary>
+    public bool IsRecord { get; init; }
+
+    /// <summary>Each comma-separated alternative of a request's Transport header, in the client's order.</summary>
+    public static IEnumerable<TransportHeader> ParseAlternatives(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Parse);
 
     public static string Request(int rtpChannel) => $"RTP/AVP/TCP;unicast;interleaved={rtpChannel}-{rtpChannel + 1}";
 
@@ -31,8 +47,10 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
         var isTcp = parts.Length > 0 && parts[0].EndsWith("/TCP", StringComparison.OrdinalIgnoreCase);
         int? rtp = null, rtcp = null, serverRtp = null, serverRtcp = null, clientRtp = null;
         string? source = null;
+        bool multicast = false, record = false;
         foreach (var part in parts)
         {
+            multicast |= part.Equals("multicast", StringComparison.OrdinalIgnoreCase);
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
@@ -65,6 +83,10 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
             {
                 source = text;
             }
+            else if (name.Equals("mode", StringComparison.OrdinalIgnoreCase))
+            {
+                record = text.Equals("record", StringComparison.OrdinalIgnoreCase);
+            }
         }
         return new TransportHeader(isTcp || rtp is not null, rtp, rtcp)
         {
@@ -72,6 +94,9 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
             ServerRtcpPort = serverRtcp,
             ClientRtpPort = clientRtp,
             Source = source,
+            Profile = parts.Length > 0 ? parts[0] : "",
+            IsMulticast = multicast,
+            IsRecord = record,
         };
     }
 

@@ -29,4 +29,25 @@ public sealed class TransportHeaderTests
         Assert.Equal("RTP/AVP;unicast;client_port=50000-50001", TransportHeader.RequestUdp(50000));
         Assert.Equal(50000, TransportHeader.Parse(TransportHeader.RequestUdp(50000)).ClientRtpPort);
     }
+
+    // A SETUP request's alternatives -> what the server's choice (first TCP unicast play alternative) sees.
+    [Theory]
+    [InlineData("RTP/AVP/TCP;unicast;interleaved=0-1", "RTP/AVP/TCP tcp 0-1")]
+    [InlineData("RTP/AVP/TCP;unicast;interleaved=6", "RTP/AVP/TCP tcp 6-7")]
+    [InlineData("RTP/AVP/TCP;unicast", "RTP/AVP/TCP tcp -")]
+    [InlineData("rtp/avp/tcp;unicast;interleaved=2-3", "rtp/avp/tcp tcp 2-3")]
+    [InlineData("RTP/AVP;unicast;client_port=5000-5001, RTP/AVP/TCP;unicast;interleaved=0-1", "RTP/AVP udp -|RTP/AVP/TCP tcp 0-1")]
+    [InlineData("RTP/AVP/TCP;unicast;interleaved=x-1,RTP/AVP/TCP;interleaved=8-9", "RTP/AVP/TCP tcp -|RTP/AVP/TCP tcp 8-9")]
+    [InlineData("RTP/AVP/TCP;multicast;interleaved=0-1", "RTP/AVP/TCP tcp 0-1 multicast")]
+    [InlineData("RTP/AVP/TCP;unicast;interleaved=0-1;mode=record", "RTP/AVP/TCP tcp 0-1 record")]
+    [InlineData("RTP/AVP/TCP;unicast;interleaved=0-1;mode=\"PLAY\"", "RTP/AVP/TCP tcp 0-1")]
+    [InlineData("RTP/AVP/UDP;unicast;client_port=5000-5001", "RTP/AVP/UDP udp -")]
+    [InlineData("", "")]
+    public void Parses_request_alternatives_in_order(string header, string expected)
+    {
+        var shown = TransportHeader.ParseAlternatives(header).Select(t =>
+            $"{t.Profile} {(t.IsTcp ? "tcp" : "udp")} {(t.RtpChannel is { } rtp ? $"{rtp}-{t.RtcpChannel}" : "-")}"
+            + (t.IsMulticast ? " multicast" : "") + (t.IsRecord ? " record" : ""));
+        Assert.Equal(expected, string.Join('|', shown));
+    }
 }

@@ -1,3 +1,5 @@
+using LiveMux.Rtsp.Server;
+
 namespace LiveMux.Hub.Sources.Demo;
 
 /// <summary>Options of the in-process demo RTSP server. Defaults suit <c>dotnet run</c> on a bare machine.</summary>
@@ -9,26 +11,8 @@ public sealed record DemoRtspServerOptions
     /// <summary>Path of the stream, e.g. rtsp://127.0.0.1:port/demo.</summary>
     public string Path { get; init; } = "/demo";
 
-    /// <summary>Connections beyond this many are answered 503 and closed.</summary>
-    public int MaxSessions { get; init; } = 16;
-
-    /// <summary>Hard limit of one request (headers and body); a bigger one closes the connection.</summary>
-    public int MaxRequestBytes { get; init; } = 8 * 1024;
-
-    /// <summary>Announced in the Session header; a client silent for this long is disconnected.</summary>
-    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Frames queued for one client's socket; beyond it frames are dropped until the next IDR.</summary>
-    public int SendQueueFrames { get; init; } = 30;
-
-    /// <summary>A client that accepts no frame for this long is disconnected.</summary>
-    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Kernel send buffer per client, so a stalled client is noticed in seconds, not minutes.</summary>
-    public int SocketSendBufferBytes { get; init; } = 64 * 1024;
-
-    /// <summary>RTP payload budget (RFC 6184 FU-A above it).</summary>
-    public int MaxRtpPayloadBytes { get; init; } = 1200;
+    /// <summary>The RTSP server's limits; the demo serves few clients.</summary>
+    public RtspServerOptions Server { get; init; } = new() { MaxConnections = 16 };
 
     /// <summary>Returns one message per invalid option; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -39,34 +23,18 @@ public sealed record DemoRtspServerOptions
             errors.Add($"Port must be 0..65535, got {Port}.");
         }
 
-        if (string.IsNullOrEmpty(Path) || Path[0] != '/' || Path.Length > 1 && Path[^1] == '/' || Path.Any(char.IsWhiteSpace))
+        if (string.IsNullOrEmpty(Path) || Path[0] != '/' || Path.Length < 2 || Path[^1] == '/' || Path.Any(c => char.IsWhiteSpace(c) || c is '?' or '#'))
         {
-            errors.Add($"Path must start with '/', not end with '/', and hold no whitespace, got '{Path}'.");
+            errors.Add($"Path must start with '/', not end with '/', and hold no whitespace, '?' or '#', got '{Path}'.");
         }
 
-        if (MaxSessions < 1)
+        if (Server is null)
         {
-            errors.Add($"MaxSessions must be at least 1, got {MaxSessions}.");
+            errors.Add("Server options are required.");
         }
-
-        if (MaxRequestBytes is < 512 or > 1024 * 1024)
+        else
         {
-            errors.Add($"MaxRequestBytes must be 512..1048576, got {MaxRequestBytes}.");
-        }
-
-        if (SessionTimeout < TimeSpan.FromSeconds(1) || StallTimeout < TimeSpan.FromMilliseconds(100))
-        {
-            errors.Add("SessionTimeout must be at least 1 s and StallTimeout at least 100 ms.");
-        }
-
-        if (SendQueueFrames < 1 || SocketSendBufferBytes < 4096)
-        {
-            errors.Add("SendQueueFrames must be at least 1 and SocketSendBufferBytes at least 4096.");
-        }
-
-        if (MaxRtpPayloadBytes is < 100 or > 65_000)
-        {
-            errors.Add($"MaxRtpPayloadBytes must be 100..65000, got {MaxRtpPayloadBytes}.");
+            errors.AddRange(Server.Validate());
         }
 
         return errors;

@@ -1,12 +1,14 @@
 using System.Globalization;
 using LiveMux.Hub.Sources.Demo;
+using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+
 
 namespace LiveMux.Hub.Tests.Sources.Demo;
 
 /// <summary>
-/// The demo server checked by an independent RTSP client and decoder: ffmpeg/ffprobe. These tests fail
-/// (they do not skip) when ffmpeg is missing.
+/// The demo, published through LiveMux.Rtsp's server, checked by independent RTSP clients and decoders: ffmpeg,
+/// ffprobe and GStreamer. These tests fail (they do not skip) when a tool is missing.
 /// </summary>
 public sealed class DemoRtspServerFfmpegTests : IDisposable
 {
@@ -73,6 +75,38 @@ public sealed class DemoRtspServerFfmpegTests : IDisposable
             "-show_entries", "stream=codec_name,profile,width,height,avg_frame_rate", "-of", "csv=p=0", server.Url.ToString());
         Assert.True(probe.ExitCode == 0, probe.StdErr);
         Assert.Equal("h264,Main,640,360,30/1", probe.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task Ffmpeg_decodes_30_frames_without_an_error()
+    {
+        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await server.StartAsync(CancellationToken.None);
+
+        var decode = await ExternalTool.RunAsync("ffmpeg", TimeSpan.FromSeconds(60),
+            "-hide_banner", "-nostats", "-v", "error", "-rtsp_transport", "tcp", "-i", server.Url.ToString(),
+            "-frames:v", "30", "-f", "null", "-");
+        Assert.True(decode.ExitCode == 0, decode.StdErr);
+        Assert.Equal("", decode.StdErr.Trim());
+
+        // The same, counted: ffmpeg reports the frames it decoded on its progress line.
+        var counted = await ExternalTool.RunAsync("ffmpeg", TimeSpan.FromSeconds(60),
+            "-hide_banner", "-nostats", "-v", "info", "-rtsp_transport", "tcp", "-i", server.Url.ToString(),
+            "-frames:v", "30", "-f", "null", "-");
+        Assert.True(counted.ExitCode == 0, counted.StdErr);
+        Assert.Matches(@"frame=\s*30\b", counted.StdErr);
+    }
+
+    [Fact]
+    public async Task Gstreamer_rtspsrc_plays_and_decodes_it()
+    {
+        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await server.StartAsync(CancellationToken.None);
+
+        var play = await Tool.RunAsync(Tool.Python, [RepoPaths.PlayCheckScript, server.Url.ToString(), "--frames", "60", "--timeout", "40"],
+            TimeSpan.FromSeconds(60));
+        Assert.True(play.ExitCode == 0, play.Stdout + play.Stderr);
+        Assert.Contains("decoded 60 frames", play.Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LiveMux.Hub.Tests.Sources.Demo;
+namespace LiveMux.Tests;
 
 /// <summary>A deliberately naive RTSP client over a raw TcpClient, independent of the server's code.</summary>
 internal sealed class RawRtspClient : IDisposable
