@@ -10,12 +10,15 @@ public interface IRtspMedia
 {
     IReadOnlyList<RtspTrack> Tracks { get; }
 
-    /// <summary>The RTP timestamp of the newest frame of <paramref name="track"/>, or null before the first.</summary>
-    uint? LastTimestamp(int track);
+    /// <summary>
+    /// The RTP timestamp of the first frame of <paramref name="track"/> a subscriber joining now gets (its cached
+    /// GOP's, else the newest frame's), or null before the first frame.
+    /// </summary>
+    uint? StartTimestamp(int track);
 
     /// <summary>
-    /// Frames of every track from now on go to <paramref name="subscriber"/> until the result is disposed. The
-    /// subscriber must not block: it queues or skips.
+    /// Frames of every track go to <paramref name="subscriber"/> until the result is disposed: the media's cached
+    /// GOP at once, if it keeps one, then live. The subscriber must not block: it queues or skips.
     /// </summary>
     IDisposable Subscribe(IRtpFrameSubscriber subscriber);
 }

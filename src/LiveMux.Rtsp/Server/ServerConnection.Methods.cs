@@ -173,14 +173,14 @@ internal sealed partial class ServerConnection
             return reply; // already playing: nothing to restart
         }
 
-        // RTP-Info (RFC 2326 12.33): each track's first sequence number, and the timestamp of the media's newest
-        // frame; the session starts at the next keyframe, whose timestamp is later.
+        // RTP-Info (RFC 2326 12.33): each track's first sequence number and the timestamp of its first frame, the
+        // cached keyframe's (a keyframe arriving between this answer and the subscription starts the session later).
         var entries = new List<string>();
         foreach (var track in session.SetUpTracks)
         {
             track.NextSequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
             var entry = string.Create(CultureInfo.InvariantCulture, $"url={track.Url};seq={track.NextSequence}");
-            if (session.Media.LastTimestamp(track.Index) is { } rtptime)
+            if (session.Media.StartTimestamp(track.Index) is { } rtptime)
             {
                 entry += string.Create(CultureInfo.InvariantCulture, $";rtptime={rtptime}");
             }

@@ -79,7 +79,7 @@ internal sealed class ServerSession : IRtpFrameSubscriber
 
     public void SetUp(SessionTrack track) => _tracks[track.Index] = track;
 
-    /// <summary>Starts taking frames; each track begins at its next keyframe.</summary>
+    /// <summary>Starts taking frames: the media's cached GOP, then live; a track without one begins at its next keyframe.</summary>
     public void Play()
     {
         State = SessionState.Playing;

@@ -164,12 +164,13 @@ public sealed class RtspServerProtocolTests
         Assert.Equal(host.Egress.Track.Ssrc, ssrc);
         Assert.Equal(1, host.Server.ActiveSessions);
 
+        await WaitUntilAsync(() => host.Stream.CachedFrames > 0); // RTP-Info has an rtptime once there is a frame
         var play = await client.RequestAsync("PLAY", url, $"Session: {session[0]}", "Range: npt=0.000-");
         Assert.Equal(200, play.Status);
         var rtpInfo = play.Headers["RTP-Info"].Split(';').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         Assert.Equal(url + "/trackID=0", rtpInfo["url"]);
         var sequence = ushort.Parse(rtpInfo["seq"], CultureInfo.InvariantCulture);
-        var rtptime = uint.Parse(rtpInfo["rtptime"], CultureInfo.InvariantCulture); // frames were published before PLAY
+        var rtptime = uint.Parse(rtpInfo["rtptime"], CultureInfo.InvariantCulture);
 
         // 25 frames (over two GOP boundaries): the session's own gapless numbering, the stream's SSRC and timestamps.
         var frames = new List<(uint Timestamp, List<int> Nals)>();
@@ -183,7 +184,7 @@ public sealed class RtspServerProtocolTests
             Assert.Equal(sequence++, BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2)));
             Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8)));
             var timestamp = BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4));
-            Assert.InRange(unchecked((int)(timestamp - rtptime)), 1, int.MaxValue); // after the newest frame at PLAY
+            Assert.InRange(unchecked((int)(timestamp - rtptime)), 0, int.MaxValue); // from the cached keyframe on
             var type = p[12] & 0x1F;
             if (type != 28 || (p[13] & 0x80) != 0)
             {
@@ -196,6 +197,8 @@ public sealed class RtspServerProtocolTests
             }
         }
         Assert.Equal([7, 8, 5], frames[0].Nals); // starts at a keyframe, parameter sets in-band
+        Assert.True(frames[0].Timestamp == rtptime || frames[0].Timestamp - rtptime == 30_000,
+            $"the first frame ({frames[0].Timestamp}) is the cached keyframe RTP-Info announced ({rtptime}), or the next one if it came in between");
         Assert.Equal([1], frames[1].Nals);
         Assert.Equal([7, 8, 5], frames[10].Nals);
         Assert.All(frames.Zip(frames.Skip(1)), f => Assert.Equal(3000u, f.Second.Timestamp - f.First.Timestamp));

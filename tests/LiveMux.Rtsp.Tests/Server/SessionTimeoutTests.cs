@@ -11,7 +11,10 @@ public sealed class SessionTimeoutTests
     public async Task An_idle_session_is_closed_after_its_timeout_and_a_keepalive_holds_it_open()
     {
         var time = new FakeTimeProvider();
-        await using var host = ServerTestHost.Start(new RtspServerOptions(), time);
+        // The send deadline runs on the same fake clock: it is disarmed just after each answer goes out, and an
+        // advance between the client reading the answer and that disarm would fire it. An hour keeps it out of
+        // the 4 minutes this test advances.
+        await using var host = ServerTestHost.Start(new RtspServerOptions { SendTimeout = TimeSpan.FromHours(1) }, time);
         using var client = await RawRtspClient.ConnectAsync(host.Url);
         var setup = await client.RequestAsync("SETUP", host.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast");
         var session = setup.Headers["Session"].Split(';')[0];
