@@ -4,6 +4,7 @@ needs python3-gi and gir1.2-gst-rtsp-server-1.0 (the cameras check for those fir
 
 import signal
 import sys
+import threading
 
 import gi
 
@@ -12,9 +13,20 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
 
 
+_emit_lock = threading.Lock()
+_stopped = False
+
+
 def emit(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    """Prints one protocol line. STOPPED is the last: a GStreamer thread that reports a client or the media going
+    away while the camera shuts down (late on a loaded machine) must not print after it."""
+    global _stopped
+    with _emit_lock:
+        if _stopped:
+            return
+        _stopped = line == "STOPPED"
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def running_time_now(appsrc):
