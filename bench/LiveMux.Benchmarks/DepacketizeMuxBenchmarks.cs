@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H264;
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using LiveMux.Media.Mp4;

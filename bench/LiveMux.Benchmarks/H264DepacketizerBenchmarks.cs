@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Benchmarks;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Benchmarks;

@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Buffers;
 using LiveMux.Media.Rtp;
 

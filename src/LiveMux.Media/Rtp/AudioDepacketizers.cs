@@ -1,3 +1,6 @@
+using LiveMux.Media.Rtp.G711;
+using LiveMux.Media.Rtp.Mpeg4Audio;
+using LiveMux.Media.Rtp.Opus;
 using System.Globalization;
 using LiveMux.Media.Sdp;
 

@@ -1,5 +1,7 @@
 using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Codecs.H265;
+using LiveMux.Media.Rtp.H264;
+using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Sdp;
 
 namespace LiveMux.Media.Rtp;

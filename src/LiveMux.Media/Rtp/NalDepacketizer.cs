@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Buffers;
 using System.Buffers.Binary;
 

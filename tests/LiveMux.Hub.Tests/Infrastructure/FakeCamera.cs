@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Threading.Channels;
 using LiveMux.Hub.Sources;
 using LiveMux.Media.Rtp;

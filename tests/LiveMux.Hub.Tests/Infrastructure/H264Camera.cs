@@ -1,3 +1,5 @@
+using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp.H264;
 using System.Buffers.Binary;
 using LiveMux.Media.Rtp;
 

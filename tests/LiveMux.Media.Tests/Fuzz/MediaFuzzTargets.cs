@@ -2,6 +2,7 @@ using LiveMux.Media.Codecs.Aac;
 using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Codecs.H265;
 using LiveMux.Media.Mp4.Reading;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Media.Tests.Mp4.Reading;

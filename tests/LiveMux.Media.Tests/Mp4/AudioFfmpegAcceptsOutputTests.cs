@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Text.Json;
 using LiveMux.Media.Codecs.G711;
 using LiveMux.Media.Rtp;

@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H264;
 using System.Globalization;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;

@@ -1,4 +1,5 @@
 using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Tests.Rtp;
 

@@ -1,3 +1,5 @@
+using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp.Mpeg4Audio;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Tests.Bits;
 

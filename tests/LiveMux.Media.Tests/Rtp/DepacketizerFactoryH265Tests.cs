@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H265;
 using System.Text;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;

@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Rtp;
 using static LiveMux.Media.Tests.Rtp.SyntheticH264;
 

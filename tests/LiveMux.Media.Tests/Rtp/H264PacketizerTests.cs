@@ -1,3 +1,4 @@
+using LiveMux.Media.Rtp.H264;
 using System.Buffers.Binary;
 using LiveMux.Media.Rtp;
 

@@ -1,4 +1,5 @@
 using LiveMux.Media.Codecs.Aac;
+using LiveMux.Media.Rtp.Mpeg4Audio;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Tests.Bits;
 

@@ -1,3 +1,5 @@
+using LiveMux.Media.Rtp.G711;
+using LiveMux.Media.Rtp.Opus;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Tests.Rtp;

@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;

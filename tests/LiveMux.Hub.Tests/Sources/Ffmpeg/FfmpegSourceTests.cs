@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LiveMux.Hub.Sources;

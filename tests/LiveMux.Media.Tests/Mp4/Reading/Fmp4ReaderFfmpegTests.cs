@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using System.Globalization;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;

@@ -1,8 +1,9 @@
+using LiveMux.Media.Mp4;
 using System.Buffers;
 using LiveMux.Media.Codecs.Flac;
 using LiveMux.Media.Codecs.G711;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.G711;
 
 /// <summary>
 /// RFC 3551 section 4.5.14 PCMA/PCMU depacketizer: the payload is one 8-bit code per sample (channels
@@ -92,7 +93,7 @@ public sealed class G711Depacketizer : IDepacketizer
         }
 
         var pcm = _pcm.AsSpan(0, codes.Length);
-        G711.Decode(codes, pcm, _aLaw);
+        Codecs.G711.G711.Decode(codes, pcm, _aLaw);
         var buffer = ArrayPool<byte>.Shared.Rent(FlacFrameEncoder.MaxFrameBytes(blockSize, _channels));
         var sampleNumber = (timestamp - _firstTimestamp) & int.MaxValue;
         var length = FlacFrameEncoder.Encode(pcm, _channels, _sampleRate, sampleNumber, buffer);

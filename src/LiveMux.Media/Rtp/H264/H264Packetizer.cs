@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.H264;
 
 /// <summary>
 /// H.264 RTP packetizer, RFC 6184 packetization-mode=1 (non-interleaved): a NAL unit that fits the

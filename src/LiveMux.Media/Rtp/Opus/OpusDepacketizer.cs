@@ -1,7 +1,8 @@
+using LiveMux.Media.Mp4;
 using System.Buffers;
 using LiveMux.Media.Codecs.Opus;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.Opus;
 
 /// <summary>
 /// RFC 7587 depacketizer: each RTP payload is exactly one Opus packet (section 4.2), the clock is always
