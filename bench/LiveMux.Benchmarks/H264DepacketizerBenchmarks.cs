@@ -1,5 +1,5 @@
-using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Benchmarks;
 

@@ -1,5 +1,5 @@
-using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H265;
 
 namespace LiveMux.Benchmarks;
 

@@ -1,5 +1,5 @@
-using LiveMux.Media.Mp4;
 using System.Buffers;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub;

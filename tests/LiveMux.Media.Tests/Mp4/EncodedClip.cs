@@ -1,7 +1,7 @@
-using LiveMux.Media.Rtp.H264;
 using System.Globalization;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Tests.Rtp;
 using LiveMux.Tests;
 

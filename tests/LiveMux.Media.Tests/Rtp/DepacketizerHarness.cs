@@ -1,6 +1,6 @@
 using LiveMux.Media.Mp4;
-using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Media.Tests.Rtp;
 

@@ -1,6 +1,6 @@
-using LiveMux.Media.Rtp.H264;
 using System.Buffers.Binary;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Media.Tests.Rtp;
 

@@ -1,6 +1,6 @@
+using LiveMux.Media.Rtp;
 using LiveMux.Media.Rtp.G711;
 using LiveMux.Media.Rtp.Opus;
-using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Tests.Rtp;
 
@@ -30,7 +30,7 @@ public sealed class OneUnitPerPacketDepacketizerTests
     [Fact]
     public void G711_packets_become_flac_frames_of_their_samples()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: true));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: true)));
         var codes = Enumerable.Range(0, 160).Select(i => (byte)(i * 7)).ToArray();
         run.Push(
         [
@@ -54,7 +54,7 @@ public sealed class OneUnitPerPacketDepacketizerTests
     [Fact]
     public void G711_stereo_must_fill_whole_sample_pairs_and_respects_the_block_limit()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: false, 8000, 2, new AudioDepacketizerOptions { MaxG711BlockSize = 100 }));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: false, 8000, 2, new AudioDepacketizerOptions { MaxG711BlockSize = 100 })));
         run.Push(
         [
             TestRtp.Packet(1, 0, true, new byte[160]),   // 80 stereo samples
@@ -69,7 +69,7 @@ public sealed class OneUnitPerPacketDepacketizerTests
     [Fact]
     public void G711_sample_numbers_stay_below_2_pow_31()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: true));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: true)));
         // Forward jumps of 2^30 (a camera pausing): the third packet is 2^31 samples after the first.
         run.Push(
         [

@@ -1,7 +1,5 @@
-using LiveMux.Media.Mp4;
 using System.Buffers;
-using LiveMux.Media.Codecs.Flac;
-using LiveMux.Media.Codecs.G711;
+using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp.G711;
 
@@ -9,47 +7,49 @@ namespace LiveMux.Media.Rtp.G711;
 /// RFC 3551 section 4.5.14 PCMA/PCMU depacketizer: the payload is one 8-bit code per sample (channels
 /// interleaved), static payload types 8 and 0 at 8 kHz mono, other rates and channel counts from a=rtpmap.
 /// <code>
-/// [RTP header][code(t) code(t+1) ...]  -> G.711 expand -> 16-bit PCM -> one FLAC frame per packet
+/// [RTP header][code(t) code(t+1) ...]  -> one access unit of G.711 codes per packet, duration = samples
 /// </code>
-/// No browser plays G.711 through MSE, but every MSE browser with FLAC-in-MP4 support does (Chrome, Firefox,
-/// Safari 17+), and FLAC is lossless, so each packet becomes one FLAC frame without any quality loss. The
-/// frame's sample number counts from the first packet in the RTP clock, so a loss leaves a gap in numbering
-/// that decoders ignore. It wraps at 2^31: FLAC allows 36 bits, but ffmpeg's decoder (Chrome's too) rejects
-/// the 7-byte form that numbers from 2^31 on need, which a 48 kHz stream reaches after 12 hours.
+/// Units stay G.711: an RTSP client or a recorder wants the camera's own codes. Browsers cannot play G.711
+/// through MSE; <see cref="G711FlacDepacketizer"/> re-encodes for them.
 /// </summary>
 public sealed class G711Depacketizer : IDepacketizer
 {
+    /// <summary>Channels a stream may declare; more is taken as a broken a=rtpmap.</summary>
+    public const int MaxChannels = 8;
+
     private readonly AudioDepacketizerOptions _options;
-    private readonly bool _aLaw;
-    private readonly int _channels;
-    private readonly int _sampleRate;
     private SequenceCheck _sequence;
     private TimestampUnwrapper _unwrapper;
-    private bool _started;
-    private long _firstTimestamp;
     private bool _configChangePending = true;
-    private short[] _pcm = [];
 
     public G711Depacketizer(bool aLaw, int sampleRate = 8000, int channels = 1, AudioDepacketizerOptions? options = null)
     {
         _options = options ?? new AudioDepacketizerOptions();
-        _aLaw = aLaw;
-        _channels = Math.Clamp(channels, 1, FlacFrameEncoder.MaxChannels);
-        _sampleRate = sampleRate > 0 ? sampleRate : 8000;
-        var maxBlock = Math.Clamp(_options.MaxG711BlockSize, FlacSampleEntry.MinBlockSize, FlacFrameEncoder.MaxBlockSize);
+        ALaw = aLaw;
+        Channels = Math.Clamp(channels, 1, MaxChannels);
+        SampleRate = sampleRate > 0 ? sampleRate : 8000;
         Config = new TrackConfig
         {
             Kind = TrackKind.Audio,
-            Codec = "flac",
-            Timescale = _sampleRate,
-            SampleEntry = FlacSampleEntry.Build(_channels, _sampleRate, maxBlock),
+            Codec = aLaw ? "alaw" : "ulaw",
+            Timescale = SampleRate,
+            // ISO/IEC 14496-12 has no G.711 entry; QuickTime's 'alaw'/'ulaw' are what ffmpeg reads and writes.
+            SampleEntry = AudioSampleEntry.Build(aLaw ? 0x616C6177u : 0x756C6177u, Channels, SampleRate, []),
             FrameRate = 50, // 20 ms, the RFC 3551 default packet; each unit carries its exact duration
         };
     }
 
+    public bool ALaw { get; }
+
+    public int Channels { get; }
+
+    public int SampleRate { get; }
+
     public DropReason LastDropReason { get; private set; }
 
     public TrackConfig? Config { get; }
+
+    public AudioDepacketizerOptions Options => _options;
 
     public long DroppedUnits { get; private set; }
 
@@ -64,13 +64,13 @@ public sealed class G711Depacketizer : IDepacketizer
         }
 
         var codes = packet.Payload;
-        if (codes.IsEmpty || codes.Length % _channels != 0)
+        if (codes.IsEmpty || codes.Length % Channels != 0)
         {
             return Drop(DropReason.Malformed);
         }
 
-        var blockSize = codes.Length / _channels;
-        if (blockSize > _options.MaxG711BlockSize || blockSize > FlacFrameEncoder.MaxBlockSize)
+        var blockSize = codes.Length / Channels;
+        if (blockSize > _options.MaxG711BlockSize || codes.Length > _options.MaxAccessUnitBytes)
         {
             return Drop(DropReason.AccessUnitTooLarge);
         }
@@ -80,30 +80,9 @@ public sealed class G711Depacketizer : IDepacketizer
             LastDropReason = DropReason.SequenceGap;
         }
 
-        var timestamp = _unwrapper.Unwrap(packet.Timestamp);
-        if (!_started)
-        {
-            _started = true;
-            _firstTimestamp = timestamp;
-        }
-
-        if (_pcm.Length < codes.Length)
-        {
-            _pcm = new short[codes.Length];
-        }
-
-        var pcm = _pcm.AsSpan(0, codes.Length);
-        Codecs.G711.G711.Decode(codes, pcm, _aLaw);
-        var buffer = ArrayPool<byte>.Shared.Rent(FlacFrameEncoder.MaxFrameBytes(blockSize, _channels));
-        var sampleNumber = (timestamp - _firstTimestamp) & int.MaxValue;
-        var length = FlacFrameEncoder.Encode(pcm, _channels, _sampleRate, sampleNumber, buffer);
-        if (length == 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            return Drop(DropReason.Malformed);
-        }
-
-        unit = new AccessUnit(buffer, length, timestamp, blockSize, _configChangePending);
+        var buffer = ArrayPool<byte>.Shared.Rent(codes.Length);
+        codes.CopyTo(buffer);
+        unit = new AccessUnit(buffer, codes.Length, _unwrapper.Unwrap(packet.Timestamp), blockSize, _configChangePending);
         _configChangePending = false;
         return DepacketizeStatus.AccessUnit;
     }

@@ -1,7 +1,7 @@
-using LiveMux.Media.Mp4;
 using System.Buffers;
 using LiveMux.Media.Bits;
 using LiveMux.Media.Codecs.Aac;
+using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp.Mpeg4Audio;
 

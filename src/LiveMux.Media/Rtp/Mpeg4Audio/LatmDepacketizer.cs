@@ -1,6 +1,6 @@
-using LiveMux.Media.Mp4;
 using System.Buffers;
 using LiveMux.Media.Codecs.Aac;
+using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp.Mpeg4Audio;
 

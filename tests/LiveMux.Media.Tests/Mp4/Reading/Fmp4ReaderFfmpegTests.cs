@@ -1,5 +1,5 @@
-using LiveMux.Media.Mp4;
 using System.Globalization;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;
 
