@@ -28,6 +28,23 @@ public sealed class OneUnitPerPacketDepacketizerTests
     }
 
     [Fact]
+    public void G711_units_are_the_camera_codes_with_their_sample_counts()
+    {
+        using var run = new AudioHarness(new G711Depacketizer(aLaw: false, 8000, 2));
+        run.Push(
+        [
+            TestRtp.Packet(1, 5000, true, [1, 2, 3, 4], payloadType: 0),
+            TestRtp.Packet(2, 5002, true, [5, 6, 7], payloadType: 0),       // half a sample pair
+            TestRtp.Packet(4, 5010, true, [8, 9], payloadType: 0),          // after a loss
+        ]);
+        Assert.Equal([[1, 2, 3, 4], [8, 9]], run.Units.Select(u => u.Data));
+        Assert.Equal([2, 1], run.Units.Select(u => u.Duration));
+        Assert.Equal([5000L, 5010], run.Units.Select(u => u.Timestamp));
+        Assert.Equal([DropReason.Malformed, DropReason.SequenceGap], run.Drops);
+        Assert.Equal("ulaw", run.Depacketizer.Config!.Codec);
+    }
+
+    [Fact]
     public void G711_packets_become_flac_frames_of_their_samples()
     {
         using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: true)));
