@@ -1,4 +1,3 @@
-using System.Buffers;
 using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp.G711;
@@ -12,15 +11,12 @@ namespace LiveMux.Media.Rtp.G711;
 /// Units stay G.711: an RTSP client or a recorder wants the camera's own codes. Browsers cannot play G.711
 /// through MSE; <see cref="G711FlacDepacketizer"/> re-encodes for them.
 /// </summary>
-public sealed class G711Depacketizer : IDepacketizer
+public sealed class G711Depacketizer : UnitPerPacketDepacketizer
 {
     /// <summary>Channels a stream may declare; more is taken as a broken a=rtpmap.</summary>
     public const int MaxChannels = 8;
 
     private readonly AudioDepacketizerOptions _options;
-    private SequenceCheck _sequence;
-    private TimestampUnwrapper _unwrapper;
-    private bool _configChangePending = true;
 
     public G711Depacketizer(bool aLaw, int sampleRate = 8000, int channels = 1, AudioDepacketizerOptions? options = null)
     {
@@ -45,56 +41,15 @@ public sealed class G711Depacketizer : IDepacketizer
 
     public int SampleRate { get; }
 
-    public DropReason LastDropReason { get; private set; }
-
-    public TrackConfig? Config { get; }
+    public override TrackConfig? Config { get; }
 
     public AudioDepacketizerOptions Options => _options;
 
-    public long DroppedUnits { get; private set; }
-
-    public DepacketizeStatus Push(in RtpPacket packet, out AccessUnit unit)
+    protected override DropReason Measure(ReadOnlySpan<byte> payload, out int duration)
     {
-        unit = default;
-        LastDropReason = DropReason.None;
-        var step = _sequence.Next(packet.SequenceNumber);
-        if (step == SequenceStep.Late)
-        {
-            return Drop(DropReason.LatePacket);
-        }
-
-        var codes = packet.Payload;
-        if (codes.IsEmpty || codes.Length % Channels != 0)
-        {
-            return Drop(DropReason.Malformed);
-        }
-
-        var blockSize = codes.Length / Channels;
-        if (blockSize > _options.MaxG711BlockSize || codes.Length > _options.MaxAccessUnitBytes)
-        {
-            return Drop(DropReason.AccessUnitTooLarge);
-        }
-
-        if (step == SequenceStep.Gap)
-        {
-            LastDropReason = DropReason.SequenceGap;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(codes.Length);
-        codes.CopyTo(buffer);
-        unit = new AccessUnit(buffer, codes.Length, _unwrapper.Unwrap(packet.Timestamp), blockSize, _configChangePending);
-        _configChangePending = false;
-        return DepacketizeStatus.AccessUnit;
-    }
-
-    private DepacketizeStatus Drop(DropReason reason)
-    {
-        DroppedUnits++;
-        LastDropReason = reason;
-        return DepacketizeStatus.Dropped;
-    }
-
-    public void Dispose()
-    {
+        duration = payload.Length / Channels;
+        return payload.IsEmpty || payload.Length % Channels != 0 ? DropReason.Malformed
+            : duration > _options.MaxG711BlockSize || payload.Length > _options.MaxAccessUnitBytes ? DropReason.AccessUnitTooLarge
+            : DropReason.None;
     }
 }

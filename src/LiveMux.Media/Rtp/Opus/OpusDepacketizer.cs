@@ -1,4 +1,3 @@
-using System.Buffers;
 using LiveMux.Media.Codecs.Opus;
 using LiveMux.Media.Mp4;
 
@@ -14,14 +13,11 @@ namespace LiveMux.Media.Rtp.Opus;
 /// The channel count comes from the SDP: rtpmap always says opus/48000/2 (7.1), sprop-stereo says whether
 /// the sender is likely to send stereo (default 0, mono); family 0 decoders mix either way.
 /// </summary>
-public sealed class OpusDepacketizer : IDepacketizer
+public sealed class OpusDepacketizer : UnitPerPacketDepacketizer
 {
     public const int ClockRate = 48000;
 
     private readonly AudioDepacketizerOptions _options;
-    private SequenceCheck _sequence;
-    private TimestampUnwrapper _unwrapper;
-    private bool _configChangePending = true;
 
     public OpusDepacketizer(int channels, int inputSampleRate = ClockRate, AudioDepacketizerOptions? options = null)
     {
@@ -39,54 +35,13 @@ public sealed class OpusDepacketizer : IDepacketizer
 
     public int Channels { get; }
 
-    public DropReason LastDropReason { get; private set; }
+    public override TrackConfig? Config { get; }
 
-    public TrackConfig? Config { get; }
-
-    public long DroppedUnits { get; private set; }
-
-    public DepacketizeStatus Push(in RtpPacket packet, out AccessUnit unit)
+    protected override DropReason Measure(ReadOnlySpan<byte> payload, out int duration)
     {
-        unit = default;
-        LastDropReason = DropReason.None;
-        var step = _sequence.Next(packet.SequenceNumber);
-        if (step == SequenceStep.Late)
-        {
-            return Drop(DropReason.LatePacket);
-        }
-
-        var payload = packet.Payload;
-        var duration = OpusPacket.Duration(payload);
-        if (duration == 0)
-        {
-            return Drop(DropReason.Malformed);
-        }
-
-        if (payload.Length > _options.MaxAccessUnitBytes)
-        {
-            return Drop(DropReason.AccessUnitTooLarge);
-        }
-
-        if (step == SequenceStep.Gap)
-        {
-            LastDropReason = DropReason.SequenceGap;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.CopyTo(buffer);
-        unit = new AccessUnit(buffer, payload.Length, _unwrapper.Unwrap(packet.Timestamp), duration, _configChangePending);
-        _configChangePending = false;
-        return DepacketizeStatus.AccessUnit;
-    }
-
-    private DepacketizeStatus Drop(DropReason reason)
-    {
-        DroppedUnits++;
-        LastDropReason = reason;
-        return DepacketizeStatus.Dropped;
-    }
-
-    public void Dispose()
-    {
+        duration = OpusPacket.Duration(payload);
+        return duration == 0 ? DropReason.Malformed
+            : payload.Length > _options.MaxAccessUnitBytes ? DropReason.AccessUnitTooLarge
+            : DropReason.None;
     }
 }
