@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Benchmarks;
@@ -25,7 +26,7 @@ public class AudioDepacketizerBenchmarks
     public void Setup()
     {
         (_replay, var track) = RecordedAudio.Load(Capture);
-        _depacketizer = DepacketizerFactory.TryCreate(track) ?? throw new InvalidOperationException($"no depacketizer for {Capture}");
+        _depacketizer = MseDepacketizer.TryCreate(track) ?? throw new InvalidOperationException($"no depacketizer for {Capture}");
         for (var i = 0; i < 3; i++)
         {
             _replay.Depacketize(_depacketizer, _replay.Count);

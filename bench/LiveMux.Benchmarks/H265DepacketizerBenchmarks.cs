@@ -1,4 +1,5 @@
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H265;
 
 namespace LiveMux.Benchmarks;
 

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Benchmarks;
 
@@ -22,7 +24,7 @@ public class InitSegmentBenchmarks
         using var video = new H264Depacketizer();
         replay.Depacketize(video, replay.Count);
         var (_, track) = RecordedAudio.Load("aac_lc_44100_stereo");
-        using var audio = DepacketizerFactory.TryCreate(track)!;
+        using var audio = MseDepacketizer.TryCreate(track)!;
         _tracks = [video.Config ?? throw new InvalidOperationException("no H.264 config"), audio.Config!];
         _scratch = new byte[_tracks.Sum(t => t.SampleEntry.Length)];
     }

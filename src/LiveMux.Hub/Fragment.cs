@@ -1,4 +1,5 @@
 using System.Buffers;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub;

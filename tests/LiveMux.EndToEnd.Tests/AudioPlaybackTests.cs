@@ -1,4 +1,5 @@
 using LiveMux.EndToEnd.Tests.Infrastructure;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Tests;
@@ -34,7 +35,7 @@ public sealed class AudioPlaybackTests(ITestOutputHelper output)
     };
 
     private static void RequireDepacketizer(string audio) =>
-        Assert.True(DepacketizerFactory.IsSupported(Announced(audio)), $"no depacketizer for {audio} audio in this build (it comes with the audio codec work)");
+        Assert.True(MediaFormat.IsSupported(Announced(audio)), $"no depacketizer for {audio} audio in this build (it comes with the audio codec work)");
 
     [Theory]
     [Trait("Category", "Figures")]

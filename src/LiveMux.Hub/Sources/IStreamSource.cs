@@ -1,3 +1,4 @@
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Rtsp;
 

@@ -1,3 +1,4 @@
+using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Rtsp;
@@ -29,7 +30,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     {
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
-        var depacketizers = session.Tracks.Select(t => DepacketizerFactory.TryCreate(t)!).ToArray();
+        var depacketizers = session.Tracks.Select(t => MseDepacketizer.TryCreate(t)!).ToArray();
         Func<RtspSessionStats> stats = session.GetStats;
         try
         {
@@ -70,7 +71,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     }
 
     // The first supported video and the first supported audio track; MSE plays one of each. Which codecs
-    // are supported is the factory's business, so a new depacketizer needs no change here.
+    // are supported is the format factory's business, so a new depacketizer needs no change here.
     private bool _videoChosen;
     private bool _audioChosen;
     private string? _unsupportedVideo;
@@ -83,7 +84,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             return false;
         }
 
-        if (DepacketizerFactory.UnsupportedReason(track) is { } why)
+        if (MediaFormat.UnsupportedReason(track) is { } why)
         {
             if (video)
             {

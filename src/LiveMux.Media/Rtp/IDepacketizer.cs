@@ -1,3 +1,5 @@
+using LiveMux.Media.Mp4;
+
 namespace LiveMux.Media.Rtp;
 
 /// <summary>

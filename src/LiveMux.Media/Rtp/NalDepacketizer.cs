@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Rtp;
 
@@ -27,8 +28,7 @@ public abstract class NalDepacketizer : IDepacketizer
     private uint _unitTimestamp;
     private int _fuStart = -1;
 
-    private bool _haveSequence;
-    private ushort _expectedSequence;
+    private SequenceCheck _sequence;
     private bool _waitForKeyframe = true;
     private bool _markerTrusted = true;
     private bool _lastEndedOnMarker;
@@ -61,14 +61,15 @@ public abstract class NalDepacketizer : IDepacketizer
         var status = DepacketizeStatus.NeedMore;
         var breakNewUnit = false;
 
-        if (_haveSequence && packet.SequenceNumber != _expectedSequence)
+        var step = _sequence.Next(packet.SequenceNumber);
+        if (step == SequenceStep.Late)
         {
-            if (unchecked((short)(packet.SequenceNumber - _expectedSequence)) < 0)
-            {
-                // A duplicate, or a packet the reorder stage gave up on: its frame is already out.
-                return Drop(DropReason.LatePacket);
-            }
+            // A duplicate, or a packet the reorder stage gave up on: its frame is already out.
+            return Drop(DropReason.LatePacket);
+        }
 
+        if (step == SequenceStep.Gap)
+        {
             // Loss. The frame in progress is incomplete, and so is the rest of it if this packet belongs to it.
             // A packet of a new frame is only trusted if it begins that frame: the lost packets may have been
             // its first slices.
@@ -102,8 +103,6 @@ public abstract class NalDepacketizer : IDepacketizer
             status = DepacketizeStatus.Dropped;
         }
 
-        _haveSequence = true;
-        _expectedSequence = unchecked((ushort)(packet.SequenceNumber + 1));
         _lastEndedOnMarker = false;
 
         if (!_unitStarted)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Sdp;
 
 namespace LiveMux.Rtsp.Server;

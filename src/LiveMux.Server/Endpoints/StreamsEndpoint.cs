@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Hub.Sources.Ffmpeg;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Rtsp;
 using LiveMux.Server.Api;

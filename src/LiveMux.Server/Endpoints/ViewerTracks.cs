@@ -1,4 +1,5 @@
 using LiveMux.Hub;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Server.Endpoints;

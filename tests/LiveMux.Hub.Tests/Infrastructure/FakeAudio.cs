@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub.Tests.Infrastructure;

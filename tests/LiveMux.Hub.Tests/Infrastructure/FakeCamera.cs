@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LiveMux.Hub.Sources;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub.Tests.Infrastructure;

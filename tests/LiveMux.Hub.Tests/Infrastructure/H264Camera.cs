@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Hub.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Tests.Fuzz;
@@ -42,7 +43,7 @@ public sealed class MediaFuzzSeedTests
         MediaFuzzTargets.Depacketize(seed.Track, seed.Packets);
         if (!name.StartsWith("crash-", StringComparison.Ordinal))
         {
-            using var depacketizer = DepacketizerFactory.TryCreate(seed.Track)!;
+            using var depacketizer = MseDepacketizer.TryCreate(seed.Track)!;
             var units = 0;
             foreach (var data in seed.Packets)
             {

@@ -1,6 +1,8 @@
 using LiveMux.Media.Codecs.Aac;
 using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Codecs.H265;
+using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
@@ -31,8 +33,8 @@ internal static class MediaFuzzTargets
             Assert.True(track.ClockRate >= 0 && track.Channels >= 1, track.ToString());
 
             // The fmtp of a hostile SDP reaches the codec parsers through the factory: it must only say no.
-            var reason = DepacketizerFactory.UnsupportedReason(track);
-            using var depacketizer = DepacketizerFactory.TryCreate(track);
+            var reason = MediaFormat.UnsupportedReason(track);
+            using var depacketizer = MseDepacketizer.TryCreate(track);
             Assert.Equal(reason is null, depacketizer is not null);
             if (depacketizer?.Config is { } config)
             {
@@ -40,7 +42,7 @@ internal static class MediaFuzzTargets
             }
         }
 
-        return sdp.Tracks.Any(DepacketizerFactory.IsSupported) ? "supported-track" : "no-supported-track";
+        return sdp.Tracks.Any(MediaFormat.IsSupported) ? "supported-track" : "no-supported-track";
     }
 
     public static string H264Sps(byte[] input)
@@ -152,7 +154,7 @@ internal static class MediaFuzzTargets
     /// <summary>Packets of one track through the depacketizer its SDP makes; every unit inside the limits.</summary>
     public static string Depacketize(MediaTrack track, IReadOnlyList<byte[]> packets)
     {
-        using var depacketizer = DepacketizerFactory.TryCreate(track);
+        using var depacketizer = MseDepacketizer.TryCreate(track);
         Assert.NotNull(depacketizer);
         var video = depacketizer is NalDepacketizer;
         var nalLimits = new NalDepacketizerOptions();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using LiveMux.Media.Codecs.G711;
+using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Tests.Rtp;
 
@@ -35,8 +37,8 @@ public sealed class AudioFfmpegAcceptsOutputTests : IDisposable
     public void Ffmpeg_decodes_the_muxed_capture(string name, string codecName, int rate, int channels, int samplesPerUnit, string codec, int trimmed)
     {
         var capture = AudioCapture.Load(name);
-        Assert.True(DepacketizerFactory.IsSupported(capture.Track), capture.Sdp);
-        using var run = new AudioHarness(DepacketizerFactory.TryCreate(capture.Track)!);
+        Assert.True(MediaFormat.IsSupported(capture.Track), capture.Sdp);
+        using var run = new AudioHarness(MseDepacketizer.TryCreate(capture.Track)!);
         var config = run.Depacketizer.Config;
         Assert.NotNull(config);
         Assert.Equal(TrackKind.Audio, config.Kind);
@@ -99,7 +101,7 @@ public sealed class AudioFfmpegAcceptsOutputTests : IDisposable
         // The GStreamer AUs, repacked three per packet by the test packetizer, with timestamps across the wrap.
         var capture = AudioCapture.Load("aac_lc_44100_stereo");
         List<AudioUnit> original;
-        using (var first = new AudioHarness(DepacketizerFactory.TryCreate(capture.Track)!))
+        using (var first = new AudioHarness(MseDepacketizer.TryCreate(capture.Track)!))
         {
             first.Push(capture.Packets);
             original = first.Units;
@@ -109,7 +111,7 @@ public sealed class AudioFfmpegAcceptsOutputTests : IDisposable
             firstSequence: 65530, firstTimestamp: uint.MaxValue - (10 * 1024));
         Assert.True(packets.Count <= (original.Count / 3) + 1);
 
-        using var run = new AudioHarness(DepacketizerFactory.TryCreate(capture.Track)!);
+        using var run = new AudioHarness(MseDepacketizer.TryCreate(capture.Track)!);
         run.Push(packets);
         Assert.Empty(run.Drops);
         Assert.Equal(original.Count, run.Units.Count);

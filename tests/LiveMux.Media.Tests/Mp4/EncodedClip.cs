@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 using LiveMux.Media.Tests.Rtp;
 using LiveMux.Tests;
 
@@ -8,7 +9,7 @@ namespace LiveMux.Media.Tests.Mp4;
 
 /// <summary>
 /// An x264 clip as a camera would send it: access units in decode order with their presentation times,
-/// packetized with <see cref="H264Packetizer"/>. x264 writes an MP4 (whose packets carry the presentation
+/// packetized with the production <see cref="H264Packetizer"/>. x264 writes an MP4 (whose packets carry the presentation
 /// times RTP would) that ffmpeg turns into Annex B; ffprobe lists the packets' pts in decode order.
 /// </summary>
 internal sealed record EncodedClip(List<List<byte[]>> AccessUnits, List<long> Pts)
@@ -44,19 +45,15 @@ internal sealed record EncodedClip(List<List<byte[]>> AccessUnits, List<long> Pt
     public List<byte[]> Packetize(uint firstTimestamp, int maxPayload = 1200)
     {
         var packets = new List<byte[]>();
-        var scratch = new byte[H264Packetizer.RtpHeaderSize + maxPayload];
-        ushort sequence = 65_000;
+        // The clip carries its parameter sets in band, so the packetizer has none of its own to add.
+        var packetizer = new H264Packetizer(
+            new RtpPacketizerOptions { PayloadType = 96, Ssrc = Ssrc, InitialSequenceNumber = 65_000, InitialTimestamp = firstTimestamp, MaxPayloadSize = maxPayload },
+            []);
         for (var i = 0; i < AccessUnits.Count; i++)
         {
-            var timestamp = unchecked(firstTimestamp + (uint)(Pts[i] - Pts[0]));
-            var nals = AccessUnits[i];
-            for (var n = 0; n < nals.Count; n++)
-            {
-                var header = new H264Packetizer.HeaderFields(96, sequence, timestamp, Ssrc);
-                var status = H264Packetizer.Packetize(nals[n], header, n == nals.Count - 1, scratch, static (p, list) => list.Add(p.ToArray()), packets, out var count, maxPayload);
-                Assert.Equal(H264Packetizer.Status.Done, status);
-                sequence = unchecked((ushort)(sequence + count));
-            }
+            var unit = AccessUnits[i].SelectMany(n => (byte[])[(byte)(n.Length >> 24), (byte)(n.Length >> 16), (byte)(n.Length >> 8), (byte)n.Length, .. n]).ToArray();
+            var status = packetizer.Packetize(unit, Pts[i] - Pts[0], static (p, list) => list.Add(p.ToArray()), packets);
+            Assert.Equal(PacketizeStatus.Done, status);
         }
 
         return packets;

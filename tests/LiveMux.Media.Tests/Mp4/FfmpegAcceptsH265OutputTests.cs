@@ -1,5 +1,6 @@
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Tests.Rtp;
 
 namespace LiveMux.Media.Tests.Mp4;

@@ -1,4 +1,6 @@
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.Mpeg4Audio;
 using LiveMux.Media.Tests.Bits;
 
 namespace LiveMux.Media.Tests.Rtp;

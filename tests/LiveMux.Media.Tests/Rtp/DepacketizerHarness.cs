@@ -1,4 +1,6 @@
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Media.Tests.Rtp;
 
@@ -25,7 +27,7 @@ internal sealed class DepacketizerHarness : IDisposable
     public List<DropReason> Drops { get; } = [];
 
     /// <summary>Per access unit: the Config in effect when it came out.</summary>
-    public List<LiveMux.Media.Rtp.TrackConfig?> Configs { get; } = [];
+    public List<TrackConfig?> Configs { get; } = [];
 
     public void Push(IEnumerable<byte[]> packets)
     {

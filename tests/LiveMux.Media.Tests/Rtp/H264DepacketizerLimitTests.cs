@@ -1,4 +1,5 @@
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 using static LiveMux.Media.Tests.Rtp.SyntheticH264;
 
 namespace LiveMux.Media.Tests.Rtp;

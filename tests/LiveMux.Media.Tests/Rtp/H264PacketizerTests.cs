@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Media.Tests.Rtp;
 

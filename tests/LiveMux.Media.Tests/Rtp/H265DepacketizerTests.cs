@@ -1,4 +1,5 @@
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Tests.Codecs.H265;
 using static LiveMux.Media.Tests.Rtp.SyntheticH265;
 

@@ -1,4 +1,6 @@
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.G711;
+using LiveMux.Media.Rtp.Opus;
 
 namespace LiveMux.Media.Tests.Rtp;
 
@@ -26,9 +28,26 @@ public sealed class OneUnitPerPacketDepacketizerTests
     }
 
     [Fact]
+    public void G711_units_are_the_camera_codes_with_their_sample_counts()
+    {
+        using var run = new AudioHarness(new G711Depacketizer(aLaw: false, 8000, 2));
+        run.Push(
+        [
+            TestRtp.Packet(1, 5000, true, [1, 2, 3, 4], payloadType: 0),
+            TestRtp.Packet(2, 5002, true, [5, 6, 7], payloadType: 0),       // half a sample pair
+            TestRtp.Packet(4, 5010, true, [8, 9], payloadType: 0),          // after a loss
+        ]);
+        Assert.Equal([[1, 2, 3, 4], [8, 9]], run.Units.Select(u => u.Data));
+        Assert.Equal([2, 1], run.Units.Select(u => u.Duration));
+        Assert.Equal([5000L, 5010], run.Units.Select(u => u.Timestamp));
+        Assert.Equal([DropReason.Malformed, DropReason.SequenceGap], run.Drops);
+        Assert.Equal("ulaw", run.Depacketizer.Config!.Codec);
+    }
+
+    [Fact]
     public void G711_packets_become_flac_frames_of_their_samples()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: true));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: true)));
         var codes = Enumerable.Range(0, 160).Select(i => (byte)(i * 7)).ToArray();
         run.Push(
         [
@@ -52,7 +71,7 @@ public sealed class OneUnitPerPacketDepacketizerTests
     [Fact]
     public void G711_stereo_must_fill_whole_sample_pairs_and_respects_the_block_limit()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: false, 8000, 2, new AudioDepacketizerOptions { MaxG711BlockSize = 100 }));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: false, 8000, 2, new AudioDepacketizerOptions { MaxG711BlockSize = 100 })));
         run.Push(
         [
             TestRtp.Packet(1, 0, true, new byte[160]),   // 80 stereo samples
@@ -67,7 +86,7 @@ public sealed class OneUnitPerPacketDepacketizerTests
     [Fact]
     public void G711_sample_numbers_stay_below_2_pow_31()
     {
-        using var run = new AudioHarness(new G711Depacketizer(aLaw: true));
+        using var run = new AudioHarness(new G711FlacDepacketizer(new G711Depacketizer(aLaw: true)));
         // Forward jumps of 2^30 (a camera pausing): the third packet is 2^31 samples after the first.
         run.Push(
         [

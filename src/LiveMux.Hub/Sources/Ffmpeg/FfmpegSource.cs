@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;
 using Microsoft.Extensions.Logging;

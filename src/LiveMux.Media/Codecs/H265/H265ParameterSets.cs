@@ -1,5 +1,4 @@
 using LiveMux.Media.Mp4;
-using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Codecs.H265;
 

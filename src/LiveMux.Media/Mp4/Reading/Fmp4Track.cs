@@ -1,5 +1,3 @@
-using LiveMux.Media.Rtp;
-
 namespace LiveMux.Media.Mp4.Reading;
 
 /// <summary>

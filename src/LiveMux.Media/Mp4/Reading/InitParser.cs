@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Mp4.Reading;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Codecs.H265;
-using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Mp4.Reading;
 

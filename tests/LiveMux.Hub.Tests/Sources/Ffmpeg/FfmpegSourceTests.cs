@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub.Sources;
 using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub.Tests.Sources.Ffmpeg;

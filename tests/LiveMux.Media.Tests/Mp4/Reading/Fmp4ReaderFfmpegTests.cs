@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;
 

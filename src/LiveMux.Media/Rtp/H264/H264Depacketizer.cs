@@ -1,6 +1,7 @@
 using LiveMux.Media.Codecs.H264;
+using LiveMux.Media.Mp4;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.H264;
 
 /// <summary>
 /// RFC 6184 depacketizer (packetization modes 0 and 1): single NAL unit packets, STAP-A (5.7.1) and FU-A (5.8).

@@ -1,21 +1,23 @@
 using System.Text;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.H265;
 using LiveMux.Media.Sdp;
 using LiveMux.Media.Tests.Sdp;
 
-namespace LiveMux.Media.Tests.Rtp;
+namespace LiveMux.Media.Tests.Formats;
 
-public sealed class DepacketizerFactoryH265Tests
+public sealed class MediaFormatVideoTests
 {
     [Fact]
     public void A_camera_h265_track_gets_a_depacketizer_configured_from_its_sprop_parameter_sets()
     {
         Assert.True(SessionDescription.TryParse(Encoding.UTF8.GetBytes(CameraSdps.DahuaLike), out var sdp, out _));
         var video = sdp.Tracks[0];
-        Assert.True(DepacketizerFactory.IsSupported(video));
-        Assert.Null(DepacketizerFactory.UnsupportedReason(video));
+        Assert.True(MediaFormat.IsSupported(video));
+        Assert.Null(MediaFormat.UnsupportedReason(video));
 
-        using var depacketizer = DepacketizerFactory.TryCreate(video);
+        using var depacketizer = MseDepacketizer.TryCreate(video);
         var h265 = Assert.IsType<H265Depacketizer>(depacketizer);
         // Checked against ffmpeg's trace_headers on the same three parameter sets.
         Assert.Equal("hvc1.1.6.L150.B0", h265.Config!.Codec);
@@ -45,19 +47,19 @@ public sealed class DepacketizerFactoryH265Tests
             : fmtp.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.OrdinalIgnoreCase);
         var track = new MediaTrack { MediaType = "video", PayloadType = 96, EncodingName = encoding, ClockRate = clock, FormatParameters = parameters };
 
-        var why = DepacketizerFactory.UnsupportedReason(track);
+        var why = MediaFormat.UnsupportedReason(track);
         if (reason is null)
         {
             Assert.Null(why);
-            using var depacketizer = DepacketizerFactory.TryCreate(track);
+            using var depacketizer = MseDepacketizer.TryCreate(track);
             Assert.NotNull(depacketizer);
             Assert.Null(depacketizer.Config); // no sprop: configured in-band later
         }
         else
         {
             Assert.Contains(reason, why);
-            Assert.False(DepacketizerFactory.IsSupported(track));
-            Assert.Null(DepacketizerFactory.TryCreate(track));
+            Assert.False(MediaFormat.IsSupported(track));
+            Assert.Null(MseDepacketizer.TryCreate(track));
         }
     }
 }

@@ -1,7 +1,8 @@
 using System.Buffers;
 using LiveMux.Media.Codecs.Aac;
+using LiveMux.Media.Mp4;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.Mpeg4Audio;
 
 /// <summary>
 /// RFC 6416 section 6 (MP4A-LATM) depacketizer, for cpresent=0 (the StreamMuxConfig comes in config=):

@@ -1,12 +1,14 @@
 using System.Text;
+using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Media.Tests.Sdp;
 
-namespace LiveMux.Media.Tests.Rtp;
+namespace LiveMux.Media.Tests.Formats;
 
-/// <summary>Audio tracks as cameras announce them, through the SDP parser into the factory.</summary>
-public sealed class AudioDepacketizerFactoryTests
+/// <summary>Audio tracks as cameras announce them, through the SDP parser into the format factory and the browser path's depacketizer.</summary>
+public sealed class MediaFormatAudioTests
 {
     private static MediaTrack Track(string media)
     {
@@ -50,8 +52,8 @@ public sealed class AudioDepacketizerFactoryTests
     public void Creates_a_configured_depacketizer(string name, string media, string? expected)
     {
         var track = Track(media);
-        Assert.Equal(expected is not null, DepacketizerFactory.IsSupported(track));
-        using var depacketizer = DepacketizerFactory.TryCreate(track);
+        Assert.Equal(expected is not null, MediaFormat.IsSupported(track));
+        using var depacketizer = MseDepacketizer.TryCreate(track);
         if (expected is null)
         {
             Assert.Null(depacketizer);
@@ -79,7 +81,7 @@ public sealed class AudioDepacketizerFactoryTests
         var sdp = (string)typeof(CameraSdps).GetField(camera)!.GetValue(null)!;
         Assert.True(SessionDescription.TryParse(Encoding.UTF8.GetBytes(sdp), out var description, out var error), error);
         var audio = description.Tracks.Single(t => t.MediaType == "audio");
-        using var depacketizer = DepacketizerFactory.TryCreate(audio);
+        using var depacketizer = MseDepacketizer.TryCreate(audio);
         Assert.NotNull(depacketizer?.Config);
         Assert.Equal(expected, $"{depacketizer.Config.Codec}|{depacketizer.Config.Timescale}");
     }

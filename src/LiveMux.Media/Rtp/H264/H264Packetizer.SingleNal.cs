@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.H264;
 
 /// <summary>
-/// H.264 RTP packetizer, RFC 6184 packetization-mode=1 (non-interleaved): a NAL unit that fits the
-/// payload budget goes in a Single NAL Unit packet (section 5.6); a bigger one is split into FU-A
-/// fragments (section 5.8). The RTP fixed header is RFC 3550 section 5.1.
+/// One NAL unit at a time, for callers that hold NAL units rather than access units (the demo streamer): a NAL
+/// unit that fits the payload budget goes in a Single NAL Unit packet (RFC 6184 section 5.6); a bigger one is
+/// split into FU-A fragments (section 5.8). The RTP fixed header is RFC 3550 section 5.1.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -24,7 +24,7 @@ namespace LiveMux.Media.Rtp;
 /// The caller owns sequence numbers: packet i of a NAL unit carries its first sequence number + i.
 /// The marker bit is set on the last packet of the last NAL unit of an access unit (RFC 6184 5.1).
 /// </remarks>
-public static class H264Packetizer
+public sealed partial class H264Packetizer
 {
     public const int RtpHeaderSize = 12;
     public const int DefaultMaxPayloadSize = 1200;

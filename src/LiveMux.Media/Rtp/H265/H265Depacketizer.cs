@@ -1,6 +1,7 @@
 using LiveMux.Media.Codecs.H265;
+using LiveMux.Media.Mp4;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.H265;
 
 /// <summary>
 /// RFC 7798 depacketizer without decoding order numbers (sprop-max-don-diff 0, the only mode cameras use):

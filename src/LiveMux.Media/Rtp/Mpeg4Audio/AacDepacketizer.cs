@@ -1,8 +1,9 @@
 using System.Buffers;
 using LiveMux.Media.Bits;
 using LiveMux.Media.Codecs.Aac;
+using LiveMux.Media.Mp4;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.Mpeg4Audio;
 
 /// <summary>
 /// RFC 3640 (mpeg4-generic) depacketizer for AAC, modes AAC-hbr and AAC-lbr and the generic layout (section 3.2):

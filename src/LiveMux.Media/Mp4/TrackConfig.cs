@@ -1,4 +1,4 @@
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Mp4;
 
 /// <summary>
 /// What the muxer and the browser need to know about a track: its RFC 6381 codec string, its clock and its

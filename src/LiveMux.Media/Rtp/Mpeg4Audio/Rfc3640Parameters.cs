@@ -1,7 +1,7 @@
 using System.Globalization;
 using LiveMux.Media.Codecs.Aac;
 
-namespace LiveMux.Media.Rtp;
+namespace LiveMux.Media.Rtp.Mpeg4Audio;
 
 /// <summary>
 /// The a=fmtp parameters of an RFC 3640 (mpeg4-generic) audio stream, section 4.1, e.g.
