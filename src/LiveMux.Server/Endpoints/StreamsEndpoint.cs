@@ -1,7 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Media.Rtp;
-using LiveMux.Rtsp;
 using LiveMux.Server.Api;
 
 namespace LiveMux.Server.Endpoints;
@@ -21,8 +20,8 @@ internal static class StreamsEndpoint
     /// RTP reception of the current (or last) RTSP session: the transport really used, why auto fell back to TCP,
     /// and per track the RFC 3550 counters. Null for a stream that never had an RTSP session.
     /// </summary>
-    internal static ReceptionView? DescribeReception(RtspSessionStats? r) => r is null ? null : new(
-        r.Transport == RtspTransport.Udp ? "udp" : "tcp",
+    internal static ReceptionView? DescribeReception(ReceptionStats? r) => r is null ? null : new(
+        r.Transport == ReceptionTransport.Udp ? "udp" : "tcp",
         r.FallbackReason,
         r.GarbagePackets,
         r.ForeignPackets,
