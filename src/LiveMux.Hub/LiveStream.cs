@@ -92,7 +92,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
             if (State == StreamState.Reconnecting && LastViewerError is not null)
             {
-                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastViewerError)));
+                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent(StreamState.Reconnecting, LastViewerError)));
             }
 
             if (_init is not null)
@@ -261,7 +261,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             State = StreamState.Reconnecting;
             LastError = reason;
             LastViewerError = viewerReason;
-            Broadcast(new StreamEvent("status", "reconnecting", viewerReason));
+            Broadcast(new StreamEvent(StreamState.Reconnecting, viewerReason));
         }
     }
 
@@ -349,7 +349,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 State = StreamState.Live;
                 LastError = null;
                 LastViewerError = null;
-                Broadcast(new StreamEvent("status", "live"));
+                Broadcast(new StreamEvent(StreamState.Live));
                 var video = Format?.Video;
                 HubLog.Live(_logger, Name, Format?.Codecs ?? "", video?.Width ?? 0, video?.Height ?? 0);
             }

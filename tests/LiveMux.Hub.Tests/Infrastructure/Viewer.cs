@@ -7,7 +7,7 @@ namespace LiveMux.Hub.Tests.Infrastructure;
 internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, uint TrackId = 1, int Cto = 0)
 {
     public override string ToString() => Event is { } e
-        ? $"{e.Type}:{e.Value}"
+        ? $"status:{e.State.ToString().ToLowerInvariant()}"
         : Kind == FragmentKind.Init
             ? $"init:{(Format!.Video is { } v ? $"{v.Width}x{v.Height}" : "")}{(Format.Audio is not null ? (Format.Video is null ? "audio" : "+audio") : "")}"
             : TrackId == 2 ? $"A{FrameId}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
