@@ -1,5 +1,4 @@
 using LiveMux.Hub;
-using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Media.Rtp;
 using LiveMux.Server.Api;
 
@@ -75,8 +74,8 @@ internal static class StreamsEndpoint
     }
 
     internal static string? CompanionOf(LiveStream s, StreamHub hub) =>
-        s.Name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
-        && hub.TryGet(s.Name[..^TranscodeFallback.NameSuffix.Length], out var parent)
+        CompanionName.TryGetParent(s.Name, out var parentName)
+        && hub.TryGet(parentName, out var parent)
         && ReferenceEquals(parent.Fallback, s)
             ? parent.Name
             : null;
