@@ -1,5 +1,4 @@
 using System.Text;
-using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Rtsp;
 
 namespace LiveMux.Hub.Sources;
