@@ -9,7 +9,7 @@ namespace LiveMux.Hub.Sources.Demo;
 /// A small RTSP 1.0 server on 127.0.0.1 that serves the embedded demo clip, looped in real time, so the
 /// demo stream goes through the same RTSP ingest path as a camera. TCP interleaved transport only.
 /// </summary>
-internal sealed class DemoRtspServer : IAsyncDisposable
+public sealed class DemoRtspServer : IAsyncDisposable
 {
     private readonly DemoRtspServerOptions _options;
     private readonly ILogger<DemoRtspServer> _logger;
