@@ -46,14 +46,6 @@ internal static class ControlMessages
         return buffer.ToArray();
     }
 
-    /// <summary>Reads <c>{"type":"mse","value":"codecs"}</c>; anything else is refused.</summary>
-    public static bool TryParseMseRequest(ReadOnlySpan<byte> utf8, out string codecs)
-    {
-        var ok = TryParseClientMessage(utf8, out var type, out var value) && type == "mse";
-        codecs = ok ? value ?? "" : "";
-        return ok;
-    }
-
     /// <summary>
     /// Reads one client request: a single JSON object with a string <c>type</c> and an optional string
     /// <c>value</c>. go2rtc players also send requests LiveMux does not serve (webrtc/offer, mjpeg);

@@ -36,11 +36,15 @@ public sealed class ControlMessagesTests
 
     [Theory]
     [MemberData(nameof(Requests))]
-    public void TryParseMseRequest(string name, string json, bool ok, string codecs)
+    public void An_mse_request_is_a_client_message_of_type_mse(string name, string json, bool ok, string codecs)
     {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        Assert.True(ok == ControlMessages.TryParseMseRequest(bytes, out var parsed), name);
-        Assert.Equal(codecs, parsed);
+        // As the handshake reads it: one client message, then its type, then its value as the codec list.
+        var parsed = ControlMessages.TryParseClientMessage(Encoding.UTF8.GetBytes(json), out var type, out var value);
+        Assert.True(ok == (parsed && type == "mse"), name);
+        if (ok)
+        {
+            Assert.Equal(codecs, value ?? "");
+        }
     }
 
     public static TheoryData<string, byte[], string, string, string?> Messages => new()
