@@ -77,7 +77,11 @@ public sealed class Fragment
         return this;
     }
 
-    internal void Release()
+    /// <summary>
+    /// Gives back the reference its holder got: a viewer releases every fragment it read from its
+    /// <see cref="Subscription"/> once sent. The pooled bytes return when the last holder releases.
+    /// </summary>
+    public void Release()
     {
         var left = Interlocked.Decrement(ref _references);
         if (left == 0 && Kind == FragmentKind.Media && Interlocked.Exchange(ref _buffer, null) is { } buffer)

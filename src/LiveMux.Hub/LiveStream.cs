@@ -1,7 +1,6 @@
 using LiveMux.Hub.Sources;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
-using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
 
 namespace LiveMux.Hub;
@@ -30,7 +29,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private ITimer? _idleTimer;
     private bool _disposed;
     private string? _stopReason;
-    private Func<RtspSessionStats>? _reception;
+    private Func<ReceptionStats>? _reception;
 
     internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
     {
@@ -68,10 +67,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     public StreamFormat? Format { get; private set; }
 
     /// <summary>
-    /// RTP reception of the current RTSP session (transport, loss, jitter), or of the last one once it ended;
-    /// null before the first session and for sources that are not RTSP.
+    /// Packet reception of the current session (transport, loss, jitter), or of the last one once it ended;
+    /// null before the first session and for sources that receive no packets (ffmpeg).
     /// </summary>
-    public RtspSessionStats? Reception => Volatile.Read(ref _reception)?.Invoke();
+    public ReceptionStats? Reception => Volatile.Read(ref _reception)?.Invoke();
 
     public int Viewers => Volatile.Read(ref _subscribers).Length;
 
@@ -93,7 +92,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
             if (State == StreamState.Reconnecting && LastViewerError is not null)
             {
-                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "reconnecting", LastViewerError)));
+                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent(StreamState.Reconnecting, LastViewerError)));
             }
 
             if (_init is not null)
@@ -199,7 +198,6 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             var startedAt = _time.GetTimestamp();
             string reason;
             string viewerReason;
-            var authFailure = false;
             var minDelay = TimeSpan.Zero;
             try
             {
@@ -210,12 +208,6 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
-            }
-            catch (RtspException e)
-            {
-                reason = e.Message;
-                viewerReason = SourceFailure.ForViewers(e);
-                authFailure = e.Kind == RtspErrorKind.AuthenticationFailed;
             }
             catch (StreamSourceException e)
             {
@@ -240,12 +232,6 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             if (delay < minDelay)
             {
                 delay = minDelay;
-            }
-
-            if (authFailure)
-            {
-                // Retrying bad credentials quickly gets accounts locked on many cameras.
-                delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, TimeSpan.FromSeconds(10).Ticks));
             }
 
             Counters.CountReconnect();
@@ -275,7 +261,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             State = StreamState.Reconnecting;
             LastError = reason;
             LastViewerError = viewerReason;
-            Broadcast(new StreamEvent("status", "reconnecting", viewerReason));
+            Broadcast(new StreamEvent(StreamState.Reconnecting, viewerReason));
         }
     }
 
@@ -289,10 +275,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    void IAccessUnitSink.OnReceptionStats(Func<RtspSessionStats> read) => Volatile.Write(ref _reception, read);
+    void IAccessUnitSink.OnReceptionStats(Func<ReceptionStats> read) => Volatile.Write(ref _reception, read);
 
     // A run stopped for idleness may end after its successor started: its snapshot must not hide the live session.
-    void IAccessUnitSink.OnReceptionEnded(Func<RtspSessionStats> read, RtspSessionStats last) =>
+    void IAccessUnitSink.OnReceptionEnded(Func<ReceptionStats> read, ReceptionStats last) =>
         Interlocked.CompareExchange(ref _reception, () => last, read);
 
     void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
@@ -363,7 +349,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 State = StreamState.Live;
                 LastError = null;
                 LastViewerError = null;
-                Broadcast(new StreamEvent("status", "live"));
+                Broadcast(new StreamEvent(StreamState.Live));
                 var video = Format?.Video;
                 HubLog.Live(_logger, Name, Format?.Codecs ?? "", video?.Width ?? 0, video?.Height ?? 0);
             }

@@ -36,7 +36,8 @@ public sealed class StreamCounters
 
     internal void CountFrame() => Interlocked.Increment(ref _framesIn);
 
-    internal void CountSent(int bytes)
+    /// <summary>An egress sent one fragment of <paramref name="bytes"/> to a viewer.</summary>
+    public void CountSent(int bytes)
     {
         Interlocked.Increment(ref _fragmentsOut);
         Interlocked.Add(ref _bytesOut, bytes);

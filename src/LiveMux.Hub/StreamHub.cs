@@ -124,8 +124,8 @@ public sealed class StreamHub : IAsyncDisposable
     }
 
     private bool IsCompanion(string name) =>
-        name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
-        && _streams.TryGetValue(name[..^TranscodeFallback.NameSuffix.Length], out var parent)
+        CompanionName.TryGetParent(name, out var parentName)
+        && _streams.TryGetValue(parentName, out var parent)
         && parent.Fallback?.Name == name;
 
     private async Task RetireAsync(LiveStream stream, string reason)
@@ -149,7 +149,7 @@ public sealed class StreamHub : IAsyncDisposable
             return (stream, null);
         }
 
-        var companionName = name + TranscodeFallback.NameSuffix;
+        var companionName = CompanionName.For(name);
         var ffmpeg = TranscodeFallback.Options();
         var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
         var companion = new LiveStream(

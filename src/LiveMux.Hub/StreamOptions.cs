@@ -68,6 +68,13 @@ public sealed record FfmpegOptions
     /// configuration binder never reads it from a file; null (full power) for configuration's streams.
     /// </summary>
     internal Sources.Ffmpeg.FfmpegRestriction? Restriction { get; init; }
+
+    /// <summary>
+    /// These options, allowed to open network URLs only (<paramref name="mediaDirectory"/> null) or files under
+    /// <paramref name="mediaDirectory"/> only: what the server sets on streams from the API. A method, not a
+    /// settable property, so no configuration file can lift it.
+    /// </summary>
+    public FfmpegOptions Restricted(string? mediaDirectory) => this with { Restriction = new() { MediaDirectory = mediaDirectory } };
 }
 
 public enum FfmpegVideo

@@ -226,5 +226,8 @@ public sealed class Subscription : IDisposable
 /// <summary>One message for a viewer: a fragment (init or media) or a status event.</summary>
 public readonly record struct ViewerItem(Fragment? Fragment, StreamEvent? Event);
 
-/// <summary>A state change viewers are told about: reconnecting with a reason, live again, or a fatal error.</summary>
-public sealed record StreamEvent(string Type, string Value, string? Reason = null);
+/// <summary>
+/// A state change viewers are told about: <see cref="StreamState.Reconnecting"/> with the viewers' reason, or
+/// <see cref="StreamState.Live"/> again. Each egress says it in its own protocol (the WebSocket as a JSON status).
+/// </summary>
+public sealed record StreamEvent(StreamState State, string? Reason = null);

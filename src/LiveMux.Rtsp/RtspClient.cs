@@ -103,11 +103,11 @@ public sealed class RtspClient
             if (hop >= _options.MaxRedirects)
             {
                 throw new RtspException(RtspErrorKind.TooManyRedirects,
-                    $"{url}: more than {_options.MaxRedirects} redirects; last to {RtspUrl.Redact(location)}");
+                    $"{url}: more than {_options.MaxRedirects} redirects; last to {UrlRedactor.RedactUrl(location)}");
             }
             var next = RedirectTarget(url, location)
                 ?? throw new RtspException(RtspErrorKind.TooManyRedirects,
-                    $"{url}: redirect to an unusable Location \"{RtspMessageReader.Printable(RtspUrl.Redact(location))}\"");
+                    $"{url}: redirect to an unusable Location \"{RtspMessageReader.Printable(UrlRedactor.RedactUrl(location))}\"");
             RtspLog.Redirected(_logger, url.ToString(), next.ToString());
             url = next;
         }

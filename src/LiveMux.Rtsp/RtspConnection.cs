@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using LiveMux.Rtsp.Protocol;
 
@@ -57,7 +56,6 @@ internal sealed class RtspConnection : IAsyncDisposable
 
     public IPAddress RemoteAddress { get; }
 
-    public bool IsTls => _stream is SslStream;
 
     public static async Task<RtspConnection> ConnectAsync(
         RtspUrl url, RtspClientOptions options, TimeProvider time, CancellationToken ct)

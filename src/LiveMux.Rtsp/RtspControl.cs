@@ -52,7 +52,7 @@ internal sealed class RtspControl
         {
             headers.AddRange(extra);
         }
-        RtspLog.RequestSent(_logger, method, RtspUrl.Redact(uri), cseq);
+        RtspLog.RequestSent(_logger, method, UrlRedactor.RedactUrl(uri), cseq);
         return RtspRequestWriter.Write(method, uri, cseq, headers);
     }
 

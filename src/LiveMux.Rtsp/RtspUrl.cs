@@ -110,7 +110,7 @@ public sealed class RtspUrl
             error = "URL is not valid";
             return false;
         }
-        var redacted = user is null ? Redact(built) : Redact($"{scheme}://***:***@{built[(scheme.Length + 3)..]}");
+        var redacted = user is null ? UrlRedactor.RedactUrl(built) : UrlRedactor.RedactUrl($"{scheme}://{UrlRedactor.Credentials}@{built[(scheme.Length + 3)..]}");
         url = new RtspUrl(uri, user, password, redacted);
         return true;
     }
@@ -130,37 +130,6 @@ public sealed class RtspUrl
 
     /// <summary>The redacted form: credentials become ***, and so do password-like query values.</summary>
     public override string ToString() => _redacted;
-
-    /// <summary>Removes credentials from any URL string (e.g. a control URL sent by a camera) before logging it.</summary>
-    internal static string Redact(string url)
-    {
-        var userInfo = UrlUserInfo.Find(url);
-        if (userInfo.ConservativeEnd >= 0 && userInfo.ConservativeRaw != "***:***")
-        {
-            url = string.Concat(url.AsSpan(0, userInfo.Start), "***:***", url.AsSpan(userInfo.ConservativeEnd));
-        }
-        var query = url.IndexOf('?', StringComparison.Ordinal);
-        if (query < 0)
-        {
-            return url;
-        }
-        var parts = url[(query + 1)..].Split('&');
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var eq = parts[i].IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && IsSecretName(parts[i][..eq]))
-            {
-                parts[i] = parts[i][..(eq + 1)] + "***";
-            }
-        }
-        return url[..(query + 1)] + string.Join('&', parts);
-    }
-
-    private static bool IsSecretName(string name) =>
-        name.Contains("pass", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("pwd", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("token", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
 
     private static bool TrySplitHostPort(string authority, int defaultPort, out string host, out int port,
         [NotNullWhen(false)] out string? error)

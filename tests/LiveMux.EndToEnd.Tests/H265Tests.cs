@@ -44,14 +44,14 @@ public sealed partial class H265Tests
     private static int CountTopLevelBoxes(byte[] mp4, ReadOnlySpan<byte> type)
     {
         var count = 0;
-        for (var i = 0; i + 8 <= mp4.Length;)
+        var wanted = LiveMux.Media.Mp4.Reading.BoxCursor.FourCc(type);
+        var cursor = new LiveMux.Media.Mp4.Reading.BoxCursor(mp4);
+        while (cursor.Next(out var found, out _))
         {
-            var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mp4.AsSpan(i));
-            Assert.True(size >= 8 && i + size <= mp4.Length, $"bad box at {i}");
-            count += mp4.AsSpan(i + 4, 4).SequenceEqual(type) ? 1 : 0;
-            i += (int)size;
+            count += found == wanted ? 1 : 0;
         }
 
+        Assert.False(cursor.Malformed, $"bad box at {cursor.Position}");
         return count;
     }
 

@@ -1,5 +1,4 @@
 using LiveMux.Hub.Tests.Infrastructure;
-using LiveMux.Rtsp;
 
 namespace LiveMux.Hub.Tests;
 
@@ -9,8 +8,8 @@ namespace LiveMux.Hub.Tests;
 /// </summary>
 public sealed class ReceptionStatsTests
 {
-    private static RtspSessionStats Stats(RtspTransport transport, long received) =>
-        new(transport, null, [new RtpTrackStats(0, received, received, 0, 0, 0, 0, 0)], 0, 0, 0, 0);
+    private static ReceptionStats Stats(ReceptionTransport transport, long received) =>
+        new(transport, null, [new TrackReceptionStats(0, received, received, 0, 0, 0, 0, 0)], 0, 0, 0, 0, 0);
 
     [Fact]
     public async Task Counters_are_read_live_and_the_last_ones_outlive_the_session()
@@ -21,19 +20,19 @@ public sealed class ReceptionStatsTests
         var session = await f.Camera.NextSessionAsync();
 
         long received = 10;
-        Func<RtspSessionStats> read = () => Stats(RtspTransport.Udp, Volatile.Read(ref received));
+        Func<ReceptionStats> read = () => Stats(ReceptionTransport.Udp, Volatile.Read(ref received));
         session.Reception(read);
         Assert.Equal(10, f.Stream.Reception!.Tracks[0].PacketsReceived);
         Volatile.Write(ref received, 25);
         Assert.Equal(25, f.Stream.Reception!.Tracks[0].PacketsReceived);
 
-        session.ReceptionEnded(read, Stats(RtspTransport.Udp, 30));
+        session.ReceptionEnded(read, Stats(ReceptionTransport.Udp, 30));
         Volatile.Write(ref received, 99); // the ended session is no longer read
         var kept = f.Stream.Reception!;
-        Assert.Equal(RtspTransport.Udp, kept.Transport);
+        Assert.Equal(ReceptionTransport.Udp, kept.Transport);
         Assert.Equal(30, kept.Tracks[0].PacketsReceived);
 
-        session.Fail(new RtspException(RtspErrorKind.ConnectionClosed, "camera closed the connection"));
+        session.Fail(new LiveMux.Rtsp.RtspException(LiveMux.Rtsp.RtspErrorKind.ConnectionClosed, "camera closed the connection"));
         await f.Time.NextTimerAsync();
         Assert.Equal(StreamState.Reconnecting, f.Stream.State);
         Assert.Equal(30, f.Stream.Reception!.Tracks[0].PacketsReceived);
@@ -45,14 +44,14 @@ public sealed class ReceptionStatsTests
         await using var f = new StreamFixture();
         using var viewer = f.Join();
         var session = await f.Camera.NextSessionAsync();
-        Func<RtspSessionStats> old = () => Stats(RtspTransport.Udp, 1);
-        Func<RtspSessionStats> successor = () => Stats(RtspTransport.Tcp, 2);
+        Func<ReceptionStats> old = () => Stats(ReceptionTransport.Udp, 1);
+        Func<ReceptionStats> successor = () => Stats(ReceptionTransport.Tcp, 2);
         session.Reception(old);
         session.Reception(successor);
 
-        session.ReceptionEnded(old, Stats(RtspTransport.Udp, 3));
+        session.ReceptionEnded(old, Stats(ReceptionTransport.Udp, 3));
 
-        Assert.Equal(RtspTransport.Tcp, f.Stream.Reception!.Transport);
+        Assert.Equal(ReceptionTransport.Tcp, f.Stream.Reception!.Transport);
         Assert.Equal(2, f.Stream.Reception!.Tracks[0].PacketsReceived);
     }
 }

@@ -42,7 +42,7 @@ public sealed class ReconnectTests
         Assert.Equal(reason, f.Stream.LastError);
         Assert.Equal(viewerReason, f.Stream.LastViewerError);
         Assert.Equal(1, f.Stream.Counters.Reconnects);
-        Assert.Equal(new StreamEvent("status", "reconnecting", viewerReason), (await viewer.NextAsync())!.Event);
+        Assert.Equal(new StreamEvent(StreamState.Reconnecting, viewerReason), (await viewer.NextAsync())!.Event);
         Assert.InRange(delay, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
 
         // A viewer that joins now is told first, then gets what is cached.

@@ -112,7 +112,7 @@ public sealed class SubscriptionTests
         var counters = new StreamCounters();
         using var reading = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
         using var stuck = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
-        var reconnecting = new ViewerItem(null, new StreamEvent("status", "reconnecting", "connection refused"));
+        var reconnecting = new ViewerItem(null, new StreamEvent(StreamState.Reconnecting, "connection refused"));
 
         for (var i = 0; i < Subscription.MaxQueuedControl; i++)
         {
@@ -207,7 +207,7 @@ public sealed class SubscriptionTests
             subscription.EnqueueMedia(f);
         }
 
-        subscription.EnqueueControl(new ViewerItem(null, new StreamEvent("status", "live")));
+        subscription.EnqueueControl(new ViewerItem(null, new StreamEvent(StreamState.Live)));
         Assert.All(frames, f => Assert.Equal(2, f.References));
 
         // A fragment the viewer has read is its own to release.

@@ -86,5 +86,5 @@ public sealed class RtspUrlTests
     [InlineData("rtsp://h/x?pwd=1&a=2", "rtsp://h/x?pwd=***&a=2")]
     [InlineData("rtsp://h/x/trackID=1", "rtsp://h/x/trackID=1")]
     public void Redacts_camera_supplied_urls(string input, string expected) =>
-        Assert.Equal(expected, RtspUrl.Redact(input));
+        Assert.Equal(expected, UrlRedactor.RedactUrl(input));
 }

@@ -1,6 +1,5 @@
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
-using LiveMux.Rtsp;
 
 namespace LiveMux.Hub.Sources;
 
@@ -13,7 +12,10 @@ internal interface IStreamSource
     /// <summary>Redacted description for logs and the API.</summary>
     string Description { get; }
 
-    /// <summary>Runs one session until <paramref name="ct"/> is cancelled (returns) or the session fails (throws).</summary>
+    /// <summary>
+    /// Runs one session until <paramref name="ct"/> is cancelled (returns) or the session fails (throws a
+    /// <see cref="StreamSourceException"/> that says why, for admins and for viewers).
+    /// </summary>
     Task RunAsync(IAccessUnitSink sink, CancellationToken ct);
 }
 
@@ -36,8 +38,8 @@ internal interface IAccessUnitSink
     /// <summary>The sender's wall clock for a track's RTP clock (RTCP SR), for lip sync across tracks.</summary>
     void OnSenderReport(int track, RtcpSenderReport report);
 
-    /// <summary>Where the session's RTP reception counters can be read, from any thread (RTSP sources only).</summary>
-    void OnReceptionStats(Func<RtspSessionStats> read)
+    /// <summary>Where the session's packet reception counters can be read, from any thread (sources that receive packets).</summary>
+    void OnReceptionStats(Func<ReceptionStats> read)
     {
     }
 
@@ -45,7 +47,7 @@ internal interface IAccessUnitSink
     /// The session given to <see cref="OnReceptionStats"/> as <paramref name="read"/> has ended with these numbers.
     /// They outlive it without keeping it alive, unless a newer session has already taken its place.
     /// </summary>
-    void OnReceptionEnded(Func<RtspSessionStats> read, RtspSessionStats last)
+    void OnReceptionEnded(Func<ReceptionStats> read, ReceptionStats last)
     {
     }
 

@@ -20,9 +20,10 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         {
             await RunSessionAsync(sink, ct).ConfigureAwait(false);
         }
-        catch (RtspException e) when (_redactor.Redact(e.Message) is var redacted && redacted != e.Message)
+        catch (RtspException e)
         {
-            throw new RtspException(e.Kind, redacted, e);
+            // The stream knows no RTSP errors: it gets the detail, the viewers' reason and the retry floor.
+            throw RtspFailure.ToSourceFailure(e, _redactor.Redact(e.Message));
         }
     }
 
@@ -31,7 +32,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
         var depacketizers = session.Tracks.Select(t => MseDepacketizer.TryCreate(t)!).ToArray();
-        Func<RtspSessionStats> stats = session.GetStats;
+        Func<ReceptionStats> stats = () => RtspFailure.ToReception(session.GetStats());
         try
         {
             sink.OnReceptionStats(stats);
@@ -49,7 +50,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
         finally
         {
-            sink.OnReceptionEnded(stats, session.GetStats());
+            sink.OnReceptionEnded(stats, stats());
             foreach (var d in depacketizers)
             {
                 d.Dispose();

@@ -1,5 +1,4 @@
 using System.Text;
-using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Rtsp;
 
 namespace LiveMux.Hub.Sources;
@@ -13,14 +12,14 @@ namespace LiveMux.Hub.Sources;
 /// <para>Values shorter than <see cref="MinLength"/> characters are left to the patterns: blanking every "1" or
 /// "ab" of ffmpeg's messages would make them unreadable, and such a password protects nothing anyway.</para>
 /// </summary>
-internal sealed class SecretRedactor
+public sealed class SecretRedactor
 {
-    public const int MinLength = 3;
-    public const string Mask = "***";
+    internal const int MinLength = 3;
+    internal const string Mask = "***";
 
     private readonly string[] _secrets;
 
-    public SecretRedactor(IEnumerable<string?> values)
+    internal SecretRedactor(IEnumerable<string?> values)
     {
         var forms = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var value in values)
@@ -44,10 +43,10 @@ internal sealed class SecretRedactor
         _secrets = [.. forms.Where(f => f.Length >= MinLength).OrderByDescending(f => f.Length)];
     }
 
-    public static SecretRedactor None { get; } = new([]);
+    internal static SecretRedactor None { get; } = new([]);
 
     /// <summary>The longest secret: a cut line must keep this many characters past its end to be redacted safely.</summary>
-    public int LongestSecret => _secrets.Length == 0 ? 0 : _secrets[0].Length;
+    internal int LongestSecret => _secrets.Length == 0 ? 0 : _secrets[0].Length;
 
     /// <summary>
     /// The secrets of an ffmpeg input (or any text holding URLs): the password (or a lone user name, often a
@@ -76,7 +75,7 @@ internal sealed class SecretRedactor
     /// Like <see cref="Redact(string)"/>, but shows only what starts in the first <paramref name="keep"/> characters:
     /// given <see cref="LongestSecret"/> characters more than it shows, a cut line never ends with half a secret.
     /// </summary>
-    public string Redact(string text, int keep) => UrlRedactor.Redact(Replace(text, Math.Min(keep, text.Length)));
+    internal string Redact(string text, int keep) => UrlRedactor.Redact(Replace(text, Math.Min(keep, text.Length)));
 
     private string Replace(string text, int keep)
     {

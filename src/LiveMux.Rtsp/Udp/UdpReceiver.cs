@@ -48,7 +48,6 @@ internal sealed class UdpReceiver : IAsyncDisposable
         });
     }
 
-    public IReadOnlyList<UdpPortPair> Pairs => _pairs;
     public long Foreign => Interlocked.Read(ref _foreign);
     public long Overflows => Interlocked.Read(ref _overflows);
 

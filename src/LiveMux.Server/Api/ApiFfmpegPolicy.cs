@@ -39,7 +39,7 @@ internal sealed class ApiFfmpegPolicy(string mediaDirectory)
         stream.Ffmpeg is { Input.Length: > 0 } ffmpeg
             ? stream with
             {
-                Ffmpeg = ffmpeg with { Restriction = IsNetworkUrl(ffmpeg.Input.Trim()) ? new FfmpegRestriction() : new FfmpegRestriction { MediaDirectory = MediaDirectory } },
+                Ffmpeg = ffmpeg.Restricted(IsNetworkUrl(ffmpeg.Input.Trim()) ? null : MediaDirectory),
             }
             : stream;
 

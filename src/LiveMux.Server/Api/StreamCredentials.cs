@@ -1,4 +1,3 @@
-using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Rtsp;
 
 namespace LiveMux.Server.Api;

@@ -1,4 +1,4 @@
-using LiveMux.Hub.Sources.Ffmpeg;
+using LiveMux.Hub;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveMux.Server.Auth;
@@ -24,7 +24,7 @@ internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin
         }
 
         // The H.264 companion of a stream is the same camera: its token and its public listing cover it.
-        var camera = stream.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal) ? stream[..^TranscodeFallback.NameSuffix.Length] : stream;
+        var camera = CompanionName.TryGetParent(stream, out var parent) ? parent : stream;
         if (_public.Contains(camera) || AdminGranted(request))
         {
             return ViewerCheck.Allow;

@@ -1,5 +1,3 @@
-using LiveMux.Hub;
-
 namespace LiveMux.Server.Endpoints;
 
 /// <summary>
@@ -32,10 +30,6 @@ internal sealed class CodecOffer
 
     /// <summary>Whether the browser offered <paramref name="codec"/>'s family.</summary>
     public bool Supports(string codec) => _families.Contains(Family(codec));
-
-    /// <summary>The first codec of <paramref name="format"/> the browser did not offer, or null when it can play all of them.</summary>
-    public string? FirstUnsupported(StreamFormat format) =>
-        format.Tracks.Select(t => t.Codec).FirstOrDefault(c => !_families.Contains(Family(c)));
 
     /// <summary>
     /// Why this viewer is refused, naming the stream's codec, its common name and what the browser offered,

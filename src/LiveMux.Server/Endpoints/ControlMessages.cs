@@ -12,7 +12,20 @@ internal static class ControlMessages
 
     public static byte[] Error(string message) => Write("error", message, null);
 
-    public static byte[] Status(StreamEvent e) => Write(e.Type, e.Value, e.Reason);
+    /// <summary>
+    /// A stream's state change as LiveMux's status message, <c>{"type":"status","value":"reconnecting","reason":"..."}</c>.
+    /// The values are spelled here, not taken from the enum's names, so renaming a state cannot change the protocol.
+    /// </summary>
+    public static byte[] Status(StreamEvent e) => Write("status", StatusValue(e.State), e.Reason);
+
+    private static string StatusValue(StreamState state) => state switch
+    {
+        StreamState.Idle => "idle",
+        StreamState.Starting => "starting",
+        StreamState.Live => "live",
+        StreamState.Reconnecting => "reconnecting",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
 
     private static byte[] Write(string type, string value, string? reason)
     {
@@ -31,14 +44,6 @@ internal static class ControlMessages
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>Reads <c>{"type":"mse","value":"codecs"}</c>; anything else is refused.</summary>
-    public static bool TryParseMseRequest(ReadOnlySpan<byte> utf8, out string codecs)
-    {
-        var ok = TryParseClientMessage(utf8, out var type, out var value) && type == "mse";
-        codecs = ok ? value ?? "" : "";
-        return ok;
     }
 
     /// <summary>

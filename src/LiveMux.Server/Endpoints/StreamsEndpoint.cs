@@ -1,8 +1,6 @@
 using LiveMux.Hub;
-using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
-using LiveMux.Rtsp;
 using LiveMux.Server.Api;
 
 namespace LiveMux.Server.Endpoints;
@@ -22,8 +20,8 @@ internal static class StreamsEndpoint
     /// RTP reception of the current (or last) RTSP session: the transport really used, why auto fell back to TCP,
     /// and per track the RFC 3550 counters. Null for a stream that never had an RTSP session.
     /// </summary>
-    internal static ReceptionView? DescribeReception(RtspSessionStats? r) => r is null ? null : new(
-        r.Transport == RtspTransport.Udp ? "udp" : "tcp",
+    internal static ReceptionView? DescribeReception(ReceptionStats? r) => r is null ? null : new(
+        r.Transport == ReceptionTransport.Udp ? "udp" : "tcp",
         r.FallbackReason,
         r.GarbagePackets,
         r.ForeignPackets,
@@ -77,8 +75,8 @@ internal static class StreamsEndpoint
     }
 
     internal static string? CompanionOf(LiveStream s, StreamHub hub) =>
-        s.Name.EndsWith(TranscodeFallback.NameSuffix, StringComparison.Ordinal)
-        && hub.TryGet(s.Name[..^TranscodeFallback.NameSuffix.Length], out var parent)
+        CompanionName.TryGetParent(s.Name, out var parentName)
+        && hub.TryGet(parentName, out var parent)
         && ReferenceEquals(parent.Fallback, s)
             ? parent.Name
             : null;

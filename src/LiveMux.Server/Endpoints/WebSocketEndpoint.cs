@@ -173,7 +173,7 @@ internal static class WebSocketEndpoint
                 if (item.Event is { } e)
                 {
                     await SendTextAsync(socket, ControlMessages.Status(e), ct);
-                    if (mime is null && e.Value == "reconnecting")
+                    if (mime is null && e.State == StreamState.Reconnecting)
                     {
                         // Nothing has played yet: the viewer is told why, in the form go2rtc front ends show.
                         await SendTextAsync(socket, ControlMessages.Error($"camera unavailable: {e.Reason}; retrying"), ct);

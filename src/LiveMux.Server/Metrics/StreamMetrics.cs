@@ -1,7 +1,6 @@
 using System.Globalization;
 using LiveMux.Hub;
 using LiveMux.Media.Rtp;
-using LiveMux.Rtsp;
 
 namespace LiveMux.Server.Metrics;
 
@@ -93,5 +92,5 @@ internal static class StreamMetrics
     }
 
     /// <summary>One stream as one scrape sees it.</summary>
-    private readonly record struct Row(LiveStream Stream, string Name, RtspSessionStats? Reception, IReadOnlyDictionary<string, long> Drops);
+    private readonly record struct Row(LiveStream Stream, string Name, ReceptionStats? Reception, IReadOnlyDictionary<string, long> Drops);
 }

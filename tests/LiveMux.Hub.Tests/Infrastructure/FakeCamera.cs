@@ -93,11 +93,13 @@ internal sealed class FakeSession(FakeCamera camera) : IStreamSource
     public void SenderReport(int track, RtcpSenderReport report) =>
         (_sink ?? throw new InvalidOperationException("not running")).OnSenderReport(track, report);
 
-    public void Reception(Func<LiveMux.Rtsp.RtspSessionStats> read) =>
+    public void Reception(Func<ReceptionStats> read) =>
         (_sink ?? throw new InvalidOperationException("not running")).OnReceptionStats(read);
 
-    public void ReceptionEnded(Func<LiveMux.Rtsp.RtspSessionStats> read, LiveMux.Rtsp.RtspSessionStats last) =>
+    public void ReceptionEnded(Func<ReceptionStats> read, ReceptionStats last) =>
         (_sink ?? throw new InvalidOperationException("not running")).OnReceptionEnded(read, last);
 
-    public void Fail(Exception e) => _failure.TrySetException(e);
+    /// <summary>Ends the session with <paramref name="e"/>; an RTSP error as the RTSP source reports it to the stream.</summary>
+    public void Fail(Exception e) =>
+        _failure.TrySetException(e is LiveMux.Rtsp.RtspException rtsp ? LiveMux.Hub.Sources.RtspFailure.ToSourceFailure(rtsp, rtsp.Message) : e);
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LiveMux.Media.Mp4.Reading;
 
 namespace LiveMux.Hub.Tests.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace LiveMux.Hub.Tests.Infrastructure;
 internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, uint TrackId = 1, int Cto = 0)
 {
     public override string ToString() => Event is { } e
-        ? $"{e.Type}:{e.Value}"
+        ? $"status:{e.State.ToString().ToLowerInvariant()}"
         : Kind == FragmentKind.Init
             ? $"init:{(Format!.Video is { } v ? $"{v.Width}x{v.Height}" : "")}{(Format.Audio is not null ? (Format.Video is null ? "audio" : "+audio") : "")}"
             : TrackId == 2 ? $"A{FrameId}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
@@ -105,27 +106,35 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
     /// <summary>baseMediaDecodeTime of the tfdt box (version 1, 64-bit).</summary>
     public static ulong Tfdt(ReadOnlySpan<byte> fragment)
     {
-        var at = fragment.IndexOf("tfdt"u8);
-        return at < 0 || fragment[at + 4] != 1
+        var tfdt = TrafChild(fragment, "tfdt"u8);
+        return tfdt.Length < 12 || tfdt[0] != 1
             ? throw new InvalidOperationException("no version 1 tfdt")
-            : BinaryPrimitives.ReadUInt64BigEndian(fragment[(at + 8)..]);
+            : BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..]);
     }
 
     /// <summary>The first sample's composition offset in a trun v1 with data offset, duration, size, flags and offset.</summary>
     public static int Cto(ReadOnlySpan<byte> fragment)
     {
-        var at = fragment.IndexOf("trun"u8);
-        return at < 0 || fragment[at + 4] != 1 || (fragment[at + 6] & 0x08) == 0
+        var trun = TrafChild(fragment, "trun"u8);
+        return trun.Length < 28 || trun[0] != 1 || (trun[2] & 0x08) == 0
             ? throw new InvalidOperationException("no version 1 trun with composition offsets")
-            : BinaryPrimitives.ReadInt32BigEndian(fragment[(at + 28)..]);
+            : BinaryPrimitives.ReadInt32BigEndian(trun[24..]);
     }
 
     /// <summary>track_ID of the tfhd box.</summary>
     public static uint TrackId(ReadOnlySpan<byte> fragment)
     {
-        var at = fragment.IndexOf("tfhd"u8);
-        return at < 0 ? throw new InvalidOperationException("no tfhd") : BinaryPrimitives.ReadUInt32BigEndian(fragment[(at + 8)..]);
+        var tfhd = TrafChild(fragment, "tfhd"u8);
+        return tfhd.Length < 8 ? throw new InvalidOperationException("no tfhd") : BinaryPrimitives.ReadUInt32BigEndian(tfhd[4..]);
     }
+
+    /// <summary>The payload of moof/traf/<paramref name="type"/>, read with the one box reader; empty when there is none.</summary>
+    private static ReadOnlySpan<byte> TrafChild(ReadOnlySpan<byte> fragment, ReadOnlySpan<byte> type) =>
+        BoxCursor.TryFind(fragment, BoxCursor.FourCc("moof"u8), out var moof)
+        && BoxCursor.TryFind(moof, BoxCursor.FourCc("traf"u8), out var traf)
+        && BoxCursor.TryFind(traf, BoxCursor.FourCc(type), out var child)
+            ? child
+            : default;
 
     public void Dispose() => Subscription.Dispose();
 }

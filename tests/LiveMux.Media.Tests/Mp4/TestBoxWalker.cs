@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using LiveMux.Media.Mp4.Reading;
 
 namespace LiveMux.Media.Tests.Mp4;
 
@@ -14,8 +15,9 @@ internal sealed record TestBox(string Type, int Offset, int Size, byte[] Body, L
 }
 
 /// <summary>
-/// Test-side ISO/IEC 14496-12 box walker, independent of BoxWriter. It descends into the container boxes
-/// the muxer writes and fails when a child overruns its parent or children do not fill it exactly.
+/// The box tree of what the muxer wrote, read with the one box reader (<see cref="BoxCursor"/>), not with the
+/// BoxWriter under test. It descends into the container boxes the muxer writes and fails when a child overruns
+/// its parent or children do not fill it exactly.
 /// </summary>
 internal static class TestBoxWalker
 {
@@ -32,25 +34,27 @@ internal static class TestBoxWalker
     private static List<TestBox> Walk(ReadOnlySpan<byte> data, int baseOffset)
     {
         var boxes = new List<TestBox>();
+        var cursor = new BoxCursor(data);
         var offset = 0;
-        while (offset < data.Length)
+        while (cursor.Next(out var fourCc, out var body))
         {
-            Assert.True(data.Length - offset >= 8, $"box header cut at {baseOffset + offset}");
-            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(data[offset..]);
+            // The muxer always writes the size: "to the end" (0) would be a bug here.
+            Assert.NotEqual(0u, BinaryPrimitives.ReadUInt32BigEndian(data[offset..]));
             var type = Encoding.ASCII.GetString(data.Slice(offset + 4, 4));
-            Assert.InRange(size, 8, data.Length - offset);
-            var body = data.Slice(offset + 8, size - 8);
+            var size = cursor.Position - offset;
+            var header = size - body.Length;
             var children = new List<TestBox>();
             if (Containers.TryGetValue(type, out var skip))
             {
                 Assert.True(body.Length >= skip, $"{type} shorter than its fixed fields");
-                children = Walk(body[skip..], baseOffset + offset + 8 + skip);
+                children = Walk(body[skip..], baseOffset + offset + header + skip);
             }
 
             boxes.Add(new TestBox(type, baseOffset + offset, size, body.ToArray(), children));
-            offset += size;
+            offset = cursor.Position;
         }
 
+        Assert.False(cursor.Malformed, $"box header cut or box overrunning its parent at {baseOffset + offset}");
         Assert.Equal(data.Length, offset);
         return boxes;
     }

@@ -36,19 +36,23 @@ public sealed class ControlMessagesTests
 
     [Theory]
     [MemberData(nameof(Requests))]
-    public void TryParseMseRequest(string name, string json, bool ok, string codecs)
+    public void An_mse_request_is_a_client_message_of_type_mse(string name, string json, bool ok, string codecs)
     {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        Assert.True(ok == ControlMessages.TryParseMseRequest(bytes, out var parsed), name);
-        Assert.Equal(codecs, parsed);
+        // As the handshake reads it: one client message, then its type, then its value as the codec list.
+        var parsed = ControlMessages.TryParseClientMessage(Encoding.UTF8.GetBytes(json), out var type, out var value);
+        Assert.True(ok == (parsed && type == "mse"), name);
+        if (ok)
+        {
+            Assert.Equal(codecs, value ?? "");
+        }
     }
 
     public static TheoryData<string, byte[], string, string, string?> Messages => new()
     {
         { "mse", ControlMessages.Mse("video/mp4; codecs=\"avc1.4D401F\""), "mse", "video/mp4; codecs=\"avc1.4D401F\"", null },
         { "error", ControlMessages.Error("unknown stream 'a\"b\\c'\n<script>"), "error", "unknown stream 'a\"b\\c'\n<script>", null },
-        { "status", ControlMessages.Status(new StreamEvent("status", "reconnecting", "camera said \"401\"")), "status", "reconnecting", "camera said \"401\"" },
-        { "live", ControlMessages.Status(new StreamEvent("status", "live")), "status", "live", null },
+        { "status", ControlMessages.Status(new StreamEvent(StreamState.Reconnecting, "camera said \"401\"")), "status", "reconnecting", "camera said \"401\"" },
+        { "live", ControlMessages.Status(new StreamEvent(StreamState.Live)), "status", "live", null },
     };
 
     [Theory]
@@ -70,4 +74,17 @@ public sealed class ControlMessagesTests
         var json = Encoding.UTF8.GetString(ControlMessages.Mse("video/mp4; codecs=\"avc1.4D401F\""));
         Assert.Equal("{\"type\":\"mse\",\"value\":\"video/mp4; codecs=\\u0022avc1.4D401F\\u0022\"}", json);
     }
+
+    // The hub's typed events, byte for byte what the WebSocket sent when the hub still carried the JSON's strings.
+    public static TheoryData<StreamEvent, string> StatusBytes => new()
+    {
+        { new StreamEvent(StreamState.Live), "{\"type\":\"status\",\"value\":\"live\"}" },
+        { new StreamEvent(StreamState.Reconnecting, "no media from the camera"), "{\"type\":\"status\",\"value\":\"reconnecting\",\"reason\":\"no media from the camera\"}" },
+        { new StreamEvent(StreamState.Reconnecting, "camera said \"401\""), "{\"type\":\"status\",\"value\":\"reconnecting\",\"reason\":\"camera said \\u0022401\\u0022\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StatusBytes))]
+    public void Status_events_have_the_exact_wire_shape(StreamEvent e, string expected) =>
+        Assert.Equal(expected, Encoding.UTF8.GetString(ControlMessages.Status(e)));
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LiveMux.Rtsp;
+using LiveMux.Hub;
 using LiveMux.Server.Endpoints;
 
 namespace LiveMux.Server.Tests.Endpoints;
@@ -10,21 +10,21 @@ public sealed class ReceptionJsonTests
     // What Results.Json uses.
     private static readonly JsonSerializerOptions s_web = new(JsonSerializerDefaults.Web);
 
-    private static JsonElement Serialize(RtspSessionStats? stats) =>
+    private static JsonElement Serialize(ReceptionStats? stats) =>
         JsonSerializer.SerializeToElement(StreamsEndpoint.DescribeReception(stats), s_web);
 
-    public static TheoryData<RtspTransport, string?, string> Sessions => new()
+    public static TheoryData<ReceptionTransport, string?, string> Sessions => new()
     {
-        { RtspTransport.Udp, null, "udp" },
-        { RtspTransport.Tcp, "no RTP over UDP within 3 s of PLAY (firewall or NAT?)", "tcp" },
-        { RtspTransport.Tcp, null, "tcp" },
+        { ReceptionTransport.Udp, null, "udp" },
+        { ReceptionTransport.Tcp, "no RTP over UDP within 3 s of PLAY (firewall or NAT?)", "tcp" },
+        { ReceptionTransport.Tcp, null, "tcp" },
     };
 
     [Theory]
     [MemberData(nameof(Sessions))]
-    public void Transport_and_fallback_reason(RtspTransport transport, string? fallback, string expected)
+    public void Transport_and_fallback_reason(ReceptionTransport transport, string? fallback, string expected)
     {
-        var json = Serialize(new RtspSessionStats(transport, fallback, [], 0, 0, 0, 0));
+        var json = Serialize(new ReceptionStats(transport, fallback, [], 0, 0, 0, 0, 0));
         Assert.Equal(expected, json.GetProperty("transport").GetString());
         if (fallback is null)
         {
@@ -41,12 +41,12 @@ public sealed class ReceptionJsonTests
     [Fact]
     public void Session_counters_and_one_object_per_track_in_track_order()
     {
-        var stats = new RtspSessionStats(
-            RtspTransport.Udp,
+        var stats = new ReceptionStats(
+            ReceptionTransport.Udp,
             null,
             [
-                new RtpTrackStats(0, PacketsReceived: 980, PacketsExpected: 1000, PacketsLost: 20, PacketsReordered: 31, PacketsLate: 2, PacketsSkipped: 20, JitterMilliseconds: 1.23456),
-                new RtpTrackStats(1, PacketsReceived: 50, PacketsExpected: 50, PacketsLost: 0, PacketsReordered: 0, PacketsLate: 0, PacketsSkipped: 0, JitterMilliseconds: 0),
+                new TrackReceptionStats(0, PacketsReceived: 980, PacketsExpected: 1000, PacketsLost: 20, PacketsReordered: 31, PacketsLate: 2, PacketsSkipped: 20, JitterMilliseconds: 1.23456),
+                new TrackReceptionStats(1, PacketsReceived: 50, PacketsExpected: 50, PacketsLost: 0, PacketsReordered: 0, PacketsLate: 0, PacketsSkipped: 0, JitterMilliseconds: 0),
             ],
             GarbagePackets: 3,
             ForeignPackets: 4,
@@ -83,7 +83,7 @@ public sealed class ReceptionJsonTests
     [InlineData(1, 3, 0.33333)]
     public void Loss_ratio_is_rounded_and_never_negative(long lost, long expected, double ratio)
     {
-        var json = Serialize(new RtspSessionStats(RtspTransport.Udp, null, [new RtpTrackStats(0, expected - lost, expected, lost, 0, 0, 0, 0)], 0, 0, 0, 0));
+        var json = Serialize(new ReceptionStats(ReceptionTransport.Udp, null, [new TrackReceptionStats(0, expected - lost, expected, lost, 0, 0, 0, 0)], 0, 0, 0, 0, 0));
         Assert.Equal(ratio, json.GetProperty("tracks")[0].GetProperty("lossRatio").GetDouble(), 6);
     }
 

@@ -12,7 +12,7 @@ namespace LiveMux.Hub.Sources.Demo;
 ///   DemoClip --DemoPublisher (paced)--> H264RtpEgress --> ServerStream "demo" --> RtspServer --> RtspClient --> hub
 /// </code>
 /// </summary>
-internal sealed class DemoRtspServer : IAsyncDisposable
+public sealed class DemoRtspServer : IAsyncDisposable
 {
     private readonly DemoRtspServerOptions _options;
     private readonly ILogger<DemoRtspServer> _logger;

@@ -12,12 +12,12 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// own. Not frag_every_frame: ffmpeg 5.1 writes AAC copied with it with repeated decode times
 /// ("Packet duration: -1024 ... out of range"), while -frag_duration 1 cuts at the same points cleanly.
 /// </summary>
-internal static class FfmpegArguments
+public static class FfmpegArguments
 {
     public const string StdinInput = "pipe:0";
 
     /// <param name="input">The input as ffmpeg gets it: <see cref="FfmpegOptions.Input"/>, or a media file's resolved path.</param>
-    public static IReadOnlyList<string> Build(FfmpegOptions options, IReadOnlyList<string> inputOptions, string? input = null)
+    internal static IReadOnlyList<string> Build(FfmpegOptions options, IReadOnlyList<string> inputOptions, string? input = null)
     {
         List<string> args = ["-hide_banner", "-nostats", "-loglevel", "warning"];
         if (options.Input != StdinInput)

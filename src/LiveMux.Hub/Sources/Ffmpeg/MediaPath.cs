@@ -4,7 +4,7 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// Resolves a file name given through the API inside the media directory, following every symbolic link on
 /// the way (of the directory too), so neither <c>..</c> nor a link can lead out of it.
 /// </summary>
-internal static class MediaPath
+public static class MediaPath
 {
     private const int MaxLinks = 40;
 

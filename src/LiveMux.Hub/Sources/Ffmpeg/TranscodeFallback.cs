@@ -7,13 +7,10 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 ///                                  ffmpeg -c:v libx264 --fMP4--> stream "cam~h264" --> viewers without HEVC
 /// </code>
 /// It reads the stream's own output, so the camera still sees one session, and one ffmpeg serves every
-/// such viewer. It runs only while it has viewers, like any stream.
+/// such viewer. It runs only while it has viewers, like any stream. Its name is <see cref="CompanionName"/>'s.
 /// </summary>
 internal static class TranscodeFallback
 {
-    /// <summary>Appended to the stream name; '~' is not allowed in configured names, so it cannot collide.</summary>
-    public const string NameSuffix = "~h264";
-
     // The demuxer reads moov and moof in order from a pipe; nothing to probe beyond the init segment.
     private static readonly IReadOnlyList<string> StdinInputOptions = ["-f", "mp4", "-fflags", "nobuffer", "-probesize", "65536", "-analyzeduration", "0"];
 

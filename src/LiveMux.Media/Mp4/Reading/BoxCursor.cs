@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 namespace LiveMux.Media.Mp4.Reading;
 
 /// <summary>
-/// Walks the child boxes of one box's payload (ISO/IEC 14496-12 4.2):
+/// The one MP4 box reader (ISO/IEC 14496-12 4.2): walks the child boxes of one box's payload, or the top-level
+/// boxes of a whole file or fragment; the streaming <see cref="Fmp4Reader"/> and the tests read headers with it too.
 /// <code>
 /// +----------+----------+-----------------------+---------
 /// | size u32 | type u32 | [largesize u64 if 1]  | payload ...
@@ -12,44 +13,71 @@ namespace LiveMux.Media.Mp4.Reading;
 /// size 0 ("to the end") is accepted only inside a parent, where the end is known. A child that overruns
 /// its parent stops the walk and sets <see cref="Malformed"/>.
 /// </summary>
-internal ref struct BoxCursor
+public ref struct BoxCursor
 {
+    private readonly int _length;
     private ReadOnlySpan<byte> _rest;
 
-    public BoxCursor(ReadOnlySpan<byte> payload) => _rest = payload;
+    public BoxCursor(ReadOnlySpan<byte> payload)
+    {
+        _rest = payload;
+        _length = payload.Length;
+    }
 
     public bool Malformed { get; private set; }
 
-    public bool Next(out uint type, out ReadOnlySpan<byte> payload)
+    /// <summary>Bytes walked so far: where the next box starts, or the end once the walk is over.</summary>
+    public readonly int Position => _length - _rest.Length;
+
+    /// <summary>A four-character code as the <c>type</c> that <see cref="Next"/> reports: <c>FourCc("moof"u8)</c>.</summary>
+    public static uint FourCc(ReadOnlySpan<byte> code) => BinaryPrimitives.ReadUInt32BigEndian(code);
+
+    /// <summary>
+    /// Reads one box header from the front of <paramref name="bytes"/>: false when they are shorter than the
+    /// header. <paramref name="size"/> is as written, the header included (0: to the end of the enclosing box).
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> bytes, out uint type, out ulong size, out int headerLength)
     {
         type = 0;
-        payload = default;
-        if (_rest.IsEmpty)
+        size = 0;
+        headerLength = 8;
+        if (bytes.Length < 8)
         {
             return false;
         }
 
-        if (_rest.Length < 8)
+        size = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        type = BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]);
+        if (size == 1)
+        {
+            if (bytes.Length < 16)
+            {
+                return false;
+            }
+
+            size = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+            headerLength = 16;
+        }
+
+        return true;
+    }
+
+    public bool Next(out uint type, out ReadOnlySpan<byte> payload)
+    {
+        payload = default;
+        if (_rest.IsEmpty)
+        {
+            type = 0;
+            return false;
+        }
+
+        if (!TryReadHeader(_rest, out type, out var size, out var header))
         {
             Malformed = true;
             return false;
         }
 
-        ulong size = BinaryPrimitives.ReadUInt32BigEndian(_rest);
-        type = BinaryPrimitives.ReadUInt32BigEndian(_rest[4..]);
-        var header = 8;
-        if (size == 1)
-        {
-            if (_rest.Length < 16)
-            {
-                Malformed = true;
-                return false;
-            }
-
-            size = BinaryPrimitives.ReadUInt64BigEndian(_rest[8..]);
-            header = 16;
-        }
-        else if (size == 0)
+        if (size == 0)
         {
             size = (ulong)_rest.Length;
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Media.Mp4.Reading;
@@ -84,27 +83,12 @@ public sealed class Fmp4Reader : IDisposable
 
     private bool TryReadHeader(in ReadOnlySequence<byte> buffer, out uint type, out ulong size, out int header)
     {
-        type = 0;
-        size = 0;
-        header = 8;
         Span<byte> bytes = stackalloc byte[16];
-        if (buffer.Length < 8)
+        var length = (int)Math.Min(16, buffer.Length);
+        buffer.Slice(0, length).CopyTo(bytes);
+        if (!BoxCursor.TryReadHeader(bytes[..length], out type, out size, out header))
         {
             return false;
-        }
-
-        buffer.Slice(0, Math.Min(16, buffer.Length)).CopyTo(bytes);
-        size = BinaryPrimitives.ReadUInt32BigEndian(bytes);
-        type = BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]);
-        if (size == 1)
-        {
-            if (buffer.Length < 16)
-            {
-                return false;
-            }
-
-            size = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
-            header = 16;
         }
 
         if (size == 0)

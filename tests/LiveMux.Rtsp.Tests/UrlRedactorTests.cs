@@ -1,6 +1,4 @@
-using LiveMux.Hub.Sources.Ffmpeg;
-
-namespace LiveMux.Hub.Tests.Sources.Ffmpeg;
+namespace LiveMux.Rtsp.Tests;
 
 public sealed class UrlRedactorTests
 {
@@ -23,4 +21,23 @@ public sealed class UrlRedactorTests
         Assert.Equal(expected, UrlRedactor.Redact(text));
         Assert.DoesNotContain("secret", UrlRedactor.Redact(text));
     }
+
+    // Where the RTSP client's own redactor had drifted: it knew fewer secret names and no ';' separator.
+    [Theory]
+    [InlineData("rtsp://cam/x?apikey=k1&a=2", "rtsp://cam/x?apikey=***&a=2")]
+    [InlineData("rtsp://cam/x?a=1;auth=zz", "rtsp://cam/x?a=1;auth=***")]
+    [InlineData("rtsp://cam/x?sig=abc", "rtsp://cam/x?sig=***")]
+    [InlineData("/x/trackID=1?token=abc", "/x/trackID=1?token=***")] // no scheme: the query is still redacted
+    [InlineData("trackID=1", "trackID=1")]
+    [InlineData("rtsp://***:***@cam/x", "rtsp://***:***@cam/x")] // idempotent
+    public void A_single_url_is_redacted_whole(string url, string expected) =>
+        Assert.Equal(expected, UrlRedactor.RedactUrl(url));
+
+    [Theory]
+    [InlineData("rtsp://admin:secret@cam.local/live")]
+    [InlineData("rtsp://admin:pa?ss#w@cam.local:554/live?x=1")]
+    [InlineData("http://h/s?user=a&password=b&apikey=c")]
+    [InlineData("rtsp://cam/x?a=1;auth=zz")]
+    public void Free_text_and_a_single_url_agree(string url) =>
+        Assert.Equal(UrlRedactor.Redact(url), UrlRedactor.RedactUrl(url));
 }
