@@ -40,7 +40,7 @@ public sealed class BadInputTests
             _ => null,
         });
 
-        // Replies whose headers pass LiveMux's 16 KB limit: many headers, and one endless header line.
+        // Replies whose headers pass LiveMux's limits: 400 header lines (100 at most), and one endless line (16 KB at most).
         await using var bigHeaders = new HostileServer((_, cseq) =>
             HostileServer.Reply(cseq, "200 OK", string.Concat(Enumerable.Range(0, 400).Select(i => $"X-Vendor-{i}: {new string('v', 40)}\r\n"))));
         await using var longLine = new HostileServer((_, cseq) =>
@@ -69,7 +69,7 @@ public sealed class BadInputTests
             ("http", ["RTSP", "malformed"], ["did not answer as an RTSP server"]),
             ("badsdp", ["SDP"], ["RTSP server", "codecs", "refused"]),
             ("garbage", ["interleaved", "not speaking RTSP", "malformed"], ["RTSP server", "more than LiveMux accepts", "closed"]),
-            ("bigheaders", ["exceed the limit of 16384"], ["more than LiveMux accepts"]),
+            ("bigheaders", ["more than 100 header lines"], ["more than LiveMux accepts"]),
             ("longline", ["exceed the limit of 16384"], ["more than LiveMux accepts"]),
         };
         var viewers = new List<WsViewer>();
