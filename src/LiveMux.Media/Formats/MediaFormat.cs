@@ -52,6 +52,13 @@ public abstract class MediaFormat
             : [rtpmap];
     }
 
+    /// <summary>
+    /// The m= section that announces this format under <paramref name="payloadType"/>: the media type of its
+    /// kind, <see cref="SdpAttributes"/>, then <paramref name="attributes"/> (further lines, without "a=").
+    /// </summary>
+    public SdpMediaSection SdpSection(int payloadType, IReadOnlyList<string>? attributes = null) =>
+        new(Kind == TrackKind.Video ? "video" : "audio", payloadType, [.. SdpAttributes(payloadType), .. attributes ?? []]);
+
     /// <summary>The format of an SDP media section, or null with the reason (for logs and errors) it is not supported.</summary>
     public static MediaFormat? FromTrack(MediaTrack track, out string? unsupportedReason)
     {

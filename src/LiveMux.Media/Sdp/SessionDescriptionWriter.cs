@@ -37,12 +37,6 @@ public static class SessionDescriptionWriter
         {
             var m = media[i];
             Line(sdp, string.Create(CultureInfo.InvariantCulture, $"m={m.MediaType} 0 RTP/AVP {m.PayloadType}"));
-            var channels = m.Channels > 1 ? "/" + m.Channels.ToString(CultureInfo.InvariantCulture) : "";
-            Line(sdp, string.Create(CultureInfo.InvariantCulture, $"a=rtpmap:{m.PayloadType} {m.EncodingName}/{m.ClockRate}{channels}"));
-            if (m.FormatParameters is { Length: > 0 } fmtp)
-            {
-                Line(sdp, string.Create(CultureInfo.InvariantCulture, $"a=fmtp:{m.PayloadType} {fmtp}"));
-            }
             foreach (var attribute in m.Attributes)
             {
                 Line(sdp, "a=" + attribute);

@@ -7,7 +7,7 @@ namespace LiveMux.Hub.Tests.Infrastructure;
 
 /// <summary>
 /// Makes access units the way a camera session does: real SPS/PPS and slices packetized into RTP
-/// (RFC 6184) and fed through the real <see cref="H264Depacketizer"/>, so the track config and the
+/// (RFC 6184) by the production <see cref="H264Packetizer"/> and fed through the real <see cref="H264Depacketizer"/>, so the track config and the
 /// sample bytes are what a live source would hand the stream. Each slice ends with its frame id, so a
 /// fragment a viewer receives can be traced back to the frame it came from (<see cref="FrameId"/>).
 /// </summary>
@@ -18,8 +18,9 @@ internal sealed class H264Camera : IDisposable
     public static readonly (string Sps, string Pps) Main640x360 = ("674d401eeca05017fcb808800000030080000019078b16cb", "68ebe3cb20");
 
     private readonly H264Depacketizer _depacketizer;
-    private readonly byte[] _scratch = new byte[H264Packetizer.RtpHeaderSize + H264Packetizer.DefaultMaxPayloadSize];
-    private ushort _sequence = 1000;
+
+    // No parameter sets to insert: like a camera that announces them only in the SDP.
+    private readonly H264Packetizer _packetizer = new(new RtpPacketizerOptions { PayloadType = 96, Ssrc = 0x1234, InitialSequenceNumber = 1000 }, []);
     private bool _started;
 
     public H264Camera((string Sps, string Pps) parameterSets)
@@ -40,16 +41,8 @@ internal sealed class H264Camera : IDisposable
 
         _started = true;
         var state = new PushState(_depacketizer);
-        var status = H264Packetizer.Packetize(
-            Slice(id, keyframe, sliceBytes),
-            new H264Packetizer.HeaderFields(96, _sequence, rtpTimestamp, 0x1234),
-            lastNalOfAccessUnit: true,
-            _scratch,
-            static (packet, s) => s.Push(packet),
-            state,
-            out var packets);
-        _sequence = unchecked((ushort)(_sequence + packets));
-        if (status != H264Packetizer.Status.Done || state.Unit is not { } unit)
+        var status = _packetizer.Packetize(Slice(id, keyframe, sliceBytes), rtpTimestamp, static (packet, s) => s.Push(packet), state);
+        if (status != PacketizeStatus.Done || state.Unit is not { } unit)
         {
             throw new InvalidOperationException($"frame {id} did not come out of the depacketizer: {status} {_depacketizer.LastDropReason}");
         }
@@ -65,9 +58,12 @@ internal sealed class H264Camera : IDisposable
     /// <summary>The id of the frame whose sample ends <paramref name="fragment"/>.</summary>
     public static int FrameId(ReadOnlySpan<byte> fragment) => BinaryPrimitives.ReadInt32BigEndian(fragment[^5..^1]);
 
+    /// <summary>One slice NAL unit behind its 4-byte length, as a packetizer takes an access unit.</summary>
     private static byte[] Slice(int id, bool keyframe, int size)
     {
-        var nal = new byte[Math.Max(size, 8)];
+        var unit = new byte[4 + Math.Max(size, 8)];
+        BinaryPrimitives.WriteInt32BigEndian(unit, unit.Length - 4);
+        var nal = unit.AsSpan(4);
         nal[0] = keyframe ? (byte)0x65 : (byte)0x41;
 
         // first_mb_in_slice ue(0) = 1, slice_type ue(7 or 5), pic_parameter_set_id ue(0) = 1.
@@ -78,9 +74,9 @@ internal sealed class H264Camera : IDisposable
             nal[i] = (byte)(0x11 + (i % 200));
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(nal.AsSpan(nal.Length - 5), id);
+        BinaryPrimitives.WriteInt32BigEndian(nal[^5..], id);
         nal[^1] = 0x80;
-        return nal;
+        return unit;
     }
 
     public void Dispose() => _depacketizer.Dispose();

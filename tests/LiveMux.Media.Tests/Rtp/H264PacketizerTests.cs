@@ -4,47 +4,48 @@ using LiveMux.Media.Rtp.H264;
 
 namespace LiveMux.Media.Tests.Rtp;
 
+/// <summary>
+/// The production RFC 6184 packetizer's exact packets: where single NAL unit packets end and FU-A begins, the
+/// FU-A and STAP-A header bits, the RTP header fields, and the parameter sets in front of a keyframe.
+/// <see cref="PacketizerRoundTripTests"/> checks that what it writes reads back; this checks how it is written.
+/// </summary>
 public sealed class H264PacketizerTests
 {
-    private static readonly H264Packetizer.HeaderFields Header = new(96, 65534, 0xFFFFF000, 0x1234ABCD);
+    private static readonly byte[] Sps = [0x67, 0x4D, 0x40, 0x1E, 0x9A, 0x66];
+    private static readonly byte[] Pps = [0x68, 0xEE, 0x3C, 0x80];
 
-    // NAL size, max payload -> packets, payload size of each packet ("S"=single NAL, else FU-A)
-    public static TheoryData<int, int, int, string> Sizes => new()
+    // NAL size, max payload -> payload size of each packet ("S" = one single NAL unit packet, else FU-A)
+    public static TheoryData<int, int, string> Sizes => new()
     {
-        { 1, 1200, 1, "S1" },
-        { 1199, 1200, 1, "S1199" },
-        { 1200, 1200, 1, "S1200" },             // exactly the budget: still a single NAL unit packet
-        { 1201, 1200, 2, "1200,4" },            // 1200 body bytes: 1198 + 2, each plus 2 bytes FU-A overhead
-        { 2397, 1200, 2, "1200,1200" },         // body 2396 = 2 x 1198
-        { 2398, 1200, 3, "1200,1200,3" },
-        { 9744, 1200, 9, "1200,1200,1200,1200,1200,1200,1200,1200,161" },
-        { 10, 3, 9, "3,3,3,3,3,3,3,3,3" },      // smallest legal budget: one NAL byte per fragment
-        { 4, 4, 1, "S4" },
-        { 5, 4, 2, "4,4" },
+        { 1, 1200, "S1" },
+        { 1199, 1200, "S1199" },
+        { 1200, 1200, "S1200" },                // exactly the budget: still a single NAL unit packet
+        { 1201, 1200, "1200,4" },               // 1200 body bytes: 1198 + 2, each plus 2 bytes FU-A overhead
+        { 2397, 1200, "1200,1200" },            // body 2396 = 2 x 1198
+        { 2398, 1200, "1200,1200,3" },
+        { 9744, 1200, "1200,1200,1200,1200,1200,1200,1200,1200,161" },
+        { 10, RtpPacketizerOptions.MinMaxPayloadSize, "4,4,4,4,3" }, // smallest budget: two NAL bytes per fragment
+        { 4, 4, "S4" },
+        { 5, 4, "4,4" },
     };
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void Splits_nal_units_by_size(int nalSize, int maxPayload, int expectedCount, string expectedPayloads)
+    public void Splits_a_nal_unit_by_size(int nalSize, int maxPayload, string expectedPayloads)
     {
-        byte[] nal = MakeNal(nalSize, nri: 0x60, type: 5);
-        Assert.Equal(expectedCount, H264Packetizer.GetPacketCount(nalSize, maxPayload));
+        var nal = MakeNal(nalSize, nri: 0x60, type: 5);
+        var packets = Packetize([nal], maxPayload, parameterSets: []);
 
-        List<byte[]> packets = PacketizeAll(nal, lastNalOfAccessUnit: true, maxPayload);
-        Assert.Equal(expectedCount, packets.Count);
-        Assert.Equal(H264Packetizer.GetPacketizedSize(nalSize, maxPayload), packets.Sum(p => p.Length));
-
-        bool single = expectedPayloads.StartsWith('S');
-        int[] payloads = expectedPayloads.TrimStart('S').Split(',').Select(int.Parse).ToArray();
-        Assert.Equal(payloads, packets.Select(p => p.Length - H264Packetizer.RtpHeaderSize).ToArray());
-
-        for (int i = 0; i < packets.Count; i++)
+        var single = expectedPayloads.StartsWith('S');
+        var payloads = expectedPayloads.TrimStart('S').Split(',').Select(int.Parse).ToArray();
+        Assert.Equal(payloads, packets.Select(p => p.Length - RtpPacketizer.HeaderSize).ToArray());
+        for (var i = 0; i < packets.Count; i++)
         {
-            byte[] p = packets[i];
+            var p = packets[i];
             Assert.Equal(0x80, p[0]);                                            // V=2, no P/X/CC
             Assert.Equal(96, p[1] & 0x7F);
             Assert.Equal(i == packets.Count - 1, (p[1] & 0x80) != 0);           // marker on the last packet only
-            Assert.Equal((ushort)(65534 + i), BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2)));
+            Assert.Equal((ushort)(65534 + i), BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2))); // wraps at 2^16
             Assert.Equal(0xFFFFF000u, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4)));
             Assert.Equal(0x1234ABCDu, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8)));
             if (single)
@@ -67,80 +68,109 @@ public sealed class H264PacketizerTests
     }
 
     [Fact]
-    public void No_marker_when_the_nal_unit_is_not_the_last_of_its_access_unit()
+    public void Only_the_last_packet_of_the_access_unit_has_the_marker()
     {
-        foreach (int size in new[] { 100, 5000 })
+        // A fragmented NAL unit, then one that goes alone: the first one's packets, its last included, have none.
+        var packets = Packetize([MakeNal(5000, 0x60, 1), MakeNal(1100, 0x40, 1)], 1200, []);
+        Assert.Equal([false, false, false, false, false, true], packets.Select(p => (p[1] & 0x80) != 0));
+        Assert.Equal([28, 28, 28, 28, 28, 1], packets.Select(p => p[12] & 0x1F));
+    }
+
+    // STAP-A header (RFC 6184 5.7): F is set when any aggregated unit's F is, NRI is the highest of theirs.
+    [Theory]
+    [InlineData(new[] { 0x06, 0x41 }, 0x40 | 24)]
+    [InlineData(new[] { 0x06, 0x21, 0x61 }, 0x60 | 24)]
+    [InlineData(new[] { 0x86, 0x01 }, 0x80 | 24)]
+    public void An_aggregation_packet_takes_the_highest_nri_and_any_f_bit(int[] headers, int expectedHeader)
+    {
+        var nals = headers.Select(h => MakeNal(50, h & 0xE0, h & 0x1F)).ToArray();
+        var packet = Assert.Single(Packetize(nals, 1200, []));
+        Assert.Equal(expectedHeader, packet[12]);
+
+        // The aggregated units follow, each behind its 16-bit size.
+        var at = 13;
+        foreach (var nal in nals)
         {
-            List<byte[]> packets = PacketizeAll(MakeNal(size, 0x60, 7), lastNalOfAccessUnit: false, 1200);
-            Assert.All(packets, p => Assert.Equal(0, p[1] & 0x80));
+            Assert.Equal(nal.Length, BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(at)));
+            Assert.Equal(nal, packet.AsSpan(at + 2, nal.Length).ToArray());
+            at += 2 + nal.Length;
         }
+
+        Assert.Equal(packet.Length, at);
+    }
+
+    // NAL unit types of the access unit -> NAL unit types sent, in order (the format's SPS/PPS when a keyframe lacks them).
+    [Theory]
+    [InlineData("5", "7,8,5")]
+    [InlineData("6,5", "7,8,6,5")]
+    [InlineData("7,8,5", "7,8,5")]   // in-band parameter sets are not sent twice
+    [InlineData("8,5", "8,5")]       // a unit that carries either is left as it is
+    [InlineData("1", "1")]
+    [InlineData("6,1", "6,1")]
+    public void A_keyframe_without_parameter_sets_gets_the_formats_in_front(string types, string expected)
+    {
+        var nals = types.Split(',').Select(t => MakeNal(20, 0x60, int.Parse(t))).ToArray();
+        var sent = new List<int>();
+        foreach (var packet in Packetize(nals, 1200, [Sps, Pps]))
+        {
+            sent.AddRange((packet[12] & 0x1F) == 24 ? AggregatedTypes(packet) : [packet[12] & 0x1F]);
+        }
+
+        Assert.Equal(expected, string.Join(',', sent));
+    }
+
+    [Fact]
+    public void An_empty_access_unit_sends_nothing()
+    {
+        var packetizer = new H264Packetizer(new RtpPacketizerOptions(), [Sps, Pps]);
+        var sent = new int[1];
+        Assert.Equal(PacketizeStatus.EmptyAccessUnit, packetizer.Packetize([], 0, static (_, s) => s[0]++, sent));
+        Assert.Equal(0, sent[0]);
+        Assert.Equal(0, packetizer.NextSequenceNumber);
     }
 
     [Theory]
-    [InlineData(0, 1200, 0, H264Packetizer.Status.EmptyNalUnit)]
-    [InlineData(10, 2, 0, H264Packetizer.Status.MaxPayloadTooSmall)]
-    [InlineData(10, 1200, 1, H264Packetizer.Status.PacketIndexOutOfRange)]
-    [InlineData(10, 1200, -1, H264Packetizer.Status.PacketIndexOutOfRange)]
-    public void Rejects_bad_arguments_with_a_reason(int nalSize, int maxPayload, int index, H264Packetizer.Status expected)
-    {
-        byte[] nal = MakeNal(nalSize, 0x60, 1);
-        var dest = new byte[2000];
-        Assert.Equal(expected, H264Packetizer.WritePacket(nal, index, Header, true, dest, out int written, maxPayload));
-        Assert.Equal(0, written);
-    }
+    [InlineData(128, 1200)]
+    [InlineData(96, RtpPacketizerOptions.MinMaxPayloadSize - 1)]
+    [InlineData(96, ushort.MaxValue)]
+    public void Refuses_options_it_cannot_packetize_with(int payloadType, int maxPayload) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new H264Packetizer(new RtpPacketizerOptions { PayloadType = (byte)payloadType, MaxPayloadSize = maxPayload }, []));
 
-    [Fact]
-    public void Rejects_a_payload_type_above_127_and_a_small_destination()
+    private static List<byte[]> Packetize(byte[][] nals, int maxPayload, byte[][] parameterSets)
     {
-        byte[] nal = MakeNal(100, 0x60, 1);
-        var dest = new byte[2000];
-        Assert.Equal(H264Packetizer.Status.InvalidPayloadType,
-            H264Packetizer.WritePacket(nal, 0, Header with { PayloadType = 128 }, true, dest, out _));
-        Assert.Equal(H264Packetizer.Status.DestinationTooSmall,
-            H264Packetizer.WritePacket(nal, 0, Header, true, dest.AsSpan(0, 111), out int w));
-        Assert.Equal(0, w);
-        Assert.Equal(H264Packetizer.Status.Done,
-            H264Packetizer.WritePacket(nal, 0, Header, true, dest.AsSpan(0, 112), out w));
-        Assert.Equal(112, w);
-    }
-
-    [Fact]
-    public void Packetize_reports_the_same_packets_as_WritePacket()
-    {
-        byte[] nal = MakeNal(5000, 0x40, 5);
-        var viaSink = new List<byte[]>();
-        var scratch = new byte[H264Packetizer.RtpHeaderSize + 1200];
-        H264Packetizer.Status status = H264Packetizer.Packetize(
-            nal, Header, true, scratch, static (p, list) => list.Add(p.ToArray()), viaSink, out int count);
-        Assert.Equal(H264Packetizer.Status.Done, status);
-        Assert.Equal(5, count);
-        Assert.Equal(PacketizeAll(nal, true, 1200), viaSink);
-        Assert.Equal(H264Packetizer.Status.DestinationTooSmall, H264Packetizer.Packetize(
-            nal, Header, true, scratch.AsSpan(0, 1000), static (_, _) => { }, 0, out count));
-        Assert.Equal(0, count);
-    }
-
-    private static List<byte[]> PacketizeAll(byte[] nal, bool lastNalOfAccessUnit, int maxPayload)
-    {
-        var packets = new List<byte[]>();
-        var dest = new byte[H264Packetizer.RtpHeaderSize + maxPayload];
-        int count = H264Packetizer.GetPacketCount(nal.Length, maxPayload);
-        for (int i = 0; i < count; i++)
+        var unit = new byte[nals.Sum(n => 4 + n.Length)];
+        var at = 0;
+        foreach (var nal in nals)
         {
-            var h = Header with { SequenceNumber = unchecked((ushort)(Header.SequenceNumber + i)) };
-            Assert.Equal(H264Packetizer.Status.Done,
-                H264Packetizer.WritePacket(nal, i, h, lastNalOfAccessUnit, dest, out int written, maxPayload));
-            packets.Add(dest[..written]);
+            BinaryPrimitives.WriteInt32BigEndian(unit.AsSpan(at), nal.Length);
+            nal.CopyTo(unit, at + 4);
+            at += 4 + nal.Length;
         }
 
+        var options = new RtpPacketizerOptions
+        {
+            PayloadType = 96, Ssrc = 0x1234ABCD, InitialSequenceNumber = 65534, InitialTimestamp = 0xFFFFF000, MaxPayloadSize = maxPayload,
+        };
+        var packets = new List<byte[]>();
+        Assert.Equal(PacketizeStatus.Done,
+            new H264Packetizer(options, parameterSets).Packetize(unit, 0, static (p, list) => list.Add(p.ToArray()), packets));
         return packets;
+    }
+
+    private static IEnumerable<int> AggregatedTypes(byte[] packet)
+    {
+        for (var at = 13; at < packet.Length; at += 2 + BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(at)))
+        {
+            yield return packet[at + 2] & 0x1F;
+        }
     }
 
     // Independent of the packetizer: RFC 6184 5.8 reassembly, NAL header = F|NRI from the indicator + type from the FU header.
     private static byte[] ReassembleFuA(List<byte[]> packets)
     {
         var nal = new List<byte> { (byte)((packets[0][12] & 0xE0) | (packets[0][13] & 0x1F)) };
-        foreach (byte[] p in packets)
+        foreach (var p in packets)
         {
             nal.AddRange(p[14..]);
         }
@@ -151,13 +181,8 @@ public sealed class H264PacketizerTests
     private static byte[] MakeNal(int size, int nri, int type)
     {
         var nal = new byte[size];
-        if (size == 0)
-        {
-            return nal;
-        }
-
         nal[0] = (byte)(nri | type);
-        for (int i = 1; i < size; i++)
+        for (var i = 1; i < size; i++)
         {
             nal[i] = (byte)((i * 31) + (i >> 8));
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Sdp;
 
 namespace LiveMux.Media.Tests.Sdp;
@@ -12,7 +13,7 @@ public sealed class SessionDescriptionWriterTests
     public void Writes_an_H264_track_as_RFC_6184_announces_it()
     {
         var sdp = SessionDescriptionWriter.Write("LiveMux", 42, "127.0.0.1",
-            [SdpMediaSection.H264(96, Sps, Pps) with { Attributes = ["framerate:30"] }]);
+            [new H264Format(96, Sps, Pps).SdpSection(96, ["framerate:30"])]);
         Assert.Equal(
             "v=0\r\no=- 42 1 IN IP4 127.0.0.1\r\ns=LiveMux\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\na=tool:LiveMux\r\na=range:npt=0-\r\na=control:*\r\n"
             + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
@@ -26,8 +27,8 @@ public sealed class SessionDescriptionWriterTests
     {
         var sdp = SessionDescriptionWriter.Write("two", 1, "127.0.0.1",
         [
-            SdpMediaSection.H264(96, Sps, Pps),
-            new SdpMediaSection("audio", 97, "OPUS", 48_000) { Channels = 2, FormatParameters = "sprop-stereo=1" },
+            new H264Format(96, Sps, Pps).SdpSection(96),
+            new OpusFormat(97, channels: 2).SdpSection(97),
         ]);
         Assert.True(SessionDescription.TryParse(Encoding.UTF8.GetBytes(sdp), out var parsed, out var error), error);
         Assert.Equal("*", parsed.Control);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveMux.Rtsp.Tests.Server;
@@ -28,7 +29,7 @@ public sealed class RtspClientReadsServerTests
             await run.CancelAsync();
             await playing;
         }
-        Assert.Equal(7, sink.FirstNalType); // the SPS before the first IDR
+        Assert.Equal([7, 8, 5], sink.FirstNalTypes); // SPS and PPS (in a STAP-A) before the first IDR
         Assert.Equal(0, sink.SequenceGaps);
         Assert.Equal(0, sink.TimestampGaps);
     }
@@ -39,7 +40,7 @@ public sealed class RtspClientReadsServerTests
         private uint? _lastFrameTimestamp;
         private int _frames;
 
-        public int FirstNalType { get; private set; } = -1;
+        public List<int> FirstNalTypes { get; } = [];
         public int SequenceGaps { get; private set; }
         public int TimestampGaps { get; private set; }
         public TaskCompletionSource Enough { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,9 +57,9 @@ public sealed class RtspClientReadsServerTests
                 SequenceGaps++;
             }
             _lastSequence = sequence;
-            if (FirstNalType < 0)
+            if (_frames == 0)
             {
-                FirstNalType = packet[12] & 0x1F;
+                FirstNalTypes.AddRange(Rfc6184NalTypes.Of(packet.ToArray()));
             }
             if ((packet[1] & 0x80) != 0)
             {

@@ -138,7 +138,7 @@ public sealed class RtspServerProtocolTests
     public async Task Session_flow_plays_from_a_keyframe_with_the_RTP_Info_it_announced()
     {
         await using var host = ServerTestHost.Start();
-        host.StartPublishing(fps: 30, gop: 10, frameBytes: 3000); // 3000 B: two FU-A packets per frame
+        host.StartPublishing(fps: 30, gop: 10, frameBytes: 3000); // 3000 B: FU-A packets, SPS and PPS in a STAP-A
         using var client = await RawRtspClient.ConnectAsync(host.Url);
         var url = host.Url.ToString();
 
@@ -185,11 +185,7 @@ public sealed class RtspServerProtocolTests
             Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8)));
             var timestamp = BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4));
             Assert.InRange(unchecked((int)(timestamp - rtptime)), 0, int.MaxValue); // from the cached keyframe on
-            var type = p[12] & 0x1F;
-            if (type != 28 || (p[13] & 0x80) != 0)
-            {
-                current.Add(type == 28 ? p[13] & 0x1F : type);
-            }
+            current.AddRange(Rfc6184NalTypes.Of(p)); // STAP-A, FU-A and single NAL unit packets
             if ((p[1] & 0x80) != 0)
             {
                 frames.Add((timestamp, current));

@@ -1,12 +1,12 @@
-using LiveMux.Media.Sdp;
+using LiveMux.Media.Formats;
 using LiveMux.Rtsp.Server;
 
 namespace LiveMux.Rtsp.Tests.Server;
 
 public sealed class ServerStreamTests
 {
-    private static readonly H264RtpEgress Video = new(ServerTestHost.Sps, ServerTestHost.Pps);
-    private static readonly RtspTrack Audio = new(new SdpMediaSection("audio", 8, "PCMA", 8000), 0x1234);
+    private static readonly RtpEgress Video = ServerTestHost.Video();
+    private static readonly RtspTrack Audio = new(new G711Format(8, aLaw: true).SdpSection(8), 0x1234);
 
     // Frames written before a subscriber joins, per track: V keyframe / v other on the video track, a on the
     // audio track; '!' writes a video frame larger than the GOP limit. -> what the joiner gets at once.
@@ -65,10 +65,10 @@ public sealed class ServerStreamTests
                 stream.WriteFrame(1, new RtpFrame(new byte[172], [172], timestamp, isKeyframe: true));
                 break;
             case '!':
-                stream.WriteFrame(0, Video.Packetize(ServerTestHost.Frame(false, 20_000), timestamp));
+                stream.WriteFrame(0, Video.Packetize(ServerTestHost.Frame(false, 20_000), timestamp, isKeyframe: false));
                 break;
             default:
-                stream.WriteFrame(0, Video.Packetize(ServerTestHost.Frame(c == 'V', 1000), timestamp));
+                stream.WriteFrame(0, Video.Packetize(ServerTestHost.Frame(c == 'V', 1000), timestamp, isKeyframe: c == 'V'));
                 break;
         }
     }

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using LiveMux.Media.Formats;
 using LiveMux.Rtsp.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,7 +19,7 @@ internal sealed class ServerTestHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _publishing = Task.CompletedTask;
 
-    private ServerTestHost(RtspServer server, ServerStream stream, H264RtpEgress egress)
+    private ServerTestHost(RtspServer server, ServerStream stream, RtpEgress egress)
     {
         Server = server;
         Stream = stream;
@@ -27,7 +29,7 @@ internal sealed class ServerTestHost : IAsyncDisposable
 
     public RtspServer Server { get; }
     public ServerStream Stream { get; }
-    public H264RtpEgress Egress { get; }
+    public RtpEgress Egress { get; }
     public ConcurrentQueue<ClosedConnection> Closed { get; } = new();
 
     public Uri Url => new($"rtsp://127.0.0.1:{Server.LocalEndPoint.Port}/live");
@@ -37,22 +39,30 @@ internal sealed class ServerTestHost : IAsyncDisposable
     public static ServerTestHost Start(RtspServerOptions? options = null, TimeProvider? time = null)
     {
         var server = new RtspServer(options ?? new RtspServerOptions(), NullLogger<RtspServer>.Instance, time ?? TimeProvider.System);
-        var egress = new H264RtpEgress(Sps, Pps);
+        var egress = Video();
         var stream = new ServerStream([egress.Track]);
         server.Mount("live", stream);
-        var second = new H264RtpEgress(Sps, Pps);
+        var second = Video();
         server.Mount("pair", new ServerStream([egress.Track, second.Track]));
         server.Start(new IPEndPoint(IPAddress.Loopback, 0));
         return new ServerTestHost(server, stream, egress);
     }
 
-    /// <summary>One access unit: an IDR (type 5) or a P slice (type 1) of <paramref name="bytes"/> bytes.</summary>
-    public static ReadOnlyMemory<byte>[] Frame(bool idr, int bytes)
+    /// <summary>An H.264 egress for <see cref="Sps"/> and <see cref="Pps"/> whose timestamps start at <paramref name="initialTimestamp"/>.</summary>
+    public static RtpEgress Video(uint initialTimestamp = 0) =>
+        new(new H264Format(96, Sps, Pps), new RtpEgressOptions { InitialTimestamp = initialTimestamp });
+
+    /// <summary>
+    /// One access unit as a depacketizer hands it out (a 4-byte length, then the NAL unit): an IDR (type 5) or a P
+    /// slice (type 1) of <paramref name="bytes"/> bytes.
+    /// </summary>
+    public static byte[] Frame(bool idr, int bytes)
     {
-        var nal = new byte[bytes];
-        nal[0] = idr ? (byte)0x65 : (byte)0x41;
-        nal.AsSpan(1).Fill(0xAB);
-        return [nal];
+        var unit = new byte[4 + bytes];
+        BinaryPrimitives.WriteInt32BigEndian(unit, bytes);
+        unit[4] = idr ? (byte)0x65 : (byte)0x41;
+        unit.AsSpan(5).Fill(0xAB);
+        return unit;
     }
 
     /// <summary>Writes frames at <paramref name="fps"/>, an IDR every <paramref name="gop"/>, 3000 ticks apart.</summary>
@@ -63,7 +73,8 @@ internal sealed class ServerTestHost : IAsyncDisposable
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / fps));
             for (var frame = 0L; await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false); frame++)
             {
-                Stream.WriteFrame(0, Egress.Packetize(Frame(frame % gop == 0, frameBytes), unchecked((uint)(frame * 3000))));
+                var idr = frame % gop == 0;
+                Stream.WriteFrame(0, Egress.Packetize(Frame(idr, frameBytes), frame * 3000, idr));
             }
         });
     }

@@ -37,7 +37,9 @@ public sealed class SlowClientTests
     [Fact]
     public async Task A_reading_client_alongside_a_stalled_one_gets_every_frame()
     {
-        var options = new RtspServerOptions { QueueFrames = 5, SocketSendBufferBytes = 4096, SendTimeout = TimeSpan.FromSeconds(30) };
+        // A joiner gets the mount's cached GOP (up to 9 frames here) at once, so the queue holds a GOP: with less,
+        // a reader that happens to join late in a GOP would skip to the next keyframe before it read anything.
+        var options = new RtspServerOptions { QueueFrames = 10, SocketSendBufferBytes = 4096, SendTimeout = TimeSpan.FromSeconds(30) };
         await using var host = ServerTestHost.Start(options);
         host.StartPublishing(fps: 30, gop: 10, frameBytes: 20_000);
         using var stalled = await RawRtspClient.ConnectAsync(host.Url, receiveBuffer: 4096);

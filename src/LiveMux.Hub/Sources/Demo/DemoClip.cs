@@ -1,15 +1,21 @@
+using System.Buffers.Binary;
 using LiveMux.Media.Codecs.H264;
+using LiveMux.Media.Formats;
 
 namespace LiveMux.Hub.Sources.Demo;
 
-/// <summary>One frame of the demo clip: its NAL units without AUD, SPS or PPS (those are sent separately).</summary>
-internal sealed record DemoAccessUnit(IReadOnlyList<ReadOnlyMemory<byte>> NalUnits, bool IsIdr);
+/// <summary>
+/// One frame of the demo clip without AUD, SPS or PPS (the format carries those): <see cref="Data"/> is the
+/// access unit as a depacketizer hands one out and a packetizer takes it (NAL units with 4-byte length
+/// prefixes); <see cref="NalUnits"/> are views of its NAL units.
+/// </summary>
+internal sealed record DemoAccessUnit(ReadOnlyMemory<byte> Data, IReadOnlyList<ReadOnlyMemory<byte>> NalUnits, bool IsIdr);
 
 /// <summary>The parsed demo clip: frames in decode order, and the one SPS/PPS pair they use.</summary>
 internal sealed record DemoClipContent(IReadOnlyList<DemoAccessUnit> AccessUnits, ReadOnlyMemory<byte> Sps, ReadOnlyMemory<byte> Pps)
 {
-    /// <summary>RFC 6184 profile-level-id: SPS bytes 1..3 (profile_idc, constraint flags, level_idc) in hex.</summary>
-    public string ProfileLevelId => Convert.ToHexString(Sps.Span.Slice(1, 3));
+    /// <summary>The clip's typed format: H.264 with its SPS/PPS, which give the SDP and the packetizer.</summary>
+    public H264Format Format(int payloadType) => new(payloadType, Sps.ToArray(), Pps.ToArray());
 }
 
 /// <summary>
@@ -54,7 +60,7 @@ internal static class DemoClip
         {
             if (currentHasSlice)
             {
-                units.Add(new DemoAccessUnit(current.ToArray(), currentIsIdr));
+                units.Add(LengthPrefixed(current, currentIsIdr));
             }
             else if (current.Count > 0)
             {
@@ -108,6 +114,22 @@ internal static class DemoClip
         }
 
         return new DemoClipContent(units, sps, pps);
+    }
+
+    private static DemoAccessUnit LengthPrefixed(List<ReadOnlyMemory<byte>> nalUnits, bool isIdr)
+    {
+        var data = new byte[nalUnits.Sum(n => 4 + n.Length)];
+        var views = new ReadOnlyMemory<byte>[nalUnits.Count];
+        var offset = 0;
+        for (var i = 0; i < nalUnits.Count; i++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(offset), nalUnits[i].Length);
+            nalUnits[i].Span.CopyTo(data.AsSpan(offset + 4));
+            views[i] = data.AsMemory(offset + 4, nalUnits[i].Length);
+            offset += 4 + nalUnits[i].Length;
+        }
+
+        return new DemoAccessUnit(data, views, isIdr);
     }
 
     private static ReadOnlyMemory<byte> CheckSame(ReadOnlyMemory<byte> known, ReadOnlyMemory<byte> found, string what)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using LiveMux.Rtsp.Server;
 using Microsoft.Extensions.Logging;
 
@@ -7,23 +6,23 @@ namespace LiveMux.Hub.Sources.Demo;
 /// <summary>
 /// Publishes the clip into a <see cref="ServerStream"/>, looped forever in real time, as a camera would send it.
 /// Each frame's due time is computed from the start time (not from the previous frame), so the stream does not
-/// drift. RTP timestamps advance <see cref="DemoClip.TicksPerFrame"/> per frame across loops, skipped frames
-/// included. A publisher that wakes more than a second late (a process stall) skips to the next IDR instead of
-/// bursting. Readers that fall behind are the server's business (its live policy), not the publisher's.
+/// drift. Timestamps advance <see cref="DemoClip.TicksPerFrame"/> per frame across loops, skipped frames
+/// included (the egress adds its random initial timestamp). A publisher that wakes more than a second late (a
+/// process stall) skips to the next IDR instead of bursting. Readers that fall behind are the server's business (its live policy), not the publisher's.
 /// </summary>
 internal sealed class DemoPublisher
 {
     private static readonly TimeSpan MaxLateness = TimeSpan.FromSeconds(1);
 
     private readonly DemoClipContent _clip;
-    private readonly H264RtpEgress _egress;
+    private readonly RtpEgress _egress;
     private readonly ServerStream _stream;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _framesPublished;
     private long _framesSkipped;
 
-    public DemoPublisher(DemoClipContent clip, H264RtpEgress egress, ServerStream stream, TimeProvider time, ILogger logger)
+    public DemoPublisher(DemoClipContent clip, RtpEgress egress, ServerStream stream, TimeProvider time, ILogger logger)
     {
         _clip = clip;
         _egress = egress;
@@ -46,7 +45,6 @@ internal sealed class DemoPublisher
         long frequency = _time.TimestampFrequency;
         long start = _time.GetTimestamp();
         long maxLateTicks = (long)(MaxLateness.TotalSeconds * frequency);
-        uint firstTimestamp = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         bool waitForIdr = false;
         IReadOnlyList<DemoAccessUnit> units = _clip.AccessUnits;
 
@@ -61,7 +59,6 @@ internal sealed class DemoPublisher
             }
 
             DemoAccessUnit au = units[(int)(frame % units.Count)];
-            uint timestamp = unchecked(firstTimestamp + (uint)(frame * DemoClip.TicksPerFrame));
             if (!au.IsIdr && (waitForIdr || now - due > maxLateTicks))
             {
                 if (!waitForIdr)
@@ -75,7 +72,7 @@ internal sealed class DemoPublisher
             }
 
             waitForIdr = false;
-            _stream.WriteFrame(0, _egress.Packetize(au.NalUnits, timestamp));
+            _stream.WriteFrame(0, _egress.Packetize(au.Data.Span, frame * DemoClip.TicksPerFrame, au.IsIdr));
             Interlocked.Increment(ref _framesPublished);
         }
     }

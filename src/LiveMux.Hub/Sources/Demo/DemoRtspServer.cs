@@ -9,7 +9,7 @@ namespace LiveMux.Hub.Sources.Demo;
 /// LiveMux.Rtsp's own <see cref="RtspServer"/> on 127.0.0.1, so the demo stream is read back through the RTSP
 /// client exactly as a camera is.
 /// <code>
-///   DemoClip --DemoPublisher (paced)--> H264RtpEgress --> ServerStream "demo" --> RtspServer --> RtspClient --> hub
+///   DemoClip --DemoPublisher (paced)--> RtpEgress(H264Format) --> ServerStream "demo" --> RtspServer --> RtspClient --> hub
 /// </code>
 /// </summary>
 public sealed class DemoRtspServer : IAsyncDisposable
@@ -59,7 +59,7 @@ public sealed class DemoRtspServer : IAsyncDisposable
         }
 
         DemoClipContent clip = DemoClip.Instance; // fail here, not on the first client, if the clip is broken
-        var egress = new H264RtpEgress(clip.Sps, clip.Pps, [$"framerate:{DemoClip.FrameRate}"]);
+        var egress = new RtpEgress(clip.Format(payloadType: 96), new RtpEgressOptions { SdpAttributes = [$"framerate:{DemoClip.FrameRate}"] });
         var stream = new ServerStream([egress.Track]);
         _server.Mount(_options.Path.TrimStart('/'), stream);
         _server.Start(new IPEndPoint(IPAddress.Loopback, _options.Port));

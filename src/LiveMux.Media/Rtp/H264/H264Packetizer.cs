@@ -10,9 +10,10 @@ namespace LiveMux.Media.Rtp.H264;
 ///  FU-A:    | F|NRI|28 | S|E|R|type | fragment ...           type and F|NRI of the fragmented NAL unit
 /// </code>
 /// </summary>
-public sealed partial class H264Packetizer : NalPacketizer
+public sealed class H264Packetizer : NalPacketizer
 {
     private const byte StapAType = 24;
+    private const byte FuAType = 28;
 
     private byte _aggregateF;
     private byte _aggregateNri;

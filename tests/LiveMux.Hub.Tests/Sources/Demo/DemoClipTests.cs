@@ -12,7 +12,7 @@ public sealed class DemoClipTests
             Enumerable.Range(0, 180).Where(i => DemoClip.AccessUnits[i].IsIdr));
         Assert.Equal(7, DemoClip.Sps.Span[0] & 0x1F);
         Assert.Equal(8, DemoClip.Pps.Span[0] & 0x1F);
-        Assert.Equal("4D401E", DemoClip.Instance.ProfileLevelId); // Main, level 3.0
+        Assert.Contains("profile-level-id=4D401E;", DemoClip.Instance.Format(96).FormatParameters, StringComparison.Ordinal); // Main, level 3.0
         Assert.All(DemoClip.AccessUnits, au => Assert.DoesNotContain(au.NalUnits, n => (n.Span[0] & 0x1F) is 7 or 8 or 9));
         Assert.All(DemoClip.AccessUnits, au => Assert.Contains(au.NalUnits, n => (n.Span[0] & 0x1F) is 1 or 5));
     }

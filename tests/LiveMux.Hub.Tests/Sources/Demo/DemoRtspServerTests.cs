@@ -74,7 +74,6 @@ public sealed class DemoRtspServerTests
         // Read 40 frames (over one GOP boundary) and check every RTP header field.
         var frames = new List<(uint Timestamp, List<int> NalTypes)>();
         List<int> current = [];
-        var reassembly = new List<byte>();
         while (frames.Count < 40)
         {
             (byte channel, byte[] p) = await client.ReadInterleavedAsync();
@@ -89,26 +88,7 @@ public sealed class DemoRtspServerTests
             Assert.True(firstTimestamp == rtptime || firstTimestamp - rtptime == 90_000, $"first {firstTimestamp}, RTP-Info {rtptime}");
             Assert.Equal(unchecked(firstTimestamp.Value + (uint)(frames.Count * 3000)), timestamp);
             Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8)));
-            int type = p[12] & 0x1F;
-            if (type == 28)
-            {
-                if ((p[13] & 0x80) != 0)
-                {
-                    reassembly.Clear();
-                    reassembly.Add((byte)((p[12] & 0xE0) | (p[13] & 0x1F)));
-                }
-
-                reassembly.AddRange(p[14..]);
-                if ((p[13] & 0x40) != 0)
-                {
-                    current.Add(reassembly[0] & 0x1F);
-                }
-            }
-            else
-            {
-                current.Add(type);
-            }
-
+            current.AddRange(Rfc6184NalTypes.Of(p)); // STAP-A, FU-A and single NAL unit packets
             if ((p[1] & 0x80) != 0)
             {
                 frames.Add((timestamp, current));
