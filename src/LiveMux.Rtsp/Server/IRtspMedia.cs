@@ -26,7 +26,8 @@ public interface IRtspMedia
 /// <summary>Receives the frames of a subscribed <see cref="IRtspMedia"/>. Calls for one media never overlap.</summary>
 public interface IRtpFrameSubscriber
 {
-    void OnFrame(int track, RtpFrame frame);
+    /// <param name="cached">The frame is part of the join burst (the media's cached GOP), not live.</param>
+    void OnFrame(int track, RtpFrame frame, bool cached);
 }
 
 /// <summary>One announced track: its SDP section (the server adds the control) and the SSRC of its packets.</summary>

@@ -34,7 +34,7 @@ internal sealed class ServerSendQueue
 
     public bool IsFull => Volatile.Read(ref _frames) >= _frameCapacity;
 
-    /// <summary>The most frames ever queued at once; never above the capacity.</summary>
+    /// <summary>The most frames ever queued at once: at most the capacity, or a join burst (one cached GOP), whichever is larger.</summary>
     public long PeakFrames => Interlocked.Read(ref _peakFrames);
 
     public long FramesSent => Interlocked.Read(ref _framesSent);

@@ -92,14 +92,16 @@ internal sealed class ServerSession : IRtpFrameSubscriber
         _subscription = null;
     }
 
-    public void OnFrame(int track, RtpFrame frame)
+    public void OnFrame(int track, RtpFrame frame, bool cached)
     {
         if ((uint)track >= (uint)_tracks.Length || _tracks[track] is not { } t || Volatile.Read(ref _disconnecting) != 0)
         {
             return;
         }
         var before = t.Policy.SkippedGops;
-        switch (t.Policy.Decide(frame.IsKeyframe, _queue.IsFull, _maxSkippedGops))
+        // The join burst is queued whole, whatever the queue's size (as the hub's GOP burst to a viewer): skipping
+        // any of it would cost the new client its first picture. The media's GOP limit bounds it.
+        switch (t.Policy.Decide(frame.IsKeyframe, queueFull: !cached && _queue.IsFull, _maxSkippedGops))
         {
             case LiveDecision.Send:
                 _queue.EnqueueFrame(t, frame);

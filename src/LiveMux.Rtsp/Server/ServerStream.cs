@@ -81,7 +81,7 @@ public sealed class ServerStream : IRtspMedia
             Cache(track, frame);
             foreach (var subscriber in _subscribers)
             {
-                subscriber.OnFrame(track, frame);
+                subscriber.OnFrame(track, frame, cached: false);
             }
         }
     }
@@ -120,7 +120,7 @@ public sealed class ServerStream : IRtspMedia
             // Under the lock, so no live frame can come between the cached ones and the next.
             foreach (var (track, frame) in _gop)
             {
-                subscriber.OnFrame(track, frame);
+                subscriber.OnFrame(track, frame, cached: true);
             }
 
             _subscribers = [.. _subscribers, subscriber];

@@ -79,8 +79,12 @@ public sealed class ServerStreamTests
 
         public uint? FirstTimestamp { get; private set; }
 
-        public void OnFrame(int track, RtpFrame frame)
+        private bool _live;
+
+        public void OnFrame(int track, RtpFrame frame, bool cached)
         {
+            Assert.False(cached && _live, "a cached frame after a live one"); // the burst first, then live
+            _live |= !cached;
             FirstTimestamp ??= frame.Timestamp;
             Frames += track == 1 ? "a" : frame.IsKeyframe ? "V" : frame.Length > 10_000 ? "!" : "v";
         }

@@ -28,7 +28,7 @@ public sealed class SlowClientTests
         Assert.True(host.Closed.TryDequeue(out var closed));
         Assert.True(closed.Reason.Contains("the client stopped reading", StringComparison.Ordinal)
             || closed.Reason.Contains("cannot keep up", StringComparison.Ordinal), closed.Reason);
-        Assert.InRange(closed.PeakQueuedFrames, 1, options.QueueFrames);
+        Assert.InRange(closed.PeakQueuedFrames, 1, Math.Max(options.QueueFrames, 10)); // the queue, or the join burst (a GOP of 10)
         Assert.Equal(0, host.Server.ActiveSessions);
         Assert.Equal(0, host.Stream.SubscriberCount);
         Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
@@ -37,9 +37,8 @@ public sealed class SlowClientTests
     [Fact]
     public async Task A_reading_client_alongside_a_stalled_one_gets_every_frame()
     {
-        // A joiner gets the mount's cached GOP (up to 9 frames here) at once, so the queue holds a GOP: with less,
-        // a reader that happens to join late in a GOP would skip to the next keyframe before it read anything.
-        var options = new RtspServerOptions { QueueFrames = 10, SocketSendBufferBytes = 4096, SendTimeout = TimeSpan.FromSeconds(30) };
+        // A queue smaller than the GOP (10): a reader joining late in one gets the cached frames whole all the same.
+        var options = new RtspServerOptions { QueueFrames = 5, SocketSendBufferBytes = 4096, SendTimeout = TimeSpan.FromSeconds(30) };
         await using var host = ServerTestHost.Start(options);
         host.StartPublishing(fps: 30, gop: 10, frameBytes: 20_000);
         using var stalled = await RawRtspClient.ConnectAsync(host.Url, receiveBuffer: 4096);
@@ -65,5 +64,34 @@ public sealed class SlowClientTests
             previous = timestamp;
             frames++;
         }
+    }
+
+    [Fact]
+    public async Task A_joiner_gets_the_whole_cached_gop_even_when_it_is_larger_than_its_queue()
+    {
+        await using var host = ServerTestHost.Start(new RtspServerOptions { QueueFrames = 2 });
+        for (var frame = 0L; frame < 10; frame++)
+        {
+            var key = frame is 0 or 3;
+            host.Stream.WriteFrame(0, host.Egress.Packetize(ServerTestHost.Frame(key, 1000), frame * 3000, key));
+        }
+
+        using var client = await RawRtspClient.ConnectAsync(host.Url);
+        var session = (await client.RequestAsync("SETUP", host.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast")).Headers["Session"].Split(';')[0];
+        var play = await client.RequestAsync("PLAY", host.Url.ToString(), $"Session: {session}");
+        Assert.Contains("rtptime=9000", play.Headers["RTP-Info"], StringComparison.Ordinal); // the cached keyframe's
+
+        // Frames 3 to 9 (the GOP since the last keyframe, more than the queue's 2) come whole, then live ones.
+        host.Stream.WriteFrame(0, host.Egress.Packetize(ServerTestHost.Frame(false, 1000), 10 * 3000, false));
+        var timestamps = new List<uint>();
+        while (timestamps.Count < 8)
+        {
+            var (_, p) = await client.ReadInterleavedAsync();
+            if ((p[1] & 0x80) != 0)
+            {
+                timestamps.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4)));
+            }
+        }
+        Assert.Equal(Enumerable.Range(3, 8).Select(f => (uint)f * 3000), timestamps);
     }
 }
