@@ -43,6 +43,12 @@ internal sealed class StreamMuxer(string name, TimeSpan configTimeout, TimeProvi
     /// </summary>
     public Fragment? Mux(int track, TrackConfig config, in AccessUnit unit, ulong receivedNtp, out StreamFormat? formatChanged)
     {
+        formatChanged = null;
+        if ((uint)track >= (uint)_sync.TrackCount)
+        {
+            return null;
+        }
+
         formatChanged = _sync.OnUnitConfig(track, config) ? NewFormat() : null;
         if (formatChanged is null && config.Kind == TrackKind.Video && unit.IsKeyframe)
         {

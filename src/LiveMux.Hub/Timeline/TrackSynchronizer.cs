@@ -45,6 +45,9 @@ internal sealed class TrackSynchronizer(string name, TimeSpan configTimeout, Tim
     /// <summary>The used tracks' configs by slot; null until the first session's are complete. Kept across sessions.</summary>
     public IReadOnlyList<TrackConfig>? Tracks => _tracks;
 
+    /// <summary>The current session's track count.</summary>
+    public int TrackCount => _configs.Length;
+
     /// <summary>This session's tracks are chosen (every config came, or the wait for the missing ones is over).</summary>
     public bool IsReady => _ready;
 
