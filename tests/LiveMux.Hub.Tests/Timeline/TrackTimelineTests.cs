@@ -1,4 +1,6 @@
-namespace LiveMux.Hub.Tests;
+using LiveMux.Hub.Timeline;
+
+namespace LiveMux.Hub.Tests.Timeline;
 
 /// <summary>The output decode timeline: gap-free across source restarts and camera jumps, never decreasing.</summary>
 public sealed class TrackTimelineTests

@@ -1,6 +1,6 @@
 using LiveMux.Media.Rtp;
 
-namespace LiveMux.Hub;
+namespace LiveMux.Hub.Timeline;
 
 /// <summary>
 /// Puts the tracks of one upstream session on one clock, in seconds. Each track's RTP clock starts at a

@@ -1,4 +1,4 @@
-namespace LiveMux.Hub;
+namespace LiveMux.Hub.Timeline;
 
 /// <summary>
 /// Maps a track's unwrapped RTP time onto a continuous output timeline. MSE stalls on a gap in decode
