@@ -3,6 +3,7 @@ using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Hub.Sources;
 

@@ -4,6 +4,7 @@ using System.Text;
 using LiveMux.Media.Sdp;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Server;
 

@@ -1,4 +1,6 @@
-namespace LiveMux.Rtsp.Rtp;
+using LiveMux.Rtsp.Rtp;
+
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// What the session knows about one track's incoming RTP: RFC 3550 statistics, the reorder buffer (UDP only) and

@@ -5,10 +5,10 @@ using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Rtsp.Protocol;
 using LiveMux.Rtsp.Rtp;
-using LiveMux.Rtsp.Udp;
 using Microsoft.Extensions.Logging;
+using LiveMux.Rtsp.Transport;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// A playing RTSP session: an actor whose one loop (<see cref="RunAsync"/>) owns the connection.
