@@ -1,33 +1,36 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using LiveMux.Media.Rtp;
+using System.Threading.Channels;
 using LiveMux.Media.Sdp;
-using LiveMux.Rtsp.Protocol;
 using LiveMux.Rtsp.Rtp;
-using Microsoft.Extensions.Logging;
 using LiveMux.Rtsp.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace LiveMux.Rtsp.Client;
 
 /// <summary>
-/// A playing RTSP session: an actor whose one loop (<see cref="RunAsync"/>) owns the connection.
+/// A playing RTSP session: an actor. One loop (<see cref="RunAsync"/>) owns the connection and all session state;
+/// other threads post commands to its bounded inbox and wake it, and read statistics through snapshots.
 /// <code>
-///   timer tick / cancellation --Wake()--> loop: ReadAsync -> while TryRead -> dispatch -> AdvanceTo
-///                                               then: answer server requests, check media timeout, send keepalive
+///   timer --Tick--+
+///   cancel/dispose --Stop--+--> inbox --> loop: commands -> read frames (InterleavedDispatcher)
+///   RequestKeyframe -------+                    -> UDP: UdpMediaReceiver (reorder) -> RtcpFeedback (RR, PLI)
+///   UDP sockets --wake-----^                    -> media watchdog -> answer server requests -> Keepalive
 /// </code>
-/// Nothing else touches the socket while the loop runs, so writes are serialized without a lock; the timer only
-/// interrupts the pending read, and the loop decides what is due.
-/// Over UDP the socket tasks queue datagrams and wake the loop the same way; the loop puts each track's packets
-/// back in order (<see cref="RtpReorderBuffer"/>), counts loss and jitter, and sends RTCP receiver reports.
+/// Nothing else touches the socket while the loop runs, so writes are serialized without a lock; a wake only
+/// interrupts the pending read, and the loop decides what is due. Each piece is loop-only; the counters read by
+/// <see cref="GetStats"/> cross threads through Interlocked and the per-track sequence lock of TrackReception.
 /// </summary>
 public sealed class RtspPlaySession : IAsyncDisposable
 {
     private static readonly TimeSpan s_teardownTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Ticks coalesce (one queued at most) and Stop is also a cancelled token: a small inbox is enough.</summary>
+    private const int InboxCapacity = 16;
+
     private readonly RtspControl _control;
-    private readonly int[] _trackByChannel = new int[256];
-    private readonly int[] _rtcpTrackByChannel = new int[256];
+    private readonly int[] _rtpChannels;
     private readonly string _sessionUrl;
     private readonly string _keepaliveMethod;
     private readonly TimeSpan _keepaliveInterval;
@@ -35,14 +38,15 @@ public sealed class RtspPlaySession : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly byte[] _scratch;
+    private readonly Channel<PlaySessionCommand> _inbox = Channel.CreateBounded<PlaySessionCommand>(
+        new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly UdpReceiver? _udp;
+    private readonly UdpMediaReceiver? _udpMedia;
+    private readonly RtcpFeedback? _feedback;
     private readonly TrackReception[] _reception;
     private readonly uint _ourSsrc = BinaryPrimitives.ReadUInt32BigEndian(RandomNumberGenerator.GetBytes(4));
     private readonly string _cname;
-    private long _garbage;
-    private long _reportsSent;
-    private long _keyframeRequests;
+    private int _tickQueued;
     private Task? _run;
     private int _disposed;
 
@@ -59,6 +63,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
             udp is null ? null : new RtpReorderBuffer(options.ReorderMaxPackets, maxWait, static b => ArrayPool<byte>.Shared.Return(b))))];
         _control = control;
         Tracks = tracks;
+        _rtpChannels = udp is null ? rtpChannels : [];
         _sessionUrl = sessionUrl;
         _keepaliveMethod = keepaliveMethod;
         _keepaliveInterval = sessionTimeout / 2;
@@ -66,16 +71,10 @@ public sealed class RtspPlaySession : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _scratch = new byte[options.MaxInterleavedFrameBytes];
-        Array.Fill(_trackByChannel, -1);
-        Array.Fill(_rtcpTrackByChannel, -1);
-        for (var i = 0; i < rtpChannels.Length && udp is null; i++)
+        if (udp is not null)
         {
-            _trackByChannel[rtpChannels[i]] = i;
-            if (rtpChannels[i] < 255 && _trackByChannel[rtpChannels[i] + 1] < 0)
-            {
-                _rtcpTrackByChannel[rtpChannels[i] + 1] = i;
-            }
+            _feedback = new RtcpFeedback(udp, _reception, tracks, options, _ourSsrc, _cname, control.Url.ToString(), time.GetTimestamp(), time, logger);
+            _udpMedia = new UdpMediaReceiver(udp, _reception, _feedback, time);
         }
     }
 
@@ -95,11 +94,24 @@ public sealed class RtspPlaySession : IAsyncDisposable
         Transport,
         FallbackReason,
         [.. _reception.Select(r => r.Snapshot())],
-        Interlocked.Read(ref _garbage) + (_udp?.Garbage ?? 0),
+        _udpMedia?.Garbage ?? 0,
         _udp?.Foreign ?? 0,
         _udp?.Overflows ?? 0,
-        Interlocked.Read(ref _reportsSent),
-        Interlocked.Read(ref _keyframeRequests));
+        _feedback?.ReportsSent ?? 0,
+        _feedback?.KeyframeRequests ?? 0);
+
+    /// <summary>
+    /// Asks the camera for a keyframe on a video track, from any thread. Over UDP the loop sends an RTCP PLI, no
+    /// more often than <see cref="RtspClientOptions.KeyframeRequestMinInterval"/>; over TCP nothing is sent (false).
+    /// </summary>
+    public bool RequestKeyframe(int trackIndex)
+    {
+        if (_udp is null || (uint)trackIndex >= (uint)Tracks.Count || _disposed != 0)
+        {
+            return false;
+        }
+        return Post(new PlaySessionCommand(PlaySessionCommandKind.RequestKeyframe, trackIndex));
+    }
 
     /// <summary>Over UDP: true once an RTP packet has arrived, false after <paramref name="timeout"/>. TCP: true.</summary>
     internal async Task<bool> WaitForFirstUdpPacketAsync(TimeSpan timeout, CancellationToken ct)
@@ -155,59 +167,74 @@ public sealed class RtspPlaySession : IAsyncDisposable
         return run;
     }
 
+    private bool Post(PlaySessionCommand command)
+    {
+        var posted = _inbox.Writer.TryWrite(command);
+        _control.Connection.Wake();
+        return posted;
+    }
+
+    private void PostTick()
+    {
+        if (Interlocked.Exchange(ref _tickQueued, 1) == 0 && !Post(PlaySessionCommand.Tick))
+        {
+            Volatile.Write(ref _tickQueued, 0);
+        }
+    }
+
     private async Task RunLoopAsync(IRtpSink sink, CancellationToken ct)
     {
         await Task.Yield();
         var connection = _control.Connection;
-        var loop = new LoopState(this, sink, _time.GetTimestamp());
+        var start = _time.GetTimestamp();
+        var keepalive = new Keepalive(_keepaliveMethod, _keepaliveInterval, start, _time);
+        var dispatcher = new InterleavedDispatcher(
+            _rtpChannels, _reception, _control, keepalive, sink, _options.MaxInterleavedFrameBytes, start, _time, _logger);
+        _feedback?.Start(start);
+        var lastUdpRtp = start;
         var tick = Clamp(Min(_options.MediaTimeout, _keepaliveInterval) / 4, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1));
         if (_udp is not null)
         {
             // Gaps in the UDP sequence are given up after ReorderMaxWait: look often enough to keep that promise.
             tick = Clamp(Min(tick, _options.ReorderMaxWait / 2), TimeSpan.FromMilliseconds(5), tick);
         }
-        var reportTicks = (long)(_options.ReceiverReportInterval.TotalSeconds * _time.TimestampFrequency);
-        var nextReport = _time.GetTimestamp() + reportTicks;
-        using var timer = _time.CreateTimer(static c => ((RtspConnection)c!).Wake(), connection, tick, tick);
-        using var onCancel = ct.UnsafeRegister(static c => ((RtspConnection)c!).Wake(), connection);
-        using var onStop = _stop.Token.UnsafeRegister(static c => ((RtspConnection)c!).Wake(), connection);
-        var keepaliveTicks = (long)(_keepaliveInterval.TotalSeconds * _time.TimestampFrequency);
-        var nextKeepalive = _time.GetTimestamp() + keepaliveTicks;
+        using var timer = _time.CreateTimer(static s => ((RtspPlaySession)s!).PostTick(), this, tick, tick);
+        using var onCancel = ct.UnsafeRegister(static s => ((RtspPlaySession)s!).Post(PlaySessionCommand.Stop), this);
+        using var onStop = _stop.Token.UnsafeRegister(static s => ((RtspPlaySession)s!).Post(PlaySessionCommand.Stop), this);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         try
         {
             while (true)
             {
-                if (stopping.IsCancellationRequested)
+                if (TakeCommands() || stopping.IsCancellationRequested)
                 {
                     RtspLog.SessionStopped(_logger, _control.Url.ToString());
                     return;
                 }
-                await connection.ReadFramesAsync(loop, CancellationToken.None);
+                await connection.ReadFramesAsync(dispatcher, CancellationToken.None);
 
                 var now = _time.GetTimestamp();
-                if (_udp is not null)
+                if (_udpMedia is not null)
                 {
-                    DrainUdp(sink, loop, now);
-                    if (now >= nextReport)
+                    if (_udpMedia.Drain(sink, now))
                     {
-                        SendReceiverReports(now);
-                        nextReport = now + reportTicks;
+                        lastUdpRtp = now;
                     }
+                    _feedback!.SendReportsIfDue(now);
                 }
-                if (_time.GetElapsedTime(loop.LastRtp, now) > _options.MediaTimeout)
+                var lastRtp = Math.Max(dispatcher.LastRtp, lastUdpRtp);
+                if (_time.GetElapsedTime(lastRtp, now) > _options.MediaTimeout)
                 {
                     throw new RtspException(RtspErrorKind.NoMedia,
                         $"{_control.Url}: no RTP received for {_options.MediaTimeout.TotalSeconds:0.#} s");
                 }
-                await SendAsync(loop, now, timeout => _control.AnswerServerRequestsAsync(timeout, stopping.Token));
-                if (now >= nextKeepalive)
+                await SendAsync(lastRtp, now, timeout => _control.AnswerServerRequestsAsync(timeout, stopping.Token));
+                if (keepalive.IsDue(now))
                 {
-                    var request = _control.Build(_keepaliveMethod, _sessionUrl, null, out var cseq);
-                    loop.KeepaliveCSeq = cseq;
-                    await SendAsync(loop, now, timeout => connection.SendAsync(request, timeout, $"the keepalive {_keepaliveMethod}", stopping.Token));
-                    RtspLog.KeepaliveSent(_logger, _control.Url.ToString(), _keepaliveMethod);
-                    nextKeepalive = now + keepaliveTicks;
+                    var request = _control.Build(keepalive.Method, _sessionUrl, null, out var cseq);
+                    keepalive.Sent(cseq, now);
+                    await SendAsync(lastRtp, now, timeout => connection.SendAsync(request, timeout, $"the keepalive {keepalive.Method}", stopping.Token));
+                    RtspLog.KeepaliveSent(_logger, _control.Url.ToString(), keepalive.Method);
                 }
             }
         }
@@ -223,14 +250,34 @@ public sealed class RtspPlaySession : IAsyncDisposable
         }
     }
 
+    /// <summary>Handles what was posted; true when the loop is to stop.</summary>
+    private bool TakeCommands()
+    {
+        while (_inbox.Reader.TryRead(out var command))
+        {
+            switch (command.Kind)
+            {
+                case PlaySessionCommandKind.Stop:
+                    return true;
+                case PlaySessionCommandKind.RequestKeyframe:
+                    _feedback?.RequestKeyframe(command.Track);
+                    break;
+                default:
+                    Volatile.Write(ref _tickQueued, 0);
+                    break;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Runs a send of the loop. While it blocks nothing is read, so no RTP can count as media: the send may last
     /// until the media watchdog would fire, and never longer than the response timeout. A camera that stops
     /// reading and sends no media is reported as the watchdog would have.
     /// </summary>
-    private async ValueTask SendAsync(LoopState loop, long now, Func<TimeSpan, ValueTask> send)
+    private async ValueTask SendAsync(long lastRtp, long now, Func<TimeSpan, ValueTask> send)
     {
-        var untilWatchdog = _options.MediaTimeout - _time.GetElapsedTime(loop.LastRtp, now);
+        var untilWatchdog = _options.MediaTimeout - _time.GetElapsedTime(lastRtp, now);
         var timeout = Min(untilWatchdog, _options.ResponseTimeout);
         try
         {
@@ -241,156 +288,6 @@ public sealed class RtspPlaySession : IAsyncDisposable
             throw new RtspException(RtspErrorKind.NoMedia,
                 $"{_control.Url}: no RTP received for {_options.MediaTimeout.TotalSeconds:0.#} s, and {e.Message}", e);
         }
-    }
-
-    private void DrainUdp(IRtpSink sink, LoopState loop, long now)
-    {
-        var udp = _udp!;
-        udp.ResetSignal();
-        while (udp.TryRead(out var datagram))
-        {
-            var data = datagram.Buffer.AsSpan(0, datagram.Length);
-            var reception = _reception[datagram.Track];
-            if (datagram.IsRtcp)
-            {
-                try
-                {
-                    if (data.Length < 4 || data[0] >> 6 != 2)
-                    {
-                        Interlocked.Increment(ref _garbage);
-                        continue;
-                    }
-                    if (RtcpSenderReport.TryFind(data, out var report))
-                    {
-                        lock (reception.Sync)
-                        {
-                            reception.LastSenderReportMiddle = RtcpReceiverReport.MiddleBits(report.NtpTimestamp);
-                            reception.LastSenderReportAt = now;
-                        }
-                    }
-                    sink.OnRtcpPacket(datagram.Track, data);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(datagram.Buffer);
-                }
-                continue;
-            }
-            if (!TryReadRtpHeader(data, out var seq, out var timestamp, out var ssrc))
-            {
-                Interlocked.Increment(ref _garbage);
-                ArrayPool<byte>.Shared.Return(datagram.Buffer);
-                continue;
-            }
-            loop.OnMedia(now);
-            lock (reception.Sync)
-            {
-                reception.Stats.Update(ssrc, seq, timestamp, ArrivalClock(now, reception.ClockRate));
-                reception.Reorder!.Push(seq, datagram.Buffer, datagram.Length, now);
-            }
-        }
-        for (var i = 0; i < _reception.Length; i++)
-        {
-            var reorder = _reception[i].Reorder!;
-            long skipped;
-            lock (_reception[i].Sync)
-            {
-                reorder.Poll(now);
-                skipped = reorder.Skipped;
-            }
-            if (skipped != _reception[i].SkipsSeen || _reception[i].KeyframeRequestPending)
-            {
-                _reception[i].SkipsSeen = skipped;
-                RequestKeyframe(i, now);
-            }
-            while (reorder.TryDequeue(out var packet))
-            {
-                try
-                {
-                    sink.OnRtpPacket(i, packet.Buffer.AsSpan(0, packet.Length));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(packet.Buffer);
-                }
-            }
-        }
-    }
-
-    private void SendReceiverReports(long now)
-    {
-        for (var i = 0; i < _reception.Length; i++)
-        {
-            var r = _reception[i];
-            RtcpReceiverReport.Block? block = null;
-            lock (r.Sync)
-            {
-                if (r.Stats.Received > 0)
-                {
-                    var dlsr = r.LastSenderReportAt < 0 ? 0 : RtcpReceiverReport.ToDlsr(_time.GetElapsedTime(r.LastSenderReportAt, now));
-                    block = new RtcpReceiverReport.Block(
-                        r.Stats.Ssrc, r.Stats.TakeFractionLost(), (int)Math.Clamp(r.Stats.CumulativeLost, int.MinValue, int.MaxValue),
-                        r.Stats.ExtendedHighestSequence, (uint)Math.Min(uint.MaxValue, r.Stats.Jitter),
-                        r.LastSenderReportAt < 0 ? 0 : r.LastSenderReportMiddle, dlsr);
-                }
-            }
-            if (_udp!.Send(i, true, RtcpReceiverReport.Encode(_ourSsrc, block, _cname)))
-            {
-                Interlocked.Increment(ref _reportsSent);
-                RtspLog.ReceiverReportSent(_logger, _control.Url.ToString(), i);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The depacketizer drops a video track's frames from a loss to the next keyframe, which may be a whole GOP
-    /// away (two when the keyframe itself lost a packet): a PLI brings it now from cameras that honour it.
-    /// A loss inside the minimum interval (the requested keyframe itself may be the one hit) is asked for
-    /// when the interval is over, not forgotten.
-    /// </summary>
-    private void RequestKeyframe(int track, long now)
-    {
-        var r = _reception[track];
-        if (!_options.RequestKeyframeOnLoss || Tracks[track].MediaType != "video")
-        {
-            return;
-        }
-        if (r.LastKeyframeRequestAt >= 0 && _time.GetElapsedTime(r.LastKeyframeRequestAt, now) < _options.KeyframeRequestMinInterval)
-        {
-            r.KeyframeRequestPending = true;
-            return;
-        }
-        r.KeyframeRequestPending = false;
-        uint ssrc;
-        lock (r.Sync)
-        {
-            if (r.Stats.Received == 0)
-            {
-                return;
-            }
-            ssrc = r.Stats.Ssrc;
-        }
-        r.LastKeyframeRequestAt = now;
-        if (_udp!.Send(track, true, RtcpPictureLoss.Encode(_ourSsrc, ssrc, null, _cname)))
-        {
-            Interlocked.Increment(ref _keyframeRequests);
-            RtspLog.KeyframeRequested(_logger, _control.Url.ToString(), track);
-        }
-    }
-
-    private double ArrivalClock(long timestamp, int clockRate) => (double)timestamp / _time.TimestampFrequency * clockRate;
-
-    private static bool TryReadRtpHeader(ReadOnlySpan<byte> data, out ushort seq, out uint timestamp, out uint ssrc)
-    {
-        if (data.Length < 12 || data[0] >> 6 != 2)
-        {
-            (seq, timestamp, ssrc) = (0, 0, 0);
-            return false;
-        }
-        seq = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        timestamp = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-        ssrc = BinaryPrimitives.ReadUInt32BigEndian(data[8..]);
-        return true;
     }
 
     /// <summary>TEARDOWN best-effort (short timeout), then close the socket. Idempotent.</summary>
@@ -412,6 +309,7 @@ public sealed class RtspPlaySession : IAsyncDisposable
                 // the caller of RunAsync observes the failure
             }
         }
+        // The loop has ended: from here this thread is the only owner.
         if (!_control.Connection.IsBroken)
         {
             try
@@ -429,16 +327,16 @@ public sealed class RtspPlaySession : IAsyncDisposable
             await _udp.DisposeAsync();
             foreach (var r in _reception)
             {
-                lock (r.Sync)
-                {
-                    r.Reorder!.FlushAll();
-                }
-                while (r.Reorder!.TryDequeue(out var left))
+                r.BeginUpdate();
+                r.Reorder!.FlushAll();
+                r.EndUpdate();
+                while (r.Reorder.TryDequeue(out var left))
                 {
                     ArrayPool<byte>.Shared.Return(left.Buffer);
                 }
             }
         }
+        _inbox.Writer.TryComplete();
         _stop.Dispose();
     }
 
@@ -446,68 +344,4 @@ public sealed class RtspPlaySession : IAsyncDisposable
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;
-
-    /// <summary>Per-frame dispatch, run inside the loop's read; it only records, the loop acts.</summary>
-    private sealed class LoopState(RtspPlaySession session, IRtpSink sink, long start) : IRtspFrameHandler
-    {
-        public long LastRtp { get; private set; } = start;
-
-        public void OnMedia(long now) => LastRtp = now;
-        public int KeepaliveCSeq { get; set; } = -1;
-
-        private static ReadOnlySpan<byte> Copy(in System.Buffers.ReadOnlySequence<byte> payload, byte[] scratch)
-        {
-            var copy = scratch.AsSpan(0, (int)payload.Length);
-            System.Buffers.BuffersExtensions.CopyTo(payload, copy);
-            return copy;
-        }
-
-        public bool OnFrame(in RtspFrame frame)
-        {
-            switch (frame.Kind)
-            {
-                case RtspFrameKind.Interleaved:
-                    var track = session._trackByChannel[frame.Channel];
-                    var rtcpTrack = session._rtcpTrackByChannel[frame.Channel];
-                    if (track < 0 && rtcpTrack < 0)
-                    {
-                        return false; // a channel nobody set up
-                    }
-                    var payload = frame.Payload;
-                    var data = payload.IsSingleSegment ? payload.FirstSpan : Copy(payload, session._scratch);
-                    if (track >= 0)
-                    {
-                        LastRtp = session._time.GetTimestamp();
-                        if (TryReadRtpHeader(data, out var seq, out var timestamp, out var ssrc))
-                        {
-                            var reception = session._reception[track];
-                            lock (reception.Sync)
-                            {
-                                reception.Stats.Update(ssrc, seq, timestamp, session.ArrivalClock(LastRtp, reception.ClockRate));
-                            }
-                        }
-                        sink.OnRtpPacket(track, data);
-                    }
-                    else
-                    {
-                        sink.OnRtcpPacket(rtcpTrack, data);
-                    }
-                    return false;
-                case RtspFrameKind.Request:
-                    // A full inbox stops the read so the loop answers before reading more.
-                    return session._control.Inbox.Hold(frame);
-                default:
-                    var response = frame.Response!;
-                    if (response.CSeq == KeepaliveCSeq)
-                    {
-                        RtspLog.KeepaliveAnswered(session._logger, session._control.Url.ToString(), response.StatusCode);
-                    }
-                    else
-                    {
-                        RtspLog.UnexpectedResponse(session._logger, session._control.Url.ToString(), response.StatusCode, response.CSeq);
-                    }
-                    return false;
-                }
-        }
-    }
 }

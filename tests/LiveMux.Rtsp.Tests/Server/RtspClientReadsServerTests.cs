@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Media.Rtp;
 using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Server;
@@ -31,6 +31,7 @@ public sealed class RtspClientReadsServerTests
         }
         Assert.Equal(7, sink.FirstNalType); // the SPS before the first IDR
         Assert.Equal(0, sink.SequenceGaps);
+        Assert.Equal(0, sink.Malformed);
         Assert.Equal(0, sink.TimestampGaps);
     }
 
@@ -42,6 +43,7 @@ public sealed class RtspClientReadsServerTests
 
         public int FirstNalType { get; private set; } = -1;
         public int SequenceGaps { get; private set; }
+        public int Malformed { get; private set; }
         public int TimestampGaps { get; private set; }
         public TaskCompletionSource Enough { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,9 +51,11 @@ public sealed class RtspClientReadsServerTests
         {
         }
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size) => Malformed++;
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
         {
-            var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+            var sequence = packet.SequenceNumber;
             if (_lastSequence is { } last && (ushort)(last + 1) != sequence)
             {
                 SequenceGaps++;
@@ -59,11 +63,11 @@ public sealed class RtspClientReadsServerTests
             _lastSequence = sequence;
             if (FirstNalType < 0)
             {
-                FirstNalType = packet[12] & 0x1F;
+                FirstNalType = packet.Payload[0] & 0x1F;
             }
-            if ((packet[1] & 0x80) != 0)
+            if (packet.Marker)
             {
-                var timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+                var timestamp = packet.Timestamp;
                 if (_lastFrameTimestamp is { } previous && timestamp - previous != 3000)
                 {
                     TimestampGaps++;
