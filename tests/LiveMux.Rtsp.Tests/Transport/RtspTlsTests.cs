@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LiveMux.Rtsp.Transport;
 
-namespace LiveMux.Rtsp.Tests;
+namespace LiveMux.Rtsp.Tests.Transport;
 
 public sealed class RtspTlsTests
 {
