@@ -3,6 +3,7 @@ using LiveMux.Hub.Sources;
 using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Hub;
 

@@ -3,6 +3,7 @@ using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Limits;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Server;
 

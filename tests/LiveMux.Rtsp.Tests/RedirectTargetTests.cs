@@ -1,3 +1,4 @@
+using LiveMux.Rtsp.Client;
 namespace LiveMux.Rtsp.Tests;
 
 public sealed class RedirectTargetTests

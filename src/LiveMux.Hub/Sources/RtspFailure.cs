@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using LiveMux.Rtsp;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Hub.Sources;
 

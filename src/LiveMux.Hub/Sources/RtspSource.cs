@@ -3,6 +3,7 @@ using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Hub.Sources;
 
@@ -117,15 +118,24 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             }
         }
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> data)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size)
         {
-            sink.OnPacket(data.Length);
+            sink.OnPacket(size);
+            if ((uint)trackIndex < (uint)depacketizers.Length)
+            {
+                sink.OnDrop(DropReason.Malformed);
+            }
+        }
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
+        {
+            sink.OnPacket(size);
             if ((uint)trackIndex >= (uint)depacketizers.Length)
             {
                 return;
             }
 
-            if (RtpPacket.TryParse(data, out var packet) != RtpParseStatus.Ok || packet.PayloadType != tracks[trackIndex].PayloadType)
+            if (packet.PayloadType != tracks[trackIndex].PayloadType)
             {
                 sink.OnDrop(DropReason.Malformed);
                 return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Protocol;
 

@@ -44,7 +44,8 @@ internal sealed class RtpReorderBuffer
     /// <summary>Sequence numbers given up on (never arrived in time).</summary>
     public long Skipped { get; private set; }
 
-    public void Push(ushort seq, byte[] buffer, int length, long now)
+    /// <param name="header">carried beside the buffer and handed back with it, so nobody parses it twice</param>
+    public void Push(ushort seq, byte[] buffer, int length, long now, RtpHeaderFields header = default)
     {
         if (!_started)
         {
@@ -82,7 +83,7 @@ internal sealed class RtpReorderBuffer
         }
         if (ahead == 0)
         {
-            Emit(seq, buffer, length);
+            Emit(seq, buffer, length, header);
             Drain();
             return;
         }
@@ -93,7 +94,7 @@ internal sealed class RtpReorderBuffer
             _release(buffer);
             return;
         }
-        slot = new Slot(seq, buffer, length, now);
+        slot = new Slot(seq, buffer, length, now, header);
         _held++;
         if (_held >= _slots.Length)
         {
@@ -154,7 +155,7 @@ internal sealed class RtpReorderBuffer
             ref var slot = ref _slots[_next % _slots.Length];
             if (slot.Buffer is not null && slot.Sequence == _next)
             {
-                Emit(slot.Sequence, slot.Buffer, slot.Length);
+                Emit(slot.Sequence, slot.Buffer, slot.Length, slot.Header);
                 slot = default;
                 _held--;
             }
@@ -176,19 +177,19 @@ internal sealed class RtpReorderBuffer
             {
                 return;
             }
-            Emit(slot.Sequence, slot.Buffer, slot.Length);
+            Emit(slot.Sequence, slot.Buffer, slot.Length, slot.Header);
             slot = default;
             _held--;
         }
     }
 
-    private void Emit(ushort seq, byte[] buffer, int length)
+    private void Emit(ushort seq, byte[] buffer, int length, RtpHeaderFields header)
     {
-        _out.Enqueue(new Released(seq, buffer, length));
+        _out.Enqueue(new Released(seq, buffer, length, header));
         _next = (ushort)(seq + 1);
     }
 
-    public readonly record struct Released(ushort Sequence, byte[] Buffer, int Length);
+    public readonly record struct Released(ushort Sequence, byte[] Buffer, int Length, RtpHeaderFields Header);
 
-    private readonly record struct Slot(ushort Sequence, byte[]? Buffer, int Length, long Arrival);
+    private readonly record struct Slot(ushort Sequence, byte[]? Buffer, int Length, long Arrival, RtpHeaderFields Header);
 }

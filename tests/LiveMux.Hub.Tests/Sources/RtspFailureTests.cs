@@ -1,5 +1,6 @@
 using LiveMux.Hub.Sources;
 using LiveMux.Rtsp;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Hub.Tests.Sources;
 

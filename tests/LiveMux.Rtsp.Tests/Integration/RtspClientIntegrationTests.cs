@@ -4,6 +4,8 @@ using System.Text;
 using LiveMux.Media.Sdp;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Media.Rtp;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 
@@ -207,13 +209,14 @@ public sealed class RtspClientIntegrationTests
 
         public void OnRtcpPacket(int trackIndex, ReadOnlySpan<byte> packet) => RtcpCount++;
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size) => Assert.Fail($"malformed RTP: {status}");
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
         {
-            Assert.True(packet.Length >= 12);
-            Assert.Equal(2, packet[0] >> 6); // RTP version 2
+            Assert.True(size >= 12 + packet.Payload.Length);
             if (FirstPayloadType < 0)
             {
-                FirstPayloadType = packet[1] & 0x7F;
+                FirstPayloadType = packet.PayloadType;
             }
             TrackIndexes.Add(trackIndex);
             if (++Count >= enough)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 

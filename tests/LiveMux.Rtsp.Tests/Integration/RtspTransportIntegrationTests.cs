@@ -7,6 +7,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Media.Rtp;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Integration;
 
@@ -408,10 +410,12 @@ public sealed partial class RtspTransportIntegrationTests
             Check();
         }
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size) => Assert.Fail($"malformed RTP: {status}");
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
         {
             Assert.Equal(0, trackIndex);
-            var seq = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+            var seq = packet.SequenceNumber;
             if (Sequences.Count > 0 && (short)(seq - (ushort)Sequences[^1]) <= 0)
             {
                 Inversions++;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using LiveMux.Rtsp.Protocol;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Protocol;
 

@@ -2,6 +2,7 @@ using System.Net;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
+using LiveMux.Rtsp.Client;
 using LiveMux.Rtsp.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -144,9 +145,11 @@ public sealed class RtpEgressRoundTripTests
             }
         }
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size) =>
+            Assert.Fail($"track {trackIndex}: a malformed RTP packet of {size} bytes ({status})");
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket parsed, int size)
         {
-            Assert.Equal(RtpParseStatus.Ok, RtpPacket.TryParse(packet, out var parsed));
             var depacketizer = _depacketizers[trackIndex];
             var status = depacketizer.Push(parsed, out var unit);
             if (status == DepacketizeStatus.Dropped)

@@ -1,6 +1,7 @@
-using System.Buffers.Binary;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
+using LiveMux.Media.Rtp;
+using LiveMux.Rtsp.Client;
 
 namespace LiveMux.Rtsp.Tests.Server;
 
@@ -31,6 +32,7 @@ public sealed class RtspClientReadsServerTests
         }
         Assert.Equal([7, 8, 5], sink.FirstNalTypes); // SPS and PPS (in a STAP-A) before the first IDR
         Assert.Equal(0, sink.SequenceGaps);
+        Assert.Equal(0, sink.Malformed);
         Assert.Equal(0, sink.TimestampGaps);
     }
 
@@ -42,6 +44,7 @@ public sealed class RtspClientReadsServerTests
 
         public List<int> FirstNalTypes { get; } = [];
         public int SequenceGaps { get; private set; }
+        public int Malformed { get; private set; }
         public int TimestampGaps { get; private set; }
         public TaskCompletionSource Enough { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,9 +52,11 @@ public sealed class RtspClientReadsServerTests
         {
         }
 
-        public void OnRtpPacket(int trackIndex, ReadOnlySpan<byte> packet)
+        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size) => Malformed++;
+
+        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
         {
-            var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+            var sequence = packet.SequenceNumber;
             if (_lastSequence is { } last && (ushort)(last + 1) != sequence)
             {
                 SequenceGaps++;
@@ -59,11 +64,11 @@ public sealed class RtspClientReadsServerTests
             _lastSequence = sequence;
             if (_frames == 0)
             {
-                FirstNalTypes.AddRange(Rfc6184NalTypes.Of(packet.ToArray()));
+                FirstNalTypes.AddRange(Rfc6184NalTypes.Of(packet.Payload.ToArray(), headerLength: 0));
             }
-            if ((packet[1] & 0x80) != 0)
+            if (packet.Marker)
             {
-                var timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+                var timestamp = packet.Timestamp;
                 if (_lastFrameTimestamp is { } previous && timestamp - previous != 3000)
                 {
                     TimestampGaps++;

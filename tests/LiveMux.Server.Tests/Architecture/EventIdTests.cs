@@ -21,7 +21,7 @@ public sealed class EventIdTests
         var events = LiveMuxAssemblies.All.SelectMany(LoggerEvents).ToList();
 
         // The reflection must see the events of each logging assembly, or an empty list would pass.
-        Assert.Contains(events, e => e is { Method: "LiveMux.Rtsp.RtspLog.Connecting", Id: 1000 });
+        Assert.Contains(events, e => e is { Method: "LiveMux.Rtsp.Client.RtspLog.Connecting", Id: 1000 });
         Assert.Contains(events, e => e.Method.StartsWith("LiveMux.Hub.HubLog.", StringComparison.Ordinal));
         Assert.Contains(events, e => e is { Method: "LiveMux.Server.Auth.AuthLog.AdminRefused", Id: 3101 });
         Assert.Contains(events, e => e is { Method: "LiveMux.Server.Api.ApiLog.StreamRemoved", Id: 3200 });

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>RTSP client log events. Stable ids 1000-1099. URLs passed here are always the redacted form.</summary>
 internal static partial class RtspLog

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LiveMux.Rtsp.Udp;
+namespace LiveMux.Rtsp.Transport;
 
 /// <summary>
 /// The two UDP sockets of one track (RFC 3550 section 11: RTP on an even port, RTCP on the next, odd, one),

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace LiveMux.Rtsp.Udp;
+namespace LiveMux.Rtsp.Transport;
 
 /// <summary>One datagram for the session loop; <see cref="Buffer"/> is rented from the shared pool.</summary>
 internal readonly record struct UdpDatagram(int Track, bool IsRtcp, byte[] Buffer, int Length);

@@ -2,8 +2,9 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using LiveMux.Rtsp.Protocol;
+using LiveMux.Rtsp.Transport;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 internal interface IRtspFrameHandler
 {

@@ -1,6 +1,6 @@
 using LiveMux.Rtsp.Protocol;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// What a camera can make the client hold between reading a frame and acting on it (ARCHITECTURE practice 2:

@@ -4,7 +4,7 @@ using LiveMux.Rtsp.Auth;
 using LiveMux.Rtsp.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// Request state of one RTSP connection: CSeq counter, credentials and authenticator, session id.

@@ -1,4 +1,4 @@
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// A point-in-time copy of a playing session's reception counters (<see cref="RtspPlaySession.GetStats"/>).

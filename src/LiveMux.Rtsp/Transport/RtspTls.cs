@@ -2,8 +2,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LiveMux.Rtsp.Client;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Transport;
 
 /// <summary>
 /// rtsps:// (RFC 7826 section 19.2): TLS 1.2 or 1.3 around the RTSP connection, RTP interleaved inside it.

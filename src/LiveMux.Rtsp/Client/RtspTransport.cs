@@ -1,4 +1,5 @@
-namespace LiveMux.Rtsp;
+using LiveMux.Rtsp.Transport;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>How RTP reaches us: interleaved on the RTSP connection, UDP unicast, or UDP with a fallback to TCP.</summary>
 public enum RtspTransport

@@ -1,10 +1,10 @@
 using System.Net;
 using LiveMux.Media.Sdp;
 using LiveMux.Rtsp.Protocol;
-using LiveMux.Rtsp.Udp;
 using Microsoft.Extensions.Logging;
+using LiveMux.Rtsp.Transport;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// RTSP/1.0 client (RFC 2326) for playing a camera, RTP interleaved on the connection (section 10.12) or over

@@ -1,4 +1,4 @@
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 public sealed record RtspClientOptions
 {

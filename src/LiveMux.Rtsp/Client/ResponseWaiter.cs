@@ -1,6 +1,6 @@
 using LiveMux.Rtsp.Protocol;
 
-namespace LiveMux.Rtsp;
+namespace LiveMux.Rtsp.Client;
 
 /// <summary>
 /// Frame handler while a request waits for its response: stops at the response, or when the camera's own

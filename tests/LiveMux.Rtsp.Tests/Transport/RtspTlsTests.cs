@@ -1,8 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LiveMux.Rtsp.Transport;
 
-namespace LiveMux.Rtsp.Tests;
+namespace LiveMux.Rtsp.Tests.Transport;
 
 public sealed class RtspTlsTests
 {
