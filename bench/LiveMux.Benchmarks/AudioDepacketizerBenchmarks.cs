@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using LiveMux.Media.Codecs.Flac;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
 
@@ -18,6 +19,7 @@ public class AudioDepacketizerBenchmarks
 
     private RtpReplay _replay = null!;
     private IDepacketizer _depacketizer = null!;
+    private G711ToFlac? _flac;
 
     [Params("aac_lc_44100_stereo", "latm_44100_stereo", "opus_stereo_20ms", "pcma_8000")]
     public string Capture { get; set; } = "";
@@ -26,10 +28,14 @@ public class AudioDepacketizerBenchmarks
     public void Setup()
     {
         (_replay, var track) = RecordedAudio.Load(Capture);
-        _depacketizer = MseDepacketizer.TryCreate(track) ?? throw new InvalidOperationException($"no depacketizer for {Capture}");
+        var format = MediaFormat.FromTrack(track, out _) ?? throw new InvalidOperationException($"no depacketizer for {Capture}");
+        _depacketizer = format.CreateDepacketizer();
+
+        // The browser path of G.711: the MSE egress re-encodes each unit as FLAC, measured here with it.
+        _flac = format is G711Format g711 ? new G711ToFlac(g711.ALaw, g711.ClockRate, g711.Channels, FlacFrameEncoder.MaxBlockSize) : null;
         for (var i = 0; i < 3; i++)
         {
-            _replay.Depacketize(_depacketizer, _replay.Count);
+            _replay.Depacketize(_depacketizer, _replay.Count, _flac);
         }
     }
 
@@ -40,5 +46,5 @@ public class AudioDepacketizerBenchmarks
     public int Copy() => _replay.Copy(Packets);
 
     [Benchmark(OperationsPerInvoke = Packets, Description = "depacketize")]
-    public int Depacketize() => _replay.Depacketize(_depacketizer, Packets);
+    public int Depacketize() => _replay.Depacketize(_depacketizer, Packets, _flac);
 }

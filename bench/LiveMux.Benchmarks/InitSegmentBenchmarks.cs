@@ -24,7 +24,7 @@ public class InitSegmentBenchmarks
         using var video = new H264Depacketizer();
         replay.Depacketize(video, replay.Count);
         var (_, track) = RecordedAudio.Load("aac_lc_44100_stereo");
-        using var audio = MseDepacketizer.TryCreate(track)!;
+        using var audio = MediaFormat.FromTrack(track, out _)!.CreateDepacketizer();
         _tracks = [video.Config ?? throw new InvalidOperationException("no H.264 config"), audio.Config!];
         _scratch = new byte[_tracks.Sum(t => t.SampleEntry.Length)];
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LiveMux.Media.Codecs.Flac;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Benchmarks;
@@ -16,6 +17,7 @@ internal sealed class RtpReplay
     private ushort _sequence;
     private uint _offset;
     private int _cursor;
+    private byte[]? _flacOut;
 
     /// <param name="packets">RTP packets (12-byte header, no CSRC or extension), in order.</param>
     /// <param name="span">How far the timestamps move per pass: the sequence's duration in clock ticks.</param>
@@ -59,7 +61,7 @@ internal sealed class RtpReplay
     }
 
     /// <summary>The next <paramref name="count"/> packets through a depacketizer; returns the access units completed, disposed.</summary>
-    public int Depacketize(IDepacketizer depacketizer, int count)
+    public int Depacketize(IDepacketizer depacketizer, int count, G711ToFlac? flac = null)
     {
         var units = 0;
         for (var i = 0; i < count; i++)
@@ -77,6 +79,12 @@ internal sealed class RtpReplay
 
             if (status == DepacketizeStatus.AccessUnit)
             {
+                if (flac is not null)
+                {
+                    _flacOut ??= new byte[flac.MaxFrameBytes(unit.Length)];
+                    flac.Encode(unit.Data, unit.Timestamp, _flacOut);
+                }
+
                 unit.Dispose();
                 units++;
             }

@@ -1,3 +1,4 @@
+using LiveMux.Hub.Distribution;
 using Microsoft.Extensions.Logging;
 
 namespace LiveMux.Hub;
@@ -24,14 +25,14 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Stream {Stream}: new init segment ({Codecs} {Width}x{Height})")]
     public static partial void FormatChanged(ILogger logger, string stream, string codecs, int width, int height);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Stream {Stream}: viewer joined ({Viewers} now)")]
-    public static partial void ViewerJoined(ILogger logger, string stream, int viewers);
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Stream {Stream}: {Policy} subscriber joined ({Viewers} viewers now)")]
+    public static partial void SubscriberJoined(ILogger logger, string stream, SubscriptionPolicy policy, int viewers);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Stream {Stream}: viewer left ({Viewers} now)")]
-    public static partial void ViewerLeft(ILogger logger, string stream, int viewers);
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Stream {Stream}: subscriber left ({Viewers} viewers now)")]
+    public static partial void SubscriberLeft(ILogger logger, string stream, int viewers);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Stream {Stream}: viewer disconnected: {Reason}")]
-    public static partial void ViewerClosed(ILogger logger, string stream, string reason);
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Stream {Stream}: subscriber disconnected: {Reason}")]
+    public static partial void SubscriberClosed(ILogger logger, string stream, string reason);
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Stream {Stream}: unexpected failure in the source loop")]
     public static partial void SourceCrashed(ILogger logger, string stream, Exception exception);
@@ -47,9 +48,6 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Stream {Stream}: audio moved by {DeltaMs} ms to match the sender's clock")]
     public static partial void SyncAdjusted(ILogger logger, string stream, long deltaMs);
-
-    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Stream {Stream}: audio track {Track} ({Codec}) is announced but sent nothing in {Seconds:0.0} s of video; playing the video alone until the camera reconnects")]
-    public static partial void AudioSilent(ILogger logger, string stream, int track, string codec, double seconds);
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Stream {Stream}: sender reports put audio {DeltaMs} ms off the video; ignored as implausible")]
     public static partial void SyncIgnored(ILogger logger, string stream, long deltaMs);

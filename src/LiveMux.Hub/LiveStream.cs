@@ -1,4 +1,7 @@
+using LiveMux.Hub.Distribution;
 using LiveMux.Hub.Sources;
+using LiveMux.Hub.Timeline;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using Microsoft.Extensions.Logging;
@@ -8,21 +11,21 @@ namespace LiveMux.Hub;
 /// <summary>
 /// One configured stream: exactly one upstream session whatever the number of viewers, started by the
 /// first viewer (or always on), stopped after an idle time, reconnected with backoff when the camera is
-/// lost. Each access unit is muxed once into a <see cref="Fragment"/> that every viewer queue shares.
-/// A joining viewer gets the init segment and the cached GOP at once.
+/// lost. Each sample is placed on the stream timeline once and shared by every subscription: the egresses
+/// (MSE, RTSP, snapshots) subscribe to samples, each with its policy. A joining consumer gets the format and
+/// the cached GOP at once.
 /// </summary>
-public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
+public sealed class LiveStream : IAsyncDisposable, ISampleSink
 {
     private readonly Func<IStreamSource> _createSource;
     private readonly ViewerQueueOptions _viewerOptions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly GopCache _gop;
+    private readonly GopCache<Sample> _gop;
+    private readonly TrackSynchronizer _sync;
 
-    private Subscription[] _subscribers = [];
-    private readonly StreamMuxer _muxer;
-    private Fragment? _init;
+    private Subscription<Sample>[] _subscribers = [];
     private CancellationTokenSource? _runCts;
     private Task _runTask = Task.CompletedTask;
     private Task _stoppingRuns = Task.CompletedTask;
@@ -30,6 +33,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     private bool _disposed;
     private string? _stopReason;
     private Func<ReceptionStats>? _reception;
+    private IStreamSource? _source;
 
     internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
     {
@@ -40,8 +44,8 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         _time = time;
         _logger = logger;
         Source = createSource().Description;
-        _gop = new GopCache(options.GopCacheMaxBytes);
-        _muxer = new StreamMuxer(name, options.TrackConfigTimeout, time, logger);
+        _gop = new GopCache<Sample>(options.GopCacheMaxBytes);
+        _sync = new TrackSynchronizer(name, options.TrackConfigTimeout, time, logger);
     }
 
     public string Name { get; }
@@ -64,6 +68,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     /// <summary>The same failure as <see cref="LastError"/>, told to viewers: no host, port, URL or banner (<see cref="SourceFailure"/>).</summary>
     public string? LastViewerError { get; private set; }
 
+    /// <summary>The camera's tracks as the hub carries them (G.711 as G.711), once known.</summary>
     public StreamFormat? Format { get; private set; }
 
     /// <summary>
@@ -72,17 +77,31 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
     /// </summary>
     public ReceptionStats? Reception => Volatile.Read(ref _reception)?.Invoke();
 
-    public int Viewers => Volatile.Read(ref _subscribers).Length;
+    /// <summary>Viewers of every egress together (an egress that fans one subscription out counts its own).</summary>
+    public int Viewers
+    {
+        get
+        {
+            var viewers = 0;
+            foreach (var subscription in Volatile.Read(ref _subscribers))
+            {
+                viewers += subscription.Consumers;
+            }
+
+            return viewers;
+        }
+    }
 
     /// <summary>
-    /// Adds a viewer. It receives, in order: the state if not live, the init segment, the cached GOP, then live
-    /// fragments. On a stopped stream the subscription is already closed with the reason it stopped.
+    /// Adds a consumer of samples. It receives, in order: the state if not live, the format, the cached GOP, then
+    /// live samples, under <paramref name="policy"/> with the viewer queue limits (or <paramref name="limits"/>).
+    /// On a stopped stream the subscription is already closed with the reason it stopped.
     /// </summary>
-    public Subscription Subscribe()
+    public Subscription<Sample> Subscribe(SubscriptionPolicy policy = SubscriptionPolicy.Live, ViewerQueueOptions? limits = null, int oneShotFrames = 0)
     {
         lock (_gate)
         {
-            var subscription = new Subscription(_viewerOptions, _time, Counters, Unsubscribe);
+            var subscription = new Subscription<Sample>(policy, limits ?? _viewerOptions, _time, Counters, Unsubscribe, oneShotFrames);
             if (_disposed)
             {
                 // Looked up just before it was removed or replaced: the viewer hears why, as the others did.
@@ -92,28 +111,28 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
 
             if (State == StreamState.Reconnecting && LastViewerError is not null)
             {
-                subscription.EnqueueControl(new ViewerItem(null, new StreamEvent(StreamState.Reconnecting, LastViewerError)));
+                subscription.EnqueueControl(Delivery<Sample>.Status(new StreamEvent(StreamState.Reconnecting, LastViewerError)));
             }
 
-            if (_init is not null)
+            if (Format is { } format)
             {
-                subscription.EnqueueControl(new ViewerItem(_init, null));
-                foreach (var fragment in _gop.Frames)
+                subscription.EnqueueControl(Delivery<Sample>.FormatChange(format));
+                foreach (var item in _gop.Frames)
                 {
-                    subscription.EnqueueControl(new ViewerItem(fragment, null));
+                    subscription.EnqueueJoin(item);
                 }
             }
 
             _subscribers = [.. _subscribers, subscription];
             _idleTimer?.Dispose();
             _idleTimer = null;
-            HubLog.ViewerJoined(_logger, Name, _subscribers.Length);
+            HubLog.SubscriberJoined(_logger, Name, policy, Viewers);
             EnsureRunning();
             return subscription;
         }
     }
 
-    private void Unsubscribe(Subscription subscription)
+    private void Unsubscribe(Subscription<Sample> subscription)
     {
         lock (_gate)
         {
@@ -124,10 +143,10 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
 
             _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
-            HubLog.ViewerLeft(_logger, Name, _subscribers.Length);
+            HubLog.SubscriberLeft(_logger, Name, Viewers);
             if (subscription.CloseReason is { } reason)
             {
-                HubLog.ViewerClosed(_logger, Name, reason);
+                HubLog.SubscriberClosed(_logger, Name, reason);
             }
 
             if (_subscribers.Length == 0 && !Options.AlwaysOn && !_disposed)
@@ -137,6 +156,12 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
             }
         }
     }
+
+    /// <summary>
+    /// Asks the source for a keyframe soon, for a consumer that cannot wait for the next scheduled one (a
+    /// snapshot, a recorder's segment, a WebRTC peer's PLI). Sources that cannot ask ignore it.
+    /// </summary>
+    public void RequestKeyframe() => Volatile.Read(ref _source)?.RequestKeyframe();
 
     /// <summary>Starts the upstream now, for always-on streams.</summary>
     public void Start()
@@ -194,6 +219,7 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         while (!ct.IsCancellationRequested)
         {
             var source = _createSource();
+            Volatile.Write(ref _source, source);
             HubLog.Starting(_logger, Name, source.Description);
             var startedAt = _time.GetTimestamp();
             string reason;
@@ -265,27 +291,27 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    void IAccessUnitSink.OnSessionStarted(int trackCount) => _muxer.StartSession(trackCount);
+    void ISampleSink.OnSessionStarted(int trackCount) => _sync.StartSession(trackCount);
 
-    void IAccessUnitSink.OnTrackConfig(int track, TrackConfig config)
+    void ISampleSink.OnTrackConfig(int track, TrackConfig config)
     {
-        if (_muxer.OnTrackConfig(track, config) is { } format)
+        if (_sync.OnTrackConfig(track, config))
         {
-            UpdateFormat(format);
+            UpdateFormat();
         }
     }
 
-    void IAccessUnitSink.OnReceptionStats(Func<ReceptionStats> read) => Volatile.Write(ref _reception, read);
+    void ISampleSink.OnReceptionStats(Func<ReceptionStats> read) => Volatile.Write(ref _reception, read);
 
     // A run stopped for idleness may end after its successor started: its snapshot must not hide the live session.
-    void IAccessUnitSink.OnReceptionEnded(Func<ReceptionStats> read, ReceptionStats last) =>
+    void ISampleSink.OnReceptionEnded(Func<ReceptionStats> read, ReceptionStats last) =>
         Interlocked.CompareExchange(ref _reception, () => last, read);
 
-    void IAccessUnitSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
+    void ISampleSink.OnPacket(int bytes) => Counters.CountPacket(bytes);
 
-    void IAccessUnitSink.OnSenderReport(int track, RtcpSenderReport report) => _muxer.OnSenderReport(track, report);
+    void ISampleSink.OnSenderReport(int track, RtcpSenderReport report) => _sync.OnSenderReport(track, report);
 
-    void IAccessUnitSink.OnDrop(DropReason reason)
+    void ISampleSink.OnDrop(DropReason reason)
     {
         Counters.CountIngestDrop(reason);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -294,38 +320,54 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         }
     }
 
-    void IAccessUnitSink.OnAccessUnit(int track, TrackConfig config, AccessUnit unit)
+    /// <summary>
+    /// Places a sample on the stream timeline (<see cref="TrackSynchronizer"/>: track choice, sender-report
+    /// sync, continuity across reconnects) and shares it. Called on the source's one loop.
+    /// </summary>
+    void ISampleSink.OnSample(int track, TrackConfig config, Sample sample)
     {
-        using (unit)
+        try
         {
-            // Stamped first, so the prft's wall-clock time excludes the muxing below.
+            // Stamped first: the time it reached the hub, before any consumer's work.
             var received = ProducerReferenceTime.ToNtp(_time.GetUtcNow());
             Counters.CountFrame();
-            var fragment = _muxer.Mux(track, config, unit, received, out var format);
-            if (format is not null)
+            if ((uint)track >= (uint)_sync.TrackCount)
             {
-                // Before the fragment: the first frame after an SPS change needs the new init segment.
-                UpdateFormat(format);
+                return;
             }
 
-            if (fragment is not null)
+            if (_sync.OnUnitConfig(track, config))
             {
-                Publish(fragment);
+                // Before the sample: the first frame after an SPS change needs the new format.
+                UpdateFormat();
             }
+
+            if (_sync.Place(track, config, sample.PresentationTime, sample.DecodeTime, sample.Duration, out var placed) != PlaceResult.Placed)
+            {
+                return;
+            }
+
+            sample.Place((long)placed.Dts, placed.CompositionOffset, (int)placed.Duration, received);
+            var hasVideo = _sync.Tracks![0].Kind == TrackKind.Video;
+            var startsGop = sample.IsKeyframe && (config.Kind == TrackKind.Video || !hasVideo);
+            Publish(Delivery<Sample>.Media(sample, placed.Slot, startsGop));
+        }
+        finally
+        {
+            sample.Release();
         }
     }
 
-    private void UpdateFormat(StreamFormat format)
+    private void UpdateFormat()
     {
-        var init = Fragment.ForInit(InitSegment.Build(format.Tracks), format);
+        var format = new StreamFormat(_sync.Tracks!);
         lock (_gate)
         {
             Format = format;
-            _init = init;
             _gop.Clear();
             foreach (var subscriber in _subscribers)
             {
-                subscriber.EnqueueControl(new ViewerItem(init, null));
+                subscriber.EnqueueControl(Delivery<Sample>.FormatChange(format));
             }
         }
 
@@ -333,15 +375,15 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
         HubLog.FormatChanged(_logger, Name, format.Codecs, video?.Width ?? 0, video?.Height ?? 0);
     }
 
-    private void Publish(Fragment fragment)
+    private void Publish(in Delivery<Sample> item)
     {
         lock (_gate)
         {
-            _gop.Add(fragment);
+            _gop.Add(item);
 
             foreach (var subscriber in _subscribers)
             {
-                subscriber.EnqueueMedia(fragment);
+                subscriber.EnqueueMedia(item);
             }
 
             if (State != StreamState.Live && _runCts is not null)
@@ -354,15 +396,13 @@ public sealed class LiveStream : IAsyncDisposable, IAccessUnitSink
                 HubLog.Live(_logger, Name, Format?.Codecs ?? "", video?.Width ?? 0, video?.Height ?? 0);
             }
         }
-
-        fragment.Release();
     }
 
     private void Broadcast(StreamEvent e)
     {
         foreach (var subscriber in _subscribers)
         {
-            subscriber.EnqueueControl(new ViewerItem(null, e));
+            subscriber.EnqueueControl(Delivery<Sample>.Status(e));
         }
     }
 

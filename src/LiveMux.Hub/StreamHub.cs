@@ -15,15 +15,18 @@ public sealed class StreamHub : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly string _ffmpegPath;
+    private readonly TranscodeFeed? _transcodeFeed;
 
     // Add, Remove and Replace each change a stream and its companion together.
     private readonly Lock _changes = new();
     private Task _retiring = Task.CompletedTask;
 
     /// <param name="ffmpegPath">The ffmpeg binary of every ffmpeg source and transcode; empty: <c>ffmpeg</c> on PATH.</param>
-    public StreamHub(ViewerQueueOptions viewerOptions, TimeProvider time, ILoggerFactory loggers, string ffmpegPath = "")
+    /// <param name="transcodeFeed">What a transcode companion's ffmpeg reads (the MSE egress's fMP4); without it, no stream may have one.</param>
+    public StreamHub(ViewerQueueOptions viewerOptions, TimeProvider time, ILoggerFactory loggers, string ffmpegPath = "", TranscodeFeed? transcodeFeed = null)
     {
         _ffmpegPath = ffmpegPath;
+        _transcodeFeed = transcodeFeed;
         _viewerOptions = viewerOptions;
         _time = time;
         _loggers = loggers;
@@ -150,6 +153,7 @@ public sealed class StreamHub : IAsyncDisposable
             return (stream, null);
         }
 
+        var feed = _transcodeFeed ?? throw new InvalidOperationException("this hub has no transcode feed for a TranscodeFallback companion");
         var companionName = CompanionName.For(name);
         var ffmpeg = TranscodeFallback.Options();
         var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
@@ -158,7 +162,7 @@ public sealed class StreamHub : IAsyncDisposable
             options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
             _viewerOptions,
             () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
-                (stdin, ct) => TranscodeFallback.FeedAsync(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264", _ffmpegPath),
+                (stdin, ct) => feed(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264", _ffmpegPath),
             _time,
             _loggers.CreateLogger<LiveStream>());
         stream.Fallback = companion;

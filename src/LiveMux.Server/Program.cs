@@ -2,6 +2,7 @@ using LiveMux.Hub;
 using LiveMux.Server;
 using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Endpoints;
 using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
@@ -88,12 +89,14 @@ if (errors.Count > 0)
 builder.WebHost.ConfigureKestrel(kestrel => ConnectionLimits.Apply(kestrel, options.Limits));
 builder.Services.AddSingleton(Options.Create(options));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options.Ffmpeg.Path));
+builder.Services.AddSingleton(sp => new StreamHub(options.Viewers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options.Ffmpeg.Path,
+    sp.GetRequiredService<MseEgress>().FeedAsync));
 builder.Services.AddSingleton(new ApiFfmpegPolicy(options.Ffmpeg.MediaDirectory));
 builder.Services.AddSingleton(_ => streamsFile); // a factory, so the host disposes it (and its file watcher)
 builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddSingleton<PendingHandshakes>();
 builder.Services.AddSingleton<ViewerSlots>();
+builder.Services.AddSingleton<MseEgress>();
 builder.Services.AddSingleton<LimitRefusals>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddLiveMuxAuth(options.Auth, options.PublicHosts);

@@ -13,7 +13,7 @@ public sealed class HubChangeTests : IAsyncLifetime
 {
     private readonly DemoRtspServer _cameraA = new(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
     private readonly DemoRtspServer _cameraB = new(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
-    private readonly StreamHub _hub = new(new ViewerQueueOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+    private readonly StreamHub _hub = new(new ViewerQueueOptions(), TimeProvider.System, NullLoggerFactory.Instance, transcodeFeed: (_, _, ct) => Task.Delay(Timeout.Infinite, ct));
 
     public async Task InitializeAsync()
     {
@@ -147,10 +147,9 @@ public sealed class HubChangeTests : IAsyncLifetime
         {
             var item = await viewer.Subscription.ReadAsync(cts.Token);
             Assert.NotNull(item);
-            var fragment = item.Value.Fragment;
-            fragment?.Release();
-            if (fragment?.Kind == FragmentKind.Media)
+            if (item.Value.Frame is { } sample)
             {
+                sample.Release();
                 return;
             }
         }

@@ -103,31 +103,6 @@ public sealed class MultiTrackTests
     }
 
     [Fact]
-    public async Task Announced_audio_that_never_comes_is_left_out_at_a_keyframe_after_the_config_wait()
-    {
-        var (f, session, audio) = await StartAsync();
-        await using var _ = f;
-        using var a = f.Join();
-        session.Announce(audio.Config, 1);
-        session.Push(f.Small, 0, true, Ts(0));
-        session.Push(f.Small, 1, false, Ts(1));
-        Assert.Equal("init:320x240+audio K0 status:live P1", a.DrainText());
-
-        // No audio frame for the config wait (3 s); the format changes only at a keyframe, where viewers can switch.
-        f.Time.Advance(TimeSpan.FromSeconds(3.1));
-        session.Push(f.Small, 2, false, Ts(2));
-        Assert.Equal("P2", a.DrainText());
-        session.Push(f.Small, 3, true, Ts(3));
-        Assert.Equal("init:320x240 K3", a.DrainText());
-        Assert.Equal("avc1.42C00D", Assert.Single(f.Stream.Format!.Tracks).Codec);
-
-        // Audio that starts late stays out for the session: one switch, not a flip-flop.
-        session.PushAudio(audio, 100, audio.Ts(0));
-        session.Push(f.Small, 4, false, Ts(4));
-        Assert.Equal("P4", a.DrainText());
-    }
-
-    [Fact]
     public async Task Audio_that_comes_keeps_its_track_however_long_the_stream_runs()
     {
         var (f, session, audio) = await StartAsync();

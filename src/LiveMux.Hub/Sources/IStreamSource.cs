@@ -1,11 +1,12 @@
+using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
 namespace LiveMux.Hub.Sources;
 
 /// <summary>
-/// Where a stream's access units come from: a camera over RTSP today, an ffmpeg process later. A source
-/// runs one upstream session; the stream around it owns retries, muxing and fan-out.
+/// Where a stream's samples come from: a camera over RTSP, or an ffmpeg process. A source runs one upstream
+/// session; the stream around it owns retries, the timeline and fan-out.
 /// </summary>
 internal interface IStreamSource
 {
@@ -16,10 +17,18 @@ internal interface IStreamSource
     /// Runs one session until <paramref name="ct"/> is cancelled (returns) or the session fails (throws a
     /// <see cref="StreamSourceException"/> that says why, for admins and for viewers).
     /// </summary>
-    Task RunAsync(IAccessUnitSink sink, CancellationToken ct);
+    Task RunAsync(ISampleSink sink, CancellationToken ct);
+
+    /// <summary>
+    /// A consumer needs a keyframe soon (a snapshot, a recorder starting a segment, a WebRTC peer's PLI): the
+    /// source asks its camera where it can (RTCP PLI), and ignores it otherwise. Called from any thread.
+    /// </summary>
+    void RequestKeyframe()
+    {
+    }
 }
 
-internal interface IAccessUnitSink
+internal interface ISampleSink
 {
     /// <summary>A new upstream session is playing with this many tracks.</summary>
     void OnSessionStarted(int trackCount);
@@ -32,8 +41,8 @@ internal interface IAccessUnitSink
     {
     }
 
-    /// <summary>A whole access unit. The sink takes ownership and disposes it.</summary>
-    void OnAccessUnit(int track, TrackConfig config, AccessUnit unit);
+    /// <summary>A whole access unit, with the track's config as of this sample. The sink takes the caller's reference.</summary>
+    void OnSample(int track, TrackConfig config, Sample sample);
 
     /// <summary>The sender's wall clock for a track's RTP clock (RTCP SR), for lip sync across tracks.</summary>
     void OnSenderReport(int track, RtcpSenderReport report);

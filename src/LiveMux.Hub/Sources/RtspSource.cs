@@ -13,9 +13,25 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     // The client's messages never quote the password; a camera's echoed text could. Hidden by value all the same.
     private readonly SecretRedactor _redactor = new([url.Password]);
 
+    private RtspPlaySession? _session;
+
     public string Description => url.ToString();
 
-    public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    public void RequestKeyframe()
+    {
+        if (Volatile.Read(ref _session) is { } session)
+        {
+            for (var i = 0; i < session.Tracks.Count; i++)
+            {
+                if (session.Tracks[i].MediaType == "video")
+                {
+                    session.RequestKeyframe(i);
+                }
+            }
+        }
+    }
+
+    public async Task RunAsync(ISampleSink sink, CancellationToken ct)
     {
         try
         {
@@ -28,11 +44,11 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         }
     }
 
-    private async Task RunSessionAsync(IAccessUnitSink sink, CancellationToken ct)
+    private async Task RunSessionAsync(ISampleSink sink, CancellationToken ct)
     {
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
-        var depacketizers = session.Tracks.Select(t => MseDepacketizer.TryCreate(t)!).ToArray();
+        var depacketizers = session.Tracks.Select(t => MediaFormat.FromTrack(t, out _)!.CreateDepacketizer()).ToArray();
         Func<ReceptionStats> stats = () => RtspFailure.ToReception(session.GetStats());
         try
         {
@@ -47,10 +63,12 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
                 }
             }
 
+            Volatile.Write(ref _session, session);
             await session.RunAsync(new PacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
         }
         finally
         {
+            Volatile.Write(ref _session, null);
             sink.OnReceptionEnded(stats, stats());
             foreach (var d in depacketizers)
             {
@@ -108,7 +126,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
         return true;
     }
 
-    private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, IAccessUnitSink sink) : IRtpSink
+    private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, ISampleSink sink) : IRtpSink
     {
         public void OnRtcpPacket(int trackIndex, ReadOnlySpan<byte> data)
         {
@@ -145,10 +163,10 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             switch (depacketizer.Push(packet, out var unit))
             {
                 case DepacketizeStatus.AccessUnit:
-                    sink.OnAccessUnit(trackIndex, depacketizer.Config!, unit);
+                    sink.OnSample(trackIndex, depacketizer.Config!, unit.ToSample());
                     while (depacketizer.TryTakeNext(out unit))
                     {
-                        sink.OnAccessUnit(trackIndex, depacketizer.Config!, unit);
+                        sink.OnSample(trackIndex, depacketizer.Config!, unit.ToSample());
                     }
 
                     break;

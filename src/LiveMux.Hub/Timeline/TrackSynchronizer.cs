@@ -85,27 +85,6 @@ internal sealed class TrackSynchronizer(string name, TimeSpan configTimeout, Tim
         Realign();
     }
 
-    /// <summary>The session's track in <paramref name="slot"/>.</summary>
-    public int SourceOf(int slot) => _sourceOf[slot];
-
-    /// <summary>Leaves the track in <paramref name="slot"/> out for the rest of the session. True when <see cref="Tracks"/> changed.</summary>
-    public bool LeaveOut(int slot)
-    {
-        if (!_ready || (uint)slot >= (uint)_sourceOf.Length)
-        {
-            return false;
-        }
-
-        _slotOf[_sourceOf[slot]] = -1;
-        _sourceOf = [.. _sourceOf[..slot], .. _sourceOf[(slot + 1)..]];
-        for (var i = 0; i < _sourceOf.Length; i++)
-        {
-            _slotOf[_sourceOf[i]] = i;
-        }
-
-        return BuildTracks();
-    }
-
     /// <summary>
     /// Places one unit of <paramref name="track"/> (after <see cref="OnUnitConfig"/>): <paramref name="timestamp"/>
     /// is its presentation and <paramref name="decodeTimestamp"/> its decode time in the track's unwrapped clock,

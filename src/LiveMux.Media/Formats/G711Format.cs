@@ -32,9 +32,7 @@ public sealed class G711Format : MediaFormat
 
     protected override int RtpMapChannels => Channels > 1 ? Channels : 0;
 
-    public override IDepacketizer CreateDepacketizer() => CreateDepacketizer(null);
-
-    public G711Depacketizer CreateDepacketizer(AudioDepacketizerOptions? options) => new(ALaw, ClockRate, Channels, options);
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) => new G711Depacketizer(ALaw, ClockRate, Channels, options);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) => new G711Packetizer(options, Channels);
 

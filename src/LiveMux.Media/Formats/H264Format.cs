@@ -40,7 +40,7 @@ public sealed class H264Format : MediaFormat
 
     public override string EncodingName => "H264";
 
-    public override IDepacketizer CreateDepacketizer() => new H264Depacketizer(null, Sps, Pps);
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) => new H264Depacketizer(null, Sps, Pps);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) =>
         new H264Packetizer(options, Sps.Length > 0 && Pps.Length > 0 ? [Sps, Pps] : []);

@@ -33,7 +33,7 @@ public sealed class H265Format : MediaFormat
 
     public override string EncodingName => "H265";
 
-    public override IDepacketizer CreateDepacketizer() => new H265Depacketizer(null, Vps, Sps, Pps);
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) => new H265Depacketizer(null, Vps, Sps, Pps);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) =>
         new H265Packetizer(options, Vps.Length > 0 && Sps.Length > 0 && Pps.Length > 0 ? [Vps, Sps, Pps] : []);

@@ -37,9 +37,7 @@ public sealed class LatmFormat : MediaFormat
 
     protected override int RtpMapChannels => Channels;
 
-    public override IDepacketizer CreateDepacketizer() => CreateDepacketizer(null);
-
-    public IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options) =>
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) =>
         new LatmDepacketizer(MuxConfig, ClockRate, Channels, options);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) =>

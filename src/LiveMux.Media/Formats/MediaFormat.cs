@@ -32,7 +32,8 @@ public abstract class MediaFormat
     /// <summary>Channels for a=rtpmap, or 0 when the encoding name takes none (video).</summary>
     protected virtual int RtpMapChannels => 0;
 
-    public abstract IDepacketizer CreateDepacketizer();
+    /// <summary>The depacketizer of this format; <paramref name="options"/> bound audio units (video takes none).</summary>
+    public abstract IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null);
 
     public abstract RtpPacketizer CreatePacketizer(RtpPacketizerOptions options);
 

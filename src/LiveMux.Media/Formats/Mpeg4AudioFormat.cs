@@ -36,9 +36,7 @@ public sealed class Mpeg4AudioFormat : MediaFormat
 
     protected override int RtpMapChannels => Channels;
 
-    public override IDepacketizer CreateDepacketizer() => CreateDepacketizer(null);
-
-    public IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options) =>
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) =>
         new AacDepacketizer(Parameters, ClockRate, Channels, options);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) => new Rfc3640Packetizer(options, Parameters);

@@ -34,9 +34,7 @@ public sealed class OpusFormat : MediaFormat
 
     protected override int RtpMapChannels => 2;
 
-    public override IDepacketizer CreateDepacketizer() => CreateDepacketizer(null);
-
-    public IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options) =>
+    public override IDepacketizer CreateDepacketizer(AudioDepacketizerOptions? options = null) =>
         new OpusDepacketizer(Channels, InputSampleRate, options);
 
     public override RtpPacketizer CreatePacketizer(RtpPacketizerOptions options) => new OpusPacketizer(options);

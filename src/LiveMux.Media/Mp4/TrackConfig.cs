@@ -14,6 +14,9 @@ public sealed record TrackConfig
     public int Height { get; init; }
     public double? FrameRate { get; init; }
 
+    /// <summary>Audio channels, where an egress needs them outside the sample entry (G.711 to FLAC); 0 when not stated.</summary>
+    public int Channels { get; init; }
+
     /// <summary>Default sample duration in <see cref="Timescale"/> units, used before two frames give a real one.</summary>
     public int DefaultDuration => FrameRate is { } fps && fps > 0 ? (int)Math.Round(Timescale / fps) : Timescale / 25;
 

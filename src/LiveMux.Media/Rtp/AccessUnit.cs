@@ -57,6 +57,14 @@ public struct AccessUnit : IDisposable
 
     public readonly ReadOnlySpan<byte> Data => _buffer is null ? default : _buffer.AsSpan(0, Length);
 
+    /// <summary>The unit as a <see cref="Formats.Sample"/> that owns its buffer from now on; this unit then holds nothing.</summary>
+    public Formats.Sample ToSample()
+    {
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(AccessUnit));
+        _buffer = null;
+        return Formats.Sample.Adopt(buffer, this);
+    }
+
     public void Dispose()
     {
         if (_buffer is not null)

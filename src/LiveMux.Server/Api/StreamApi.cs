@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LiveMux.Hub;
+using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Endpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,13 +33,13 @@ internal static class StreamApi
         return api;
     }
 
-    internal static Results<Ok<StreamView>, ProblemHttpResult> Get(string name, StreamHub hub, StreamReconciler reconciler) =>
+    internal static Results<Ok<StreamView>, ProblemHttpResult> Get(string name, StreamHub hub, StreamReconciler reconciler, MseEgress mse) =>
         hub.TryGet(name, out var stream)
-            ? TypedResults.Ok(StreamsEndpoint.Describe(stream, hub, reconciler))
+            ? TypedResults.Ok(StreamsEndpoint.Describe(stream, hub, reconciler, mse))
             : NotFound(name);
 
     internal static async Task<Results<Created<StreamView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
+        HttpRequest request, StreamHub hub, StreamReconciler reconciler, MseEgress mse, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
     {
         var (input, bodyErrors) = await StreamInputReader.ReadAsync(request, ct);
         if (input is null)
@@ -68,12 +69,12 @@ internal static class StreamApi
 
         ApiLog.ApiChange(logger, name, "added");
         return hub.TryGet(name, out var stream)
-            ? TypedResults.Created($"/api/streams/{Uri.EscapeDataString(name)}", StreamsEndpoint.Describe(stream, hub, reconciler))
+            ? TypedResults.Created($"/api/streams/{Uri.EscapeDataString(name)}", StreamsEndpoint.Describe(stream, hub, reconciler, mse))
             : NotApplied(name);
     }
 
     internal static async Task<Results<Ok<StreamView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string name, HttpRequest request, StreamHub hub, StreamReconciler reconciler, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
+        string name, HttpRequest request, StreamHub hub, StreamReconciler reconciler, MseEgress mse, StreamsFile file, ApiFfmpegPolicy policy, ILogger<StreamReconciler> logger, CancellationToken ct)
     {
         var (input, bodyErrors) = await StreamInputReader.ReadAsync(request, ct);
         if (input is null)
@@ -101,7 +102,7 @@ internal static class StreamApi
 
         ApiLog.ApiChange(logger, name, "changed");
         return hub.TryGet(name, out var stream)
-            ? TypedResults.Ok(StreamsEndpoint.Describe(stream, hub, reconciler))
+            ? TypedResults.Ok(StreamsEndpoint.Describe(stream, hub, reconciler, mse))
             : NotApplied(name);
     }
 

@@ -1,16 +1,18 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Limits;
 
 namespace LiveMux.Server.Endpoints;
 
 /// <summary>
 /// <c>GET /api/stream.mp4?src=NAME</c>: the same fragmented MP4 as one progressive HTTP response, for
-/// ffmpeg, VLC and recorders. A file can hold only one moov, so a format change ends the response.
+/// ffmpeg, VLC and recorders, through the same viewer loop as the WebSocket. A file can hold only one moov, so a
+/// format change ends the response.
 /// </summary>
 internal static class Mp4StreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, ViewerAccess viewers, AdminAuthenticator admin, ViewerSlots viewerSlots, LimitRefusals refusals, ILogger<ViewerAccess> logger)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, MseEgress mse, ViewerAccess viewers, AdminAuthenticator admin, ViewerSlots viewerSlots, LimitRefusals refusals, ILogger<ViewerAccess> logger)
     {
         var name = context.Request.Query["src"].ToString();
         var access = viewers.Check(context.Request, name);
@@ -37,54 +39,14 @@ internal static class Mp4StreamEndpoint
             return;
         }
 
-        using var subscription = stream.Subscribe();
-        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.Abandoned);
-        var ct = abandoned.Token;
+        using var subscription = mse.Subscribe(stream);
         context.Response.ContentType = "video/mp4";
         context.Response.Headers.CacheControl = "no-store";
-        var sentInit = false;
-        try
-        {
-            while (await subscription.ReadAsync(ct) is { } item)
-            {
-                if (item.Fragment is not { } fragment)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    if (fragment.Kind == FragmentKind.Init)
-                    {
-                        if (sentInit)
-                        {
-                            return;
-                        }
-
-                        sentInit = true;
-                    }
-                    else if (!sentInit)
-                    {
-                        continue;
-                    }
-
-                    await context.Response.Body.WriteAsync(fragment.Memory, ct);
-                    await context.Response.Body.FlushAsync(ct);
-                    stream.Counters.CountSent(fragment.Length);
-                }
-                finally
-                {
-                    fragment.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (subscription.Abandoned.IsCancellationRequested)
+        await MseViewerLoop.RunAsync(new Mp4FileOutput(context.Response.Body), stream, subscription, offer: null, logger, context.RequestAborted);
+        if (subscription.Abandoned.IsCancellationRequested)
         {
             // Disconnected for not reading: Kestrel's minimum response data rate would end it too, later.
             context.Abort();
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using LiveMux.Server.Egress.Mse;
 
 namespace LiveMux.Server.Endpoints;
 

@@ -2,14 +2,15 @@ using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Server.Api;
+using LiveMux.Server.Egress.Mse;
 
 namespace LiveMux.Server.Endpoints;
 
 /// <summary><c>GET /api/streams</c>: every stream with its state, codecs, viewers and counters. Sources are redacted.</summary>
 internal static class StreamsEndpoint
 {
-    public static StreamList Handle(StreamHub hub, StreamReconciler reconciler) =>
-        new([.. hub.Streams.Select(s => Describe(s, hub, reconciler))]);
+    public static StreamList Handle(StreamHub hub, StreamReconciler reconciler, MseEgress mse) =>
+        new([.. hub.Streams.Select(s => Describe(s, hub, reconciler, mse))]);
 
     /// <summary>One track: kind and codec, and the picture size and rate of video or the sample rate of audio.</summary>
     internal static TrackView DescribeTrack(TrackConfig t) => t.Kind == TrackKind.Video
@@ -39,7 +40,7 @@ internal static class StreamsEndpoint
             t.PacketsSkipped,
             Math.Round(t.JitterMilliseconds, 3)))]);
 
-    internal static StreamView Describe(LiveStream s, StreamHub hub, StreamReconciler reconciler)
+    internal static StreamView Describe(LiveStream s, StreamHub hub, StreamReconciler reconciler, MseEgress mse)
     {
         var video = s.Format?.Video;
         var companionOf = CompanionOf(s, hub);
@@ -50,7 +51,8 @@ internal static class StreamsEndpoint
             Error = s.LastError,
             Source = s.Source,
             Codecs = s.Format?.Codecs,
-            Mime = s.Format?.MimeType,
+            // What browsers get (FLAC for G.711), where the codecs above are the camera's own.
+            Mime = (mse.FormatOf(s) ?? (s.Format is { } format ? MseMuxer.ForBrowsers(format) : null))?.MimeType,
             Width = video?.Width,
             Height = video?.Height,
             Fps = video?.FrameRate,

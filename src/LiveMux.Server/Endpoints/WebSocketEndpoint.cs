@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Limits;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class WebSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins, TimeProvider time, PendingHandshakes pendingHandshakes, ViewerSlots viewerSlots, LimitRefusals refusals)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, MseEgress mse, IOptions<LiveMuxOptions> options, ILoggerFactory loggers, ViewerAccess viewers, OriginPolicy origins, TimeProvider time, PendingHandshakes pendingHandshakes, ViewerSlots viewerSlots, LimitRefusals refusals)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -126,10 +127,20 @@ internal static class WebSocketEndpoint
         using var viewerLeft = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reading = ReadClientAsync(socket, new ClockSync(time), viewerLeft);
         string reason;
+        var output = new Output(socket);
         while (true)
         {
-            using var subscription = stream.Subscribe();
-            (reason, var fallback) = await SendLoopAsync(socket, stream, subscription, offer, logger, viewerLeft.Token);
+            using var subscription = mse.Subscribe(stream);
+            LiveStream? fallback;
+            try
+            {
+                (reason, fallback) = await MseViewerLoop.RunAsync(output, stream, subscription, offer, logger, viewerLeft.Token);
+            }
+            catch (WebSocketException)
+            {
+                (reason, fallback) = ("viewer connection lost", null);
+            }
+
             if (fallback is null)
             {
                 break;
@@ -150,140 +161,44 @@ internal static class WebSocketEndpoint
         await reading;
     }
 
-    /// <summary>
-    /// Relays the subscription. The first init segment waits for the first media fragment: its decode
-    /// time becomes this viewer's time origin, written into the init as an edit list, so the viewer's
-    /// timeline starts at 0 whatever the stream's age. Players that never seek (go2rtc's) need that;
-    /// media fragments stay shared, only the small init is per viewer. A viewer whose browser cannot
-    /// play the audio gets an init without it and none of its fragments (<see cref="ViewerTracks"/>).
-    /// </summary>
-    private static async Task<(string Reason, LiveStream? Fallback)> SendLoopAsync(ViewerSocket socket, LiveStream stream, Subscription subscription, CodecOffer offer, ILogger logger, CancellationToken ct)
+    /// <summary>go2rtc's MSE protocol on one WebSocket: statuses and errors as JSON text, init and fragments as binary.</summary>
+    private sealed class Output(ViewerSocket socket) : IMseViewerOutput
     {
-        string? mime = null;
-        ViewerTracks? tracks = null;
-        StreamFormat? streamFormat = null;
-        var initPending = false;
-        double? originSeconds = null;
-        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(ct, subscription.Abandoned);
-        ct = abandoned.Token;
-        try
+        private string? _mime;
+
+        public async ValueTask StatusAsync(StreamEvent e, bool beforeFirstInit, CancellationToken ct)
         {
-            while (await subscription.ReadAsync(ct) is { } item)
+            await SendTextAsync(socket, ControlMessages.Status(e), ct);
+            if (beforeFirstInit && e.State == StreamState.Reconnecting)
             {
-                if (item.Event is { } e)
-                {
-                    await SendTextAsync(socket, ControlMessages.Status(e), ct);
-                    if (mime is null && e.State == StreamState.Reconnecting)
-                    {
-                        // Nothing has played yet: the viewer is told why, in the form go2rtc front ends show.
-                        await SendTextAsync(socket, ControlMessages.Error($"camera unavailable: {e.Reason}; retrying"), ct);
-                    }
+                // Nothing has played yet: the viewer is told why, in the form go2rtc front ends show.
+                await SendTextAsync(socket, ControlMessages.Error($"camera unavailable: {e.Reason}; retrying"), ct);
+            }
+        }
 
-                    continue;
-                }
-
-                var fragment = item.Fragment!;
-                try
-                {
-                    if (fragment.Kind == FragmentKind.Init)
-                    {
-                        var format = fragment.Format!;
-                        var choice = ViewerTracks.Choose(offer, format);
-                        if (choice.Refusal is { } refusal)
-                        {
-                            // Only the video can be refused (audio is left out instead): its H.264 transcode may take over.
-                            if (mime is null && stream.Fallback is { } fallback)
-                            {
-                                return (refusal, fallback);
-                            }
-
-                            await SendTextAsync(socket, ControlMessages.Error(refusal), ct);
-                            return (refusal, null);
-                        }
-
-                        if (choice.LeftOut.Count > 0 && (tracks is null || !tracks.LeftOut.SequenceEqual(choice.LeftOut)))
-                        {
-                            var leftOut = string.Join(", ", choice.LeftOut);
-                            ServerLog.TracksLeftOut(logger, stream.Name, leftOut);
-                        }
-
-                        tracks = choice;
-                        streamFormat = format;
-                        if (originSeconds is { } origin)
-                        {
-                            mime = await SendInitAsync(socket, choice.Format, origin, mime, ct);
-                        }
-                        else
-                        {
-                            initPending = true;
-                        }
-
-                        continue;
-                    }
-
-                    if (tracks is null || streamFormat is null || !tracks.Includes(fragment.TrackIndex))
-                    {
-                        continue;
-                    }
-
-                    if (initPending)
-                    {
-                        // The first sample shown, not decoded: with B-frames it is shown a composition offset later.
-                        originSeconds = Math.Max(0, fragment.PresentationTime) / (double)streamFormat.Tracks[fragment.TrackIndex].Timescale;
-                        mime = await SendInitAsync(socket, tracks.Format, originSeconds.Value, mime, ct);
-                        initPending = false;
-                    }
-
-                    if (mime is null)
-                    {
-                        continue;
-                    }
-
-                    await socket.SendAsync(fragment.Memory, WebSocketMessageType.Binary, ct);
-                    stream.Counters.CountSent(fragment.Length);
-                }
-                finally
-                {
-                    fragment.Release();
-                }
+        /// <summary>Sends the mse reply when the type changed, then this viewer's init segment with its time origin.</summary>
+        public async ValueTask<bool> InitAsync(StreamFormat format, double originSeconds, CancellationToken ct)
+        {
+            if (format.MimeType != _mime)
+            {
+                await SendTextAsync(socket, ControlMessages.Mse(format.MimeType), ct);
+                _mime = format.MimeType;
             }
 
-            var closed = subscription.CloseReason ?? "stream ended";
-            await SendTextAsync(socket, ControlMessages.Error(closed), ct);
-            return (closed, null);
-        }
-        catch (OperationCanceledException) when (subscription.Abandoned.IsCancellationRequested)
-        {
-            // Disconnected for not reading: the cancelled send aborted the socket, nothing more can be said to it.
-            return (subscription.CloseReason ?? "viewer not reading", null);
-        }
-        catch (OperationCanceledException)
-        {
-            return ("viewer left", null);
-        }
-        catch (WebSocketException)
-        {
-            return ("viewer connection lost", null);
-        }
-    }
+            var origins = new long[format.Tracks.Count];
+            for (var i = 0; i < origins.Length; i++)
+            {
+                origins[i] = (long)Math.Round(originSeconds * format.Tracks[i].Timescale);
+            }
 
-    /// <summary>Sends the mse reply when the type changed, then this viewer's init segment. Returns the MIME type now in use.</summary>
-    private static async Task<string> SendInitAsync(ViewerSocket socket, StreamFormat format, double originSeconds, string? mime, CancellationToken ct)
-    {
-        if (format.MimeType != mime)
-        {
-            await SendTextAsync(socket, ControlMessages.Mse(format.MimeType), ct);
+            await socket.SendAsync(InitSegment.Build(format.Tracks, origins), WebSocketMessageType.Binary, ct);
+            return true;
         }
 
-        var origins = new long[format.Tracks.Count];
-        for (var i = 0; i < origins.Length; i++)
-        {
-            origins[i] = (long)Math.Round(originSeconds * format.Tracks[i].Timescale);
-        }
+        public ValueTask FragmentAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) =>
+            socket.SendAsync(fragment, WebSocketMessageType.Binary, ct);
 
-        var init = InitSegment.Build(format.Tracks, origins);
-        await socket.SendAsync(init, WebSocketMessageType.Binary, ct);
-        return format.MimeType;
+        public ValueTask EndAsync(string reason, CancellationToken ct) => SendTextAsync(socket, ControlMessages.Error(reason), ct);
     }
 
     /// <summary>

@@ -53,14 +53,21 @@ internal sealed class FakeSession(FakeCamera camera) : IStreamSource
 {
     private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private IAccessUnitSink? _sink;
+    private ISampleSink? _sink;
 
     public string Description => "rtsp://***:***@camera.test:554/live";
+
+    private int _keyframeRequests;
+
+    /// <summary>How often the stream asked this session for a keyframe.</summary>
+    public int KeyframeRequests => Volatile.Read(ref _keyframeRequests);
+
+    public void RequestKeyframe() => Interlocked.Increment(ref _keyframeRequests);
 
     /// <summary>Completes when the stream cancels this session.</summary>
     public Task Cancelled => _cancelled.Task;
 
-    public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    public async Task RunAsync(ISampleSink sink, CancellationToken ct)
     {
         _sink = sink;
         sink.OnSessionStarted(camera.TrackCount);
@@ -76,7 +83,7 @@ internal sealed class FakeSession(FakeCamera camera) : IStreamSource
     }
 
     public void Push(TrackConfig config, AccessUnit unit, int track = 0) =>
-        (_sink ?? throw new InvalidOperationException("not running")).OnAccessUnit(track, config, unit);
+        (_sink ?? throw new InvalidOperationException("not running")).OnSample(track, config, unit.ToSample());
 
     /// <summary>Pushes a frame made by <paramref name="h264"/>.</summary>
     public void Push(H264Camera h264, int id, bool keyframe, uint rtpTimestamp, int sliceBytes = 200) =>

@@ -1,11 +1,18 @@
-using System.Buffers.Binary;
-using LiveMux.Media.Mp4.Reading;
+using LiveMux.Hub.Distribution;
+using LiveMux.Media.Formats;
 
 namespace LiveMux.Hub.Tests.Infrastructure;
 
+/// <summary>What an item of a sample subscription is: a format change (rendered as "init:...", the init segment an MSE viewer gets for it) or a sample.</summary>
+internal enum FragmentKind
+{
+    Init,
+    Media,
+}
+
 /// <summary>What a viewer received, one entry per message, for comparing whole sequences.</summary>
-/// <remarks>Audio fragments of an A/V stream (track_ID 2) render as "A{id}"; an init with audio as "init:WxH+audio".</remarks>
-internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, uint TrackId = 1, int Cto = 0)
+/// <remarks>Audio samples of an A/V stream (track 1, "track_ID 2") render as "A{id}"; a format with audio as "init:WxH+audio".</remarks>
+internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe, StreamFormat? Format, StreamEvent? Event, ulong Tfdt, uint TrackId = 1, int Cto = 0, bool AfterGap = false)
 {
     public override string ToString() => Event is { } e
         ? $"status:{e.State.ToString().ToLowerInvariant()}"
@@ -14,10 +21,10 @@ internal sealed record Received(FragmentKind? Kind, int FrameId, bool IsKeyframe
             : TrackId == 2 ? $"A{FrameId}" : $"{(IsKeyframe ? "K" : "P")}{FrameId}";
 }
 
-/// <summary>Reads a subscription as an endpoint does (releasing each fragment) and records what came.</summary>
-internal sealed class Viewer(Subscription subscription) : IDisposable
+/// <summary>Reads a sample subscription as an egress does (releasing each sample) and records what came.</summary>
+internal sealed class Viewer(Subscription<Sample> subscription) : IDisposable
 {
-    public Subscription Subscription { get; } = subscription;
+    public Subscription<Sample> Subscription { get; } = subscription;
 
     public bool Ended { get; private set; }
 
@@ -49,7 +56,7 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
         received = null!;
         using var cts = new CancellationTokenSource();
         var pending = Subscription.ReadAsync(cts.Token);
-        ViewerItem? item;
+        Delivery<Sample>? item;
         if (pending.IsCompleted)
         {
             item = pending.Result;
@@ -76,7 +83,7 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
         return true;
     }
 
-    private Received? Record(ViewerItem? item)
+    private Received? Record(Delivery<Sample>? item)
     {
         if (item is not { } i)
         {
@@ -89,52 +96,21 @@ internal sealed class Viewer(Subscription subscription) : IDisposable
             return new Received(null, -1, false, null, e, 0);
         }
 
-        var fragment = i.Fragment!;
+        if (i.Format is { } format)
+        {
+            return new Received(FragmentKind.Init, -1, false, format, null, 0);
+        }
+
+        var sample = i.Frame!;
         try
         {
-            var bytes = fragment.Memory.Span;
-            return fragment.Kind == FragmentKind.Init
-                ? new Received(FragmentKind.Init, -1, false, fragment.Format, null, 0)
-                : new Received(FragmentKind.Media, H264Camera.FrameId(bytes), fragment.IsKeyframe, null, null, Tfdt(bytes), TrackId(bytes), Cto(bytes));
+            return new Received(FragmentKind.Media, H264Camera.FrameId(sample.Data), i.StartsGop, null, null, (ulong)sample.DecodeTime, (uint)i.Track + 1, sample.CompositionOffset, i.AfterGap);
         }
         finally
         {
-            fragment.Release();
+            sample.Release();
         }
     }
-
-    /// <summary>baseMediaDecodeTime of the tfdt box (version 1, 64-bit).</summary>
-    public static ulong Tfdt(ReadOnlySpan<byte> fragment)
-    {
-        var tfdt = TrafChild(fragment, "tfdt"u8);
-        return tfdt.Length < 12 || tfdt[0] != 1
-            ? throw new InvalidOperationException("no version 1 tfdt")
-            : BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..]);
-    }
-
-    /// <summary>The first sample's composition offset in a trun v1 with data offset, duration, size, flags and offset.</summary>
-    public static int Cto(ReadOnlySpan<byte> fragment)
-    {
-        var trun = TrafChild(fragment, "trun"u8);
-        return trun.Length < 28 || trun[0] != 1 || (trun[2] & 0x08) == 0
-            ? throw new InvalidOperationException("no version 1 trun with composition offsets")
-            : BinaryPrimitives.ReadInt32BigEndian(trun[24..]);
-    }
-
-    /// <summary>track_ID of the tfhd box.</summary>
-    public static uint TrackId(ReadOnlySpan<byte> fragment)
-    {
-        var tfhd = TrafChild(fragment, "tfhd"u8);
-        return tfhd.Length < 8 ? throw new InvalidOperationException("no tfhd") : BinaryPrimitives.ReadUInt32BigEndian(tfhd[4..]);
-    }
-
-    /// <summary>The payload of moof/traf/<paramref name="type"/>, read with the one box reader; empty when there is none.</summary>
-    private static ReadOnlySpan<byte> TrafChild(ReadOnlySpan<byte> fragment, ReadOnlySpan<byte> type) =>
-        BoxCursor.TryFind(fragment, BoxCursor.FourCc("moof"u8), out var moof)
-        && BoxCursor.TryFind(moof, BoxCursor.FourCc("traf"u8), out var traf)
-        && BoxCursor.TryFind(traf, BoxCursor.FourCc(type), out var child)
-            ? child
-            : default;
 
     public void Dispose() => Subscription.Dispose();
 }

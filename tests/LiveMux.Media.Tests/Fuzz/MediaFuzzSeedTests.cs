@@ -1,5 +1,7 @@
 using LiveMux.Media.Formats;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Tests.Formats;
+using LiveMux.Media.Tests.Rtp;
 
 namespace LiveMux.Media.Tests.Fuzz;
 

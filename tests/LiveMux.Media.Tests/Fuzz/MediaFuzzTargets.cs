@@ -6,7 +6,9 @@ using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Sdp;
+using LiveMux.Media.Tests.Formats;
 using LiveMux.Media.Tests.Mp4.Reading;
+using LiveMux.Media.Tests.Rtp;
 
 namespace LiveMux.Media.Tests.Fuzz;
 

@@ -3,6 +3,7 @@ using LiveMux.Media.Codecs.G711;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Media.Tests.Formats;
 using LiveMux.Media.Tests.Rtp;
 
 namespace LiveMux.Media.Tests.Mp4;

@@ -1,6 +1,7 @@
 using LiveMux.Media.Rtp;
 using LiveMux.Media.Rtp.G711;
 using LiveMux.Media.Rtp.Opus;
+using LiveMux.Media.Tests.Formats;
 
 namespace LiveMux.Media.Tests.Rtp;
 

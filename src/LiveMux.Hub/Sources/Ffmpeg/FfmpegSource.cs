@@ -43,7 +43,7 @@ internal sealed class FfmpegSource(
     public string Description => description ??
         "ffmpeg " + RedactedInput + (options.Video == FfmpegVideo.H264 ? " (transcoded to H.264)" : "");
 
-    public async Task RunAsync(IAccessUnitSink sink, CancellationToken ct)
+    public async Task RunAsync(ISampleSink sink, CancellationToken ct)
     {
         if (!FfmpegLocator.TryFind(ffmpegPath, out var path, out var notFound))
         {
@@ -128,7 +128,7 @@ internal sealed class FfmpegSource(
         };
     }
 
-    private async Task PumpAsync(Stream stdout, IAccessUnitSink sink, CancellationToken ct)
+    private async Task PumpAsync(Stream stdout, ISampleSink sink, CancellationToken ct)
     {
         var reader = PipeReader.Create(stdout, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
         using var fmp4 = new Fmp4Reader();
@@ -274,7 +274,7 @@ internal sealed class FfmpegSource(
         private bool _hasVideo;
         private bool _videoSeen;
 
-        public void OnInit(IReadOnlyList<Fmp4Track> tracks, IAccessUnitSink sink)
+        public void OnInit(IReadOnlyList<Fmp4Track> tracks, ISampleSink sink)
         {
             _tracks = [.. tracks];
             _map = new int[tracks.Count];
@@ -316,7 +316,7 @@ internal sealed class FfmpegSource(
             }
         }
 
-        public void Deliver(Fmp4Sample sample, IAccessUnitSink sink)
+        public void Deliver(Fmp4Sample sample, ISampleSink sink)
         {
             var unit = sample.Unit;
             var track = _tracks[sample.TrackIndex];
@@ -331,7 +331,7 @@ internal sealed class FfmpegSource(
             }
 
             _videoSeen |= isVideo;
-            sink.OnAccessUnit(index, track.Config!, unit);
+            sink.OnSample(index, track.Config!, unit.ToSample());
         }
     }
 }

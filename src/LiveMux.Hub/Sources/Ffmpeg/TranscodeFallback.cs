@@ -3,7 +3,7 @@ namespace LiveMux.Hub.Sources.Ffmpeg;
 /// <summary>
 /// The H.264 companion of a stream whose video some browsers cannot play (HEVC):
 /// <code>
-/// camera --RTSP--> stream "cam" --init + fragments (one hub subscription)--> ffmpeg stdin
+/// camera --RTSP--> stream "cam" --init + fragments (one MSE viewer, TranscodeFeed)--> ffmpeg stdin
 ///                                  ffmpeg -c:v libx264 --fMP4--> stream "cam~h264" --> viewers without HEVC
 /// </code>
 /// It reads the stream's own output, so the camera still sees one session, and one ffmpeg serves every
@@ -22,43 +22,11 @@ internal static class TranscodeFallback
     };
 
     public static IReadOnlyList<string> InputOptions => StdinInputOptions;
-
-    /// <summary>Writes the stream's init segment and then its fragments to ffmpeg until the session stops.</summary>
-    public static async Task FeedAsync(LiveStream source, Stream stdin, CancellationToken ct)
-    {
-        using var subscription = source.Subscribe();
-        var initSent = false;
-        while (await subscription.ReadAsync(ct).ConfigureAwait(false) is { } item)
-        {
-            if (item.Fragment is not { } fragment)
-            {
-                continue;
-            }
-
-            try
-            {
-                if (fragment.Kind == FragmentKind.Init)
-                {
-                    if (initSent)
-                    {
-                        // ffmpeg's demuxer takes one moov: a new format restarts it (the stream retries at once).
-                        return;
-                    }
-
-                    initSent = true;
-                }
-                else if (!initSent)
-                {
-                    continue;
-                }
-
-                await stdin.WriteAsync(fragment.Memory, ct).ConfigureAwait(false);
-                await stdin.FlushAsync(ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                fragment.Release();
-            }
-        }
-    }
 }
+
+/// <summary>
+/// Writes <paramref name="source"/>'s fMP4 (an init segment, then its fragments) to <paramref name="stdin"/> until
+/// the session stops or the format changes (ffmpeg's demuxer takes one moov; the companion retries at once).
+/// The MSE egress provides it: the companion is one more of its viewers.
+/// </summary>
+public delegate Task TranscodeFeed(LiveStream source, Stream stdin, CancellationToken ct);

@@ -9,7 +9,7 @@ namespace LiveMux.Media.Rtp.G711;
 /// [RTP header][code(t) code(t+1) ...]  -> one access unit of G.711 codes per packet, duration = samples
 /// </code>
 /// Units stay G.711: an RTSP client or a recorder wants the camera's own codes. Browsers cannot play G.711
-/// through MSE; <see cref="G711FlacDepacketizer"/> re-encodes for them.
+/// through MSE; the MSE egress re-encodes them (<see cref="Codecs.Flac.G711ToFlac"/>).
 /// </summary>
 public sealed class G711Depacketizer : UnitPerPacketDepacketizer
 {
@@ -29,6 +29,7 @@ public sealed class G711Depacketizer : UnitPerPacketDepacketizer
             Kind = TrackKind.Audio,
             Codec = aLaw ? "alaw" : "ulaw",
             Timescale = SampleRate,
+            Channels = Channels,
             // ISO/IEC 14496-12 has no G.711 entry; QuickTime's 'alaw'/'ulaw' are what ffmpeg reads and writes.
             SampleEntry = AudioSampleEntry.Build(aLaw ? 0x616C6177u : 0x756C6177u, Channels, SampleRate, []),
             FrameRate = 50, // 20 ms, the RFC 3551 default packet; each unit carries its exact duration

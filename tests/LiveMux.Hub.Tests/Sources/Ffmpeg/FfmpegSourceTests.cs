@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub.Sources;
 using LiveMux.Hub.Sources.Ffmpeg;
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
@@ -16,7 +17,7 @@ public sealed partial class FfmpegSourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class RecordingSink : IAccessUnitSink
+    private sealed class RecordingSink : ISampleSink
     {
         public List<(int Track, string Codec, long Dts, bool Key, int Length)> Units { get; } = [];
 
@@ -32,15 +33,14 @@ public sealed partial class FfmpegSourceTests : IDisposable
             TrackCount = trackCount;
         }
 
-        public void OnAccessUnit(int track, TrackConfig config, AccessUnit unit)
+        public void OnSample(int track, TrackConfig config, Sample sample)
         {
-            using (unit)
+            lock (Units)
             {
-                lock (Units)
-                {
-                    Units.Add((track, config.Codec, unit.DecodeTimestamp, unit.IsKeyframe, unit.Length));
-                }
+                Units.Add((track, config.Codec, sample.DecodeTime, sample.IsKeyframe, sample.Length));
             }
+
+            sample.Release();
         }
 
         public void OnSenderReport(int track, RtcpSenderReport report)

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using LiveMux.Hub.Distribution;
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Media.Formats;
 
-namespace LiveMux.Hub.Tests;
+namespace LiveMux.Hub.Tests.Distribution;
 
 /// <summary>
 /// The slow-viewer policy of one viewer queue: bounded by frames and bytes, whole frames skipped up to a
@@ -36,7 +38,7 @@ public sealed class SubscriptionTests
         var time = new TestTime();
         var counters = new StreamCounters();
         var options = new ViewerQueueOptions { MaxQueuedFrames = maxFrames, MaxQueuedBytes = maxBytes, SlowViewerTimeout = TimeSpan.FromHours(1) };
-        using var subscription = new Subscription(options, time, counters, _ => { });
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, options, time, counters, _ => { });
         var delivered = new List<(int Id, bool Key)>();
         var id = 0;
         foreach (var op in script.Split(' '))
@@ -48,7 +50,7 @@ public sealed class SubscriptionTests
                     break;
                 default:
                     var fragment = Media(id++, op == "K", frameBytes);
-                    subscription.EnqueueMedia(fragment);
+                    subscription.EnqueueMedia(Item(fragment));
                     fragment.Release();
                     break;
             }
@@ -78,7 +80,7 @@ public sealed class SubscriptionTests
         var time = new TestTime();
         var counters = new StreamCounters();
         var options = new ViewerQueueOptions { MaxQueuedFrames = 2, SlowViewerTimeout = TimeSpan.FromSeconds(10) };
-        using var subscription = new Subscription(options, time, counters, _ => { });
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, options, time, counters, _ => { });
         Enqueue(subscription, 0, true);
         Enqueue(subscription, 1, false);
         Enqueue(subscription, 2, false); // starts skipping
@@ -110,11 +112,11 @@ public sealed class SubscriptionTests
     public void A_viewer_that_leaves_status_events_unread_is_closed_not_buffered_forever()
     {
         var counters = new StreamCounters();
-        using var reading = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
-        using var stuck = new Subscription(new ViewerQueueOptions(), new TestTime(), counters, _ => { });
-        var reconnecting = new ViewerItem(null, new StreamEvent(StreamState.Reconnecting, "connection refused"));
+        using var reading = new Subscription<Sample>(SubscriptionPolicy.Live, new ViewerQueueOptions(), new TestTime(), counters, _ => { });
+        using var stuck = new Subscription<Sample>(SubscriptionPolicy.Live, new ViewerQueueOptions(), new TestTime(), counters, _ => { });
+        var reconnecting = Delivery<Sample>.Status(new StreamEvent(StreamState.Reconnecting, "connection refused"));
 
-        for (var i = 0; i < Subscription.MaxQueuedControl; i++)
+        for (var i = 0; i < Subscription<Sample>.MaxQueuedControl; i++)
         {
             stuck.EnqueueControl(reconnecting);
             reading.EnqueueControl(reconnecting);
@@ -129,7 +131,7 @@ public sealed class SubscriptionTests
         Assert.Null(TakeNow(stuck)); // its backlog was released with the close
 
         // A viewer that reads as events come is never closed, however long the camera keeps failing.
-        for (var i = 0; i < 10 * Subscription.MaxQueuedControl; i++)
+        for (var i = 0; i < 10 * Subscription<Sample>.MaxQueuedControl; i++)
         {
             reading.EnqueueControl(reconnecting);
             Assert.NotNull(TakeNow(reading));
@@ -143,7 +145,7 @@ public sealed class SubscriptionTests
     public void A_viewer_closed_by_the_stream_is_told_why_not_abandoned()
     {
         // Shutdown or a removed stream: the viewer is still reading, so it gets the reason and a proper close.
-        using var subscription = new Subscription(new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => { });
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => { });
         Enqueue(subscription, 0, true);
         subscription.Close("server shutting down");
         Assert.Equal("server shutting down", subscription.CloseReason);
@@ -156,7 +158,7 @@ public sealed class SubscriptionTests
         var time = new TestTime();
         var counters = new StreamCounters();
         var options = new ViewerQueueOptions { MaxQueuedFrames = 2, SlowViewerTimeout = TimeSpan.FromSeconds(10) };
-        using var subscription = new Subscription(options, time, counters, _ => { });
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, options, time, counters, _ => { });
         Enqueue(subscription, 0, true);
         Enqueue(subscription, 1, false);
         Enqueue(subscription, 2, false); // skip 1 starts at t=0
@@ -178,18 +180,18 @@ public sealed class SubscriptionTests
     public void Control_items_bypass_the_limits()
     {
         var options = new ViewerQueueOptions { MaxQueuedFrames = 2 };
-        using var subscription = new Subscription(options, new TestTime(), new StreamCounters(), _ => { });
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, options, new TestTime(), new StreamCounters(), _ => { });
         var fragments = Enumerable.Range(0, 5).Select(i => Media(i, i == 0, 100)).ToArray();
         foreach (var f in fragments)
         {
-            subscription.EnqueueControl(new ViewerItem(f, null)); // the join burst
+            subscription.EnqueueJoin(Item(f)); // the join burst
         }
 
         Assert.Equal(5, subscription.QueuedFrames);
 
         // Past the limit, so live frames are skipped.
         var live = Media(5, false, 100);
-        subscription.EnqueueMedia(live);
+        subscription.EnqueueMedia(Item(live));
         Assert.Equal(1, subscription.SkippedFrames);
         Assert.Equal(1, live.References);
     }
@@ -198,20 +200,19 @@ public sealed class SubscriptionTests
     public void Dispose_releases_every_queued_fragment_and_unsubscribes_once()
     {
         var unsubscribed = 0;
-        var subscription = new Subscription(new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => unsubscribed++);
-        var init = Fragment.Rent(10, false, 0, 0, out _);
+        var subscription = new Subscription<Sample>(SubscriptionPolicy.Live, new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => unsubscribed++);
         var frames = Enumerable.Range(0, 4).Select(i => Media(i, i == 0, 100)).ToArray();
-        subscription.EnqueueControl(new ViewerItem(frames[0], null));
+        subscription.EnqueueJoin(Item(frames[0]));
         foreach (var f in frames[1..])
         {
-            subscription.EnqueueMedia(f);
+            subscription.EnqueueMedia(Item(f));
         }
 
-        subscription.EnqueueControl(new ViewerItem(null, new StreamEvent(StreamState.Live)));
+        subscription.EnqueueControl(Delivery<Sample>.Status(new StreamEvent(StreamState.Live)));
         Assert.All(frames, f => Assert.Equal(2, f.References));
 
         // A fragment the viewer has read is its own to release.
-        var read = TakeNow(subscription)!.Value.Fragment!;
+        var read = TakeNow(subscription)!.Value.Frame!;
         Assert.Same(frames[0], read);
         read.Release();
 
@@ -228,35 +229,110 @@ public sealed class SubscriptionTests
 
         // After disposal nothing is held.
         var late = Media(9, true, 100);
-        subscription.EnqueueMedia(late);
+        subscription.EnqueueMedia(Item(late));
         Assert.Equal(1, late.References);
-        init.Release();
     }
 
-    private static void Enqueue(Subscription subscription, int id, bool keyframe)
+    [Fact]
+    public void A_reliable_subscription_skips_to_a_keyframe_when_full_marks_the_gap_and_is_never_disconnected()
+    {
+        var time = new TestTime();
+        var counters = new StreamCounters();
+        var options = new ViewerQueueOptions { MaxQueuedFrames = 2, SlowViewerTimeout = TimeSpan.FromSeconds(1) };
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.Reliable, options, time, counters, _ => { });
+        Enqueue(subscription, 0, true);
+        Enqueue(subscription, 1, false);
+        Enqueue(subscription, 2, false); // full: skipping starts
+        time.Advance(TimeSpan.FromMinutes(5)); // far past the live timeout
+        Enqueue(subscription, 3, false);
+        Assert.Null(subscription.CloseReason);
+        Assert.False(subscription.Abandoned.IsCancellationRequested);
+
+        var first = TakeNow(subscription)!.Value;
+        var second = TakeNow(subscription)!.Value;
+        Assert.False(first.AfterGap || second.AfterGap);
+        first.Frame!.Release();
+        second.Frame!.Release();
+
+        // Drained: the next keyframe resumes, marked as the first frame after a gap, and only it.
+        Enqueue(subscription, 4, true);
+        Enqueue(subscription, 5, false);
+        var resumed = TakeNow(subscription)!.Value;
+        var next = TakeNow(subscription)!.Value;
+        Assert.Equal((4, true), (BinaryPrimitives.ReadInt32BigEndian(resumed.Frame!.Data), resumed.AfterGap));
+        Assert.False(next.AfterGap);
+        resumed.Frame.Release();
+        next.Frame!.Release();
+        Assert.Equal(2, subscription.SkippedFrames);
+        Assert.False(counters.Drops().ContainsKey("Disconnected"));
+    }
+
+    [Fact]
+    public void A_one_shot_subscription_takes_the_join_burst_and_its_frames_then_ends_with_them_still_readable()
+    {
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.OneShot, new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => { }, oneShotFrames: 2);
+        var gop = new[] { Media(0, true, 100), Media(1, false, 100) };
+        foreach (var f in gop)
+        {
+            subscription.EnqueueJoin(Item(f));
+            f.Release();
+        }
+
+        for (var id = 2; id < 6; id++)
+        {
+            Enqueue(subscription, id, false);
+        }
+
+        var ids = new List<int>();
+        while (TakeNow(subscription) is { } item)
+        {
+            ids.Add(BinaryPrimitives.ReadInt32BigEndian(item.Frame!.Data));
+            item.Frame.Release();
+        }
+
+        Assert.Equal([0, 1, 2, 3], ids);
+        Assert.Equal("complete", subscription.CloseReason);
+    }
+
+    [Fact]
+    public void A_one_shot_subscription_without_a_cached_gop_starts_at_the_next_keyframe()
+    {
+        using var subscription = new Subscription<Sample>(SubscriptionPolicy.OneShot, new ViewerQueueOptions(), new TestTime(), new StreamCounters(), _ => { }, oneShotFrames: 1);
+        Enqueue(subscription, 0, false);
+        Enqueue(subscription, 1, true);
+        Enqueue(subscription, 2, false);
+        Enqueue(subscription, 3, false);
+        Assert.Equal((1, true), ReadNow(subscription));
+        Assert.Equal((2, false), ReadNow(subscription));
+        Assert.Null(TakeNow(subscription));
+    }
+
+    private static Delivery<Sample> Item(Sample sample) => Delivery<Sample>.Media(sample, 0, sample.IsKeyframe);
+
+    private static void Enqueue(Subscription<Sample> subscription, int id, bool keyframe)
     {
         var fragment = Media(id, keyframe, 100);
-        subscription.EnqueueMedia(fragment);
+        subscription.EnqueueMedia(Item(fragment));
         fragment.Release();
     }
 
-    private static Fragment Media(int id, bool keyframe, int length)
+    private static Sample Media(int id, bool keyframe, int length)
     {
-        var fragment = Fragment.Rent(length, keyframe, 0, 0, out var buffer);
+        var fragment = Sample.Rent(length, 0, 0, 0, keyframe, out var buffer);
         BinaryPrimitives.WriteInt32BigEndian(buffer, id);
         return fragment;
     }
 
-    private static (int Id, bool Key) ReadNow(Subscription subscription)
+    private static (int Id, bool Key) ReadNow(Subscription<Sample> subscription)
     {
-        var fragment = TakeNow(subscription)!.Value.Fragment!;
+        var fragment = TakeNow(subscription)!.Value.Frame!;
         var result = (BinaryPrimitives.ReadInt32BigEndian(fragment.Memory.Span), fragment.IsKeyframe);
         fragment.Release();
         return result;
     }
 
     /// <summary>The next item when one is queued (or the end), without waiting.</summary>
-    private static ViewerItem? TakeNow(Subscription subscription)
+    private static Delivery<Sample>? TakeNow(Subscription<Sample> subscription)
     {
         var pending = subscription.ReadAsync(CancellationToken.None);
         if (pending.IsCompleted)

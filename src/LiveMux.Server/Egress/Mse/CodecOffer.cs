@@ -1,4 +1,4 @@
-namespace LiveMux.Server.Endpoints;
+namespace LiveMux.Server.Egress.Mse;
 
 /// <summary>
 /// The codecs a browser's MediaSource accepts, as sent by the player (go2rtc's MSE protocol). A browser

@@ -1,7 +1,8 @@
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Media.Formats;
 using static LiveMux.Hub.Tests.Infrastructure.StreamFixture;
 
-namespace LiveMux.Hub.Tests;
+namespace LiveMux.Hub.Tests.Distribution;
 
 /// <summary>A joining viewer starts from the cached GOP: init, the frames since the last keyframe, then live.</summary>
 public sealed class GopCacheTests
@@ -98,7 +99,7 @@ public sealed class GopCacheTests
     }
 
     [Fact]
-    public async Task Fragments_held_by_the_cache_and_queues_are_released_when_viewers_leave_and_the_stream_stops()
+    public async Task Samples_held_by_the_cache_and_queues_are_released_when_viewers_leave_and_the_stream_stops()
     {
         var f = new StreamFixture();
         var viewer = f.Join();
@@ -108,19 +109,15 @@ public sealed class GopCacheTests
             session.Push(f.Small, i, i == 0, Ts(i));
         }
 
-        // Hold the fragments as a reader would, without releasing them, to watch their counts.
-        var held = new List<Fragment>();
+        // Hold the samples as a reader would, without releasing them, to watch their counts.
+        var held = new List<Sample>();
         while (viewer.Subscription.QueuedFrames > 0 || held.Count == 0)
         {
             using var cts = new CancellationTokenSource(Wait.Timeout);
             var item = await viewer.Subscription.ReadAsync(cts.Token);
-            if (item?.Fragment is { Kind: FragmentKind.Media } fragment)
+            if (item?.Frame is { } sample)
             {
-                held.Add(fragment);
-            }
-            else
-            {
-                item?.Fragment?.Release();
+                held.Add(sample);
             }
         }
 

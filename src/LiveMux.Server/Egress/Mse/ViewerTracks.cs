@@ -2,7 +2,7 @@ using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 
-namespace LiveMux.Server.Endpoints;
+namespace LiveMux.Server.Egress.Mse;
 
 /// <summary>
 /// The tracks of a stream one viewer gets, from the codecs its browser offered:
@@ -11,7 +11,7 @@ namespace LiveMux.Server.Endpoints;
 ///   stream [video avc1, audio aac]    offer "avc1.640029,mp4a.40.2"   -> [video, audio]
 ///   stream [video hvc1, ...]          offer "avc1.640029"             -> refused: the picture is the point
 /// </code>
-/// The hub lists video first (track_ID 1), so leaving out the audio keeps the shared fragments' track
+/// The stream lists video first (track_ID 1), so leaving out the audio keeps the shared fragments' track
 /// ids valid in this viewer's own init segment.
 /// </summary>
 internal sealed class ViewerTracks
@@ -38,7 +38,8 @@ internal sealed class ViewerTracks
     /// <summary>Whether fragments of the stream's track <paramref name="trackIndex"/> go to this viewer.</summary>
     public bool Includes(int trackIndex) => (uint)trackIndex < (uint)_included.Length && _included[trackIndex];
 
-    public static ViewerTracks Choose(CodecOffer offer, StreamFormat format)
+    /// <summary>The tracks for a viewer that offered <paramref name="offer"/>; all of them for one that offered none (<c>stream.mp4</c>).</summary>
+    public static ViewerTracks Choose(CodecOffer? offer, StreamFormat format)
     {
         var included = new bool[format.Tracks.Count];
         var tracks = new List<TrackConfig>();
@@ -47,14 +48,14 @@ internal sealed class ViewerTracks
         for (var i = 0; i < included.Length; i++)
         {
             var track = format.Tracks[i];
-            if (offer.Supports(track.Codec))
+            if (offer is null || offer.Supports(track.Codec))
             {
                 included[i] = true;
                 tracks.Add(track);
             }
             else if (track.Kind == TrackKind.Video)
             {
-                refusal ??= offer.Refusal(track.Codec);
+                refusal ??= offer!.Refusal(track.Codec);
             }
             else
             {
@@ -64,12 +65,12 @@ internal sealed class ViewerTracks
 
         if (refusal is null && tracks.Count == 0)
         {
-            refusal = offer.Refusal(leftOut[0]);
+            refusal = offer!.Refusal(leftOut[0]);
         }
         else if (refusal is null && Array.IndexOf(included, false) is var gap and >= 0 && Array.IndexOf(included, true, gap) >= 0)
         {
             // A left-out track before a kept one would renumber the kept one's track_ID.
-            refusal = offer.Refusal(format.Tracks[gap].Codec);
+            refusal = offer!.Refusal(format.Tracks[gap].Codec);
         }
 
         return new ViewerTracks(included, new StreamFormat(tracks), refusal, leftOut);

@@ -1,15 +1,16 @@
 using System.Buffers;
 using LiveMux.Media.Codecs.Flac;
 using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp;
+using LiveMux.Media.Rtp.G711;
 
-namespace LiveMux.Media.Rtp.G711;
+namespace LiveMux.Media.Tests.Rtp;
 
 /// <summary>
-/// A <see cref="G711Depacketizer"/> whose units come out as FLAC frames (<see cref="G711ToFlac"/>), for the
-/// browser path only. A browser choice made before the hub: it moves to the MSE egress once the hub carries
-/// samples, and the hub then carries G.711 as G.711.
+/// A <see cref="G711Depacketizer"/> whose units come out as FLAC frames (<see cref="G711ToFlac"/>): what the
+/// MSE egress makes of a G.711 track, as one depacketizer, so the audio tables can check the browser's bytes.
 /// </summary>
-public sealed class G711FlacDepacketizer : IDepacketizer
+internal sealed class G711FlacDepacketizer : IDepacketizer
 {
     private readonly G711Depacketizer _inner;
     private readonly G711ToFlac _flac;

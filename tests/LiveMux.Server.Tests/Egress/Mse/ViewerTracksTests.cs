@@ -1,9 +1,10 @@
 using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Endpoints;
 
-namespace LiveMux.Server.Tests.Endpoints;
+namespace LiveMux.Server.Tests.Egress.Mse;
 
 /// <summary>Per-viewer negotiation: audio the browser cannot play is left out, video it cannot play is refused.</summary>
 public sealed class ViewerTracksTests

@@ -1,9 +1,9 @@
 using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
-using LiveMux.Server.Endpoints;
+using LiveMux.Server.Egress.Mse;
 
-namespace LiveMux.Server.Tests.Endpoints;
+namespace LiveMux.Server.Tests.Egress.Mse;
 
 /// <summary>Whether the browser's codec list covers a stream: by family, since no browser lists every profile.</summary>
 public sealed class CodecOfferTests
