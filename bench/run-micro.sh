@@ -55,7 +55,9 @@ for report in sorted(glob.glob(os.path.join(results, "*-report-github.md"))):
     print(f"wrote {os.path.relpath(target)}", file=sys.stderr)
     table = [l for l in text.splitlines() if l.startswith("|")]
     header = [c.strip() for c in table[0].strip("|").split("|")]
-    mean, ratio = header.index("Mean"), header.index("Ratio")
+    # A benchmark class without a floor has no Ratio column: its rows say so instead of failing the run.
+    mean = header.index("Mean")
+    ratio = header.index("Ratio") if "Ratio" in header else None
     alloc = header.index("Allocated") if "Allocated" in header else None
     for line in table[2:]:
         # BenchmarkDotNet bolds each parameter group's first row and separates groups with empty rows.
@@ -63,7 +65,7 @@ for report in sorted(glob.glob(os.path.join(results, "*-report-github.md"))):
         if not cells[mean]:
             continue
         label = " ".join([cls.removesuffix("Benchmarks")] + [c for c in cells[1:mean] if c] + [cells[0].strip("'")])
-        rows.append((label, cells[mean], cells[ratio], cells[alloc] if alloc is not None else "?"))
+        rows.append((label, cells[mean], cells[ratio] if ratio is not None else "no floor", cells[alloc] if alloc is not None else "?"))
 
 width = max((len(r[0]) for r in rows), default=9)
 print(f"| {'benchmark':<{width}} | mean per op | ratio to floor | allocated per op |")

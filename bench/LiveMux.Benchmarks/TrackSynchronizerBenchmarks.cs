@@ -37,6 +37,19 @@ public class TrackSynchronizerBenchmarks
         PlacePairs();
     }
 
+    [Benchmark(Baseline = true, OperationsPerInvoke = 2 * Pairs, Description = "floor: advance the timestamps")]
+    public long AdvancePairs()
+    {
+        long sum = 0;
+        for (var i = 0; i < Pairs; i++)
+        {
+            sum += _videoTs += 3000;
+            sum += _audioTs += 1600;
+        }
+
+        return sum;
+    }
+
     [Benchmark(OperationsPerInvoke = 2 * Pairs, Description = "place one unit (video + audio)")]
     public long PlacePairs()
     {
