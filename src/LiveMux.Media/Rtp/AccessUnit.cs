@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace LiveMux.Media.Rtp;
 
@@ -57,11 +58,24 @@ public struct AccessUnit : IDisposable
 
     public readonly ReadOnlySpan<byte> Data => _buffer is null ? default : _buffer.AsSpan(0, Length);
 
-    /// <summary>The unit as a <see cref="Formats.Sample"/> that owns its buffer from now on; this unit then holds nothing.</summary>
+    /// <summary>
+    /// The unit as a <see cref="Formats.Sample"/> that owns its buffer from now on; this unit then holds nothing. A
+    /// depacketizer assembles into a generous buffer (64 KB, or its largest unit yet); a sample lives as long as
+    /// the GOP it belongs to, so one that would hold more than twice its size is moved into a buffer that fits, and
+    /// the big one goes back to the pool for the depacketizer's next unit.
+    /// </summary>
     public Formats.Sample ToSample()
     {
         var buffer = _buffer ?? throw new ObjectDisposedException(nameof(AccessUnit));
         _buffer = null;
+        if (buffer.Length > 2 * (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(Length, 16)))
+        {
+            var fit = ArrayPool<byte>.Shared.Rent(Length);
+            buffer.AsSpan(0, Length).CopyTo(fit);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = fit;
+        }
+
         return Formats.Sample.Adopt(buffer, this);
     }
 

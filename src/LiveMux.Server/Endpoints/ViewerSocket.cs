@@ -28,6 +28,26 @@ internal sealed class ViewerSocket(WebSocket socket) : IDisposable
         }
     }
 
+    /// <summary>
+    /// One binary message in two frames (RFC 6455 5.4): <paramref name="first"/>, then <paramref name="last"/>,
+    /// with no other message between them. A fragment's header and its shared sample go out without being joined
+    /// into a copy first.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendBinaryAsync(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> last, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(first, WebSocketMessageType.Binary, false, ct).ConfigureAwait(false);
+            await socket.SendAsync(last, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Like <see cref="SendAsync"/>, with the message built once the socket is ours, so its content (a time stamp) is as fresh as the send.</summary>
     public async Task SendTextAsync(Func<byte[]> build, CancellationToken ct)
     {

@@ -195,8 +195,8 @@ internal static class WebSocketEndpoint
             return true;
         }
 
-        public ValueTask FragmentAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) =>
-            socket.SendAsync(fragment, WebSocketMessageType.Binary, ct);
+        public ValueTask FragmentAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
+            socket.SendBinaryAsync(header, payload, ct);
 
         public ValueTask EndAsync(string reason, CancellationToken ct) => SendTextAsync(socket, ControlMessages.Error(reason), ct);
     }

@@ -1,28 +1,36 @@
 using System.Buffers;
 using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
 
 namespace LiveMux.Server.Egress.Mse;
 
 /// <summary>
-/// One moof+mdat, sent to MSE viewers as one WebSocket message (or appended to <c>stream.mp4</c>). It is muxed
-/// once per stream and shared read-only by every viewer queue and the GOP cache, each holding a reference. The
-/// pooled buffer goes back to the pool when the last reference is released.
+/// One prft+moof+mdat, sent to MSE viewers as one WebSocket message (or appended to <c>stream.mp4</c>). It is muxed
+/// once per stream and shared read-only by every viewer queue and the GOP cache, each holding a reference. Only the
+/// header is its own: the payload is the sample's bytes, held by reference (or, for a re-encoded track, its own
+/// pooled buffer), so the stream's GOP sits in memory once, as samples. The pooled buffers go back to the pool,
+/// and the sample is released, when the last reference is released.
 /// </summary>
 internal sealed class Fragment : ISharedFrame
 {
-    private byte[]? _buffer;
+    private byte[]? _header;
+    private byte[]? _ownedPayload;
+    private Sample? _sample;
+    private readonly int _payloadLength;
     private int _references = 1;
 
-    private Fragment(byte[] buffer, int length, int trackIndex, ulong decodeTime, int compositionOffset)
+    private Fragment(byte[] header, Sample? sample, byte[]? ownedPayload, int payloadLength, int trackIndex, ulong decodeTime, int compositionOffset)
     {
-        _buffer = buffer;
-        Length = length;
+        _header = header;
+        _sample = sample;
+        _ownedPayload = ownedPayload;
+        _payloadLength = payloadLength;
         TrackIndex = trackIndex;
         DecodeTime = decodeTime;
         CompositionOffset = compositionOffset;
     }
 
-    public int Length { get; }
+    public int Length => MediaFragment.HeaderSize + _payloadLength;
 
     /// <summary>The track (index into the MSE format's tracks; track_ID - 1).</summary>
     public int TrackIndex { get; }
@@ -39,27 +47,56 @@ internal sealed class Fragment : ISharedFrame
     /// <summary>Holders of this fragment (producer, viewer queues, GOP cache); for tests of buffer ownership.</summary>
     public int References => Volatile.Read(ref _references);
 
-    public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Fragment));
+    /// <summary>prft, moof and the mdat's box header.</summary>
+    public ReadOnlyMemory<byte> Header => _header is { } h ? h.AsMemory(0, MediaFragment.HeaderSize) : throw new ObjectDisposedException(nameof(Fragment));
 
-    /// <summary>A fragment whose bytes the caller writes into <paramref name="buffer"/>; it starts with one reference.</summary>
-    public static Fragment Rent(int length, int trackIndex, ulong decodeTime, int compositionOffset, out Span<byte> buffer)
+    /// <summary>The mdat's content: the sample.</summary>
+    public ReadOnlyMemory<byte> Payload =>
+        _sample?.Memory ?? (_ownedPayload is { } p ? p.AsMemory(0, _payloadLength) : throw new ObjectDisposedException(nameof(Fragment)));
+
+    /// <summary>The fragment over <paramref name="sample"/>'s own bytes, which it holds a reference on; the caller writes the header.</summary>
+    public static Fragment Over(Sample sample, int trackIndex, out Span<byte> header)
     {
-        var array = ArrayPool<byte>.Shared.Rent(length);
-        buffer = array.AsSpan(0, length);
-        return new Fragment(array, length, trackIndex, decodeTime, compositionOffset);
+        var buffer = ArrayPool<byte>.Shared.Rent(MediaFragment.HeaderSize);
+        header = buffer.AsSpan(0, MediaFragment.HeaderSize);
+        sample.AddReference();
+        return new Fragment(buffer, sample, null, sample.Length, trackIndex, (ulong)sample.DecodeTime, sample.CompositionOffset);
     }
+
+    /// <summary>A fragment whose payload (re-encoded) it owns: <paramref name="payload"/> was rented from the shared pool and is handed over.</summary>
+    public static Fragment Owning(byte[] payload, int length, int trackIndex, ulong decodeTime, int compositionOffset, out Span<byte> header)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MediaFragment.HeaderSize);
+        header = buffer.AsSpan(0, MediaFragment.HeaderSize);
+        return new Fragment(buffer, null, payload, length, trackIndex, decodeTime, compositionOffset);
+    }
+
+    /// <summary>Header and payload in one array; for tests.</summary>
+    public byte[] ToArray() => [.. Header.Span, .. Payload.Span];
 
     public void AddReference() => Interlocked.Increment(ref _references);
 
     /// <summary>
     /// Gives back the reference its holder got: a viewer releases every fragment it read once sent. The pooled
-    /// bytes return when the last holder releases.
+    /// bytes return, and the sample is released, when the last holder releases.
     /// </summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0 && Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        if (Interlocked.Decrement(ref _references) != 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            return;
         }
+
+        if (Interlocked.Exchange(ref _header, null) is { } header)
+        {
+            ArrayPool<byte>.Shared.Return(header);
+        }
+
+        if (Interlocked.Exchange(ref _ownedPayload, null) is { } payload)
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
+
+        Interlocked.Exchange(ref _sample, null)?.Release();
     }
 }

@@ -18,7 +18,8 @@ internal interface IMseViewerOutput
     /// </summary>
     ValueTask<bool> InitAsync(StreamFormat format, double originSeconds, CancellationToken ct);
 
-    ValueTask FragmentAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct);
+    /// <summary>One fragment, written as one message: its header, then its payload (the shared sample's bytes).</summary>
+    ValueTask FragmentAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken ct);
 
     /// <summary>The loop ends for <paramref name="reason"/>, which the viewer should hear where it can.</summary>
     ValueTask EndAsync(string reason, CancellationToken ct);

@@ -25,9 +25,10 @@ internal sealed class Mp4FileOutput(Stream body) : IMseViewerOutput
         return true;
     }
 
-    public async ValueTask FragmentAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct)
+    public async ValueTask FragmentAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        await body.WriteAsync(fragment, ct);
+        await body.WriteAsync(header, ct);
+        await body.WriteAsync(payload, ct);
         await body.FlushAsync(ct);
     }
 

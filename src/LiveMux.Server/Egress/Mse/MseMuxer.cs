@@ -82,37 +82,37 @@ internal sealed class MseMuxer(string name, TimeSpan silentAudioWait, TimeProvid
             _videoStartedAt = time.GetTimestamp();
         }
 
-        return _flac[item.Track] is { } flac ? MuxFlac(flac, item) : Write(item, sample.Data);
+        if (_flac[item.Track] is { } flac)
+        {
+            return MuxFlac(flac, item);
+        }
+
+        var fragment = Fragment.Over(sample, item.Track, out var header);
+        MediaFragment.WriteHeader(header, Header(item, sample.Length));
+        return fragment;
     }
 
-    private Fragment Write(in Delivery<Sample> item, ReadOnlySpan<byte> data)
+    private FragmentHeader Header(in Delivery<Sample> item, int size)
     {
         var sample = item.Frame!;
-        var fragment = Fragment.Rent(MediaFragment.HeaderSize + data.Length, item.Track, (ulong)sample.DecodeTime, sample.CompositionOffset, out var buffer);
-        var header = new FragmentHeader(++_sequence, (uint)item.Track + 1, (ulong)sample.DecodeTime, (uint)sample.Duration, data.Length, sample.IsKeyframe, sample.CompositionOffset, sample.ReceivedNtp);
-        MediaFragment.Write(buffer, header, data);
-        return fragment;
+        return new FragmentHeader(++_sequence, (uint)item.Track + 1, (ulong)sample.DecodeTime, (uint)sample.Duration, size, sample.IsKeyframe, sample.CompositionOffset, sample.ReceivedNtp);
     }
 
     private Fragment? MuxFlac(G711ToFlac flac, in Delivery<Sample> item)
     {
         var sample = item.Frame!;
-        var scratch = ArrayPool<byte>.Shared.Rent(flac.MaxFrameBytes(sample.Length));
-        try
+        var payload = ArrayPool<byte>.Shared.Rent(flac.MaxFrameBytes(sample.Length));
+        var length = sample.Duration <= MaxG711Block ? flac.Encode(sample.Data, sample.PresentationTime, payload) : 0;
+        if (length == 0)
         {
-            var length = sample.Duration <= MaxG711Block ? flac.Encode(sample.Data, sample.PresentationTime, scratch) : 0;
-            if (length == 0)
-            {
-                MseLog.FlacDropped(logger, name, sample.Length);
-                return null;
-            }
+            ArrayPool<byte>.Shared.Return(payload);
+            MseLog.FlacDropped(logger, name, sample.Length);
+            return null;
+        }
 
-            return Write(item, scratch.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        var fragment = Fragment.Owning(payload, length, item.Track, (ulong)sample.DecodeTime, sample.CompositionOffset, out var header);
+        MediaFragment.WriteHeader(header, Header(item, length));
+        return fragment;
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ internal static class MseViewerLoop
                         started = true;
                     }
 
-                    await output.FragmentAsync(fragment.Memory, ct);
+                    await output.FragmentAsync(fragment.Header, fragment.Payload, ct);
                     stream.Counters.CountSent(fragment.Length);
                 }
                 finally

@@ -39,7 +39,7 @@ public sealed class MseMuxerTests
         var fragment = muxer.Mux(Delivery<Sample>.Media(sample.Value, 0, true), out var changed);
         Assert.Null(changed);
         Assert.NotNull(fragment);
-        var mdat = Mdat(fragment.Memory.Span);
+        var mdat = Mdat(fragment.ToArray());
         Assert.Equal(0xFFF8, BinaryPrimitives.ReadUInt16BigEndian(mdat) & 0xFFFE); // a FLAC frame's sync code
         fragment.Release();
     }
@@ -64,7 +64,7 @@ public sealed class MseMuxerTests
             data.Fill((byte)track);
             sample.Value.Place(dts, cto, 3000, ProducerReferenceTime.ToNtp(arrival));
             var fragment = muxer.Mux(Delivery<Sample>.Media(sample.Value, track, key && track == 0), out _)!;
-            var bytes = fragment.Memory.Span;
+            var bytes = fragment.ToArray().AsSpan();
             Assert.Equal(track, fragment.TrackIndex);
             Assert.Equal(dts + cto, fragment.PresentationTime);
             var prft = bytes[8..];
