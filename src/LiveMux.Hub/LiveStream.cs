@@ -34,6 +34,7 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
     private string? _stopReason;
     private Func<ReceptionStats>? _reception;
     private IStreamSource? _source;
+    private MediaFormat?[] _formats = [];
 
     internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
     {
@@ -291,7 +292,19 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
         }
     }
 
-    void ISampleSink.OnSessionStarted(int trackCount) => _sync.StartSession(trackCount);
+    void ISampleSink.OnSessionStarted(int trackCount)
+    {
+        _sync.StartSession(trackCount);
+        _formats = new MediaFormat?[trackCount];
+    }
+
+    void ISampleSink.OnTrackFormat(int track, MediaFormat format)
+    {
+        if ((uint)track < (uint)_formats.Length)
+        {
+            _formats[track] = format;
+        }
+    }
 
     void ISampleSink.OnTrackConfig(int track, TrackConfig config)
     {
@@ -360,7 +373,8 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
 
     private void UpdateFormat()
     {
-        var format = new StreamFormat(_sync.Tracks!);
+        var tracks = _sync.Tracks!;
+        var format = new StreamFormat(tracks, [.. tracks.Select((_, slot) => _formats[_sync.SourceOf(slot)])]);
         lock (_gate)
         {
             Format = format;

@@ -1,6 +1,6 @@
 using LiveMux.Hub;
-using LiveMux.Hub.Sources.Demo;
 using LiveMux.Server.Api;
+using LiveMux.Server.Demo;
 using Microsoft.Extensions.Options;
 
 namespace LiveMux.Server;
@@ -19,7 +19,7 @@ internal sealed class HubService(
     ILoggerFactory loggers,
     ILogger<HubService> logger) : IHostedService, IAsyncDisposable
 {
-    private DemoRtspServer? _demo;
+    private DemoCamera? _demo;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ internal sealed class HubService(
 
         if (config.Demo ?? config.Streams.Count == 0)
         {
-            _demo = new DemoRtspServer(new DemoRtspServerOptions(), loggers.CreateLogger<DemoRtspServer>(), time);
+            _demo = new DemoCamera(new DemoCameraOptions(), loggers.CreateLogger<DemoCamera>(), time);
             await _demo.StartAsync(cancellationToken).ConfigureAwait(false);
             hub.Add("demo", new StreamOptions { Url = _demo.Url.ToString(), AlwaysOn = true });
             reconciler.AddDemo("demo");

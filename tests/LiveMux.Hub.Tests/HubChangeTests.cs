@@ -1,5 +1,5 @@
-using LiveMux.Hub.Sources.Demo;
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveMux.Hub.Tests;
@@ -7,18 +7,18 @@ namespace LiveMux.Hub.Tests;
 /// <summary>
 /// Removing or replacing one stream at run time: its viewers are told why and closed, its camera session
 /// ends, and the other stream's viewers and session go on as if nothing happened.
-/// Two built-in demo cameras, so each stream's sessions are counted apart.
+/// Two GStreamer cameras, so each stream's sessions are counted apart.
 /// </summary>
 public sealed class HubChangeTests : IAsyncLifetime
 {
-    private readonly DemoRtspServer _cameraA = new(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
-    private readonly DemoRtspServer _cameraB = new(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+    private TestCamera _cameraA = null!;
+    private TestCamera _cameraB = null!;
     private readonly StreamHub _hub = new(new ViewerQueueOptions(), TimeProvider.System, NullLoggerFactory.Instance, transcodeFeed: (_, _, ct) => Task.Delay(Timeout.Infinite, ct));
 
     public async Task InitializeAsync()
     {
-        await _cameraA.StartAsync(CancellationToken.None);
-        await _cameraB.StartAsync(CancellationToken.None);
+        _cameraA = await TestCamera.StartAsync();
+        _cameraB = await TestCamera.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -28,8 +28,8 @@ public sealed class HubChangeTests : IAsyncLifetime
         await _cameraB.DisposeAsync();
     }
 
-    private StreamOptions Camera(DemoRtspServer camera, bool alwaysOn = true, bool fallback = false) =>
-        new() { Url = camera.Url.ToString(), AlwaysOn = alwaysOn, TranscodeFallback = fallback };
+    private static StreamOptions Camera(TestCamera camera, bool alwaysOn = true, bool fallback = false) =>
+        new() { Url = camera.Url(), AlwaysOn = alwaysOn, TranscodeFallback = fallback };
 
     [Theory]
     [InlineData("remove")]
@@ -42,7 +42,7 @@ public sealed class HubChangeTests : IAsyncLifetime
         using var viewerB = new Viewer(b.Subscribe());
         await MediaAsync(viewerA);
         await MediaAsync(viewerB);
-        await WaitAsync(() => _cameraA.ActiveSessions == 1 && _cameraB.ActiveSessions == 1, "one session per camera");
+        await WaitAsync(() => _cameraA.Sessions == 1 && _cameraB.Sessions == 1, "one session per camera");
         var sessionsB = b.Counters.SessionsOpened;
 
         const string reason = "stream 'a' changed by the test";
@@ -75,11 +75,11 @@ public sealed class HubChangeTests : IAsyncLifetime
         viewerB.Drain();
         await MediaAsync(viewerB);
         Assert.Equal(sessionsB, b.Counters.SessionsOpened);
-        Assert.Equal(1, _cameraB.ActiveSessions);
+        Assert.Equal(1, _cameraB.Sessions);
 
         if (change == "remove")
         {
-            await WaitAsync(() => _cameraA.ActiveSessions == 0, "the removed stream's camera session to end");
+            await WaitAsync(() => _cameraA.Sessions == 0, "the removed stream's camera session to end");
         }
         else
         {
@@ -87,7 +87,7 @@ public sealed class HubChangeTests : IAsyncLifetime
             Assert.True(_hub.TryGet("a", out var newA));
             using var again = new Viewer(newA.Subscribe());
             await MediaAsync(again);
-            Assert.Equal(1, _cameraA.ActiveSessions);
+            Assert.Equal(1, _cameraA.Sessions);
         }
     }
 

@@ -34,6 +34,14 @@ internal interface ISampleSink
     void OnSessionStarted(int trackCount);
 
     /// <summary>
+    /// A track's typed format (codec parameters from the SDP), before its first frame, for egresses that write the
+    /// codec's own payload format again (RTSP). Sources that know none (ffmpeg's fMP4) do not call it.
+    /// </summary>
+    void OnTrackFormat(int track, MediaFormat format)
+    {
+    }
+
+    /// <summary>
     /// A track's decoder configuration known before its first frame (audio from the SDP), so the init
     /// segment need not wait for that track's first frame.
     /// </summary>

@@ -48,7 +48,8 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     {
         var client = new RtspClient(options, logger, time);
         await using var session = await PlayAsync(client, ct).ConfigureAwait(false);
-        var depacketizers = session.Tracks.Select(t => MediaFormat.FromTrack(t, out _)!.CreateDepacketizer()).ToArray();
+        var formats = session.Tracks.Select(t => MediaFormat.FromTrack(t, out _)!).ToArray();
+        var depacketizers = formats.Select(f => f.CreateDepacketizer()).ToArray();
         Func<ReceptionStats> stats = () => RtspFailure.ToReception(session.GetStats());
         try
         {
@@ -56,6 +57,8 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             sink.OnSessionStarted(depacketizers.Length);
             for (var i = 0; i < depacketizers.Length; i++)
             {
+                sink.OnTrackFormat(i, formats[i]);
+
                 // Audio configs come from the SDP: the init segment need not wait for the first audio frame.
                 if (depacketizers[i].Config is { } config)
                 {

@@ -85,6 +85,9 @@ internal sealed class TrackSynchronizer(string name, TimeSpan configTimeout, Tim
         Realign();
     }
 
+    /// <summary>The session's track in <paramref name="slot"/>.</summary>
+    public int SourceOf(int slot) => _sourceOf[slot];
+
     /// <summary>
     /// Places one unit of <paramref name="track"/> (after <see cref="OnUnitConfig"/>): <paramref name="timestamp"/>
     /// is its presentation and <paramref name="decodeTimestamp"/> its decode time in the track's unwrapped clock,

@@ -1,20 +1,22 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using LiveMux.Hub.Sources.Demo;
+using LiveMux.Hub;
+using LiveMux.Media.Formats;
+using LiveMux.Server.Demo;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LiveMux.Hub.Tests.Sources.Demo;
+namespace LiveMux.Server.Tests.Demo;
 
-public sealed class DemoRtspServerTests
+public sealed class DemoCameraTests
 {
-    private static DemoRtspServer NewServer(DemoRtspServerOptions? options = null)
-        => new(options ?? new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+    private static DemoCamera NewServer(DemoCameraOptions? options = null)
+        => new(options ?? new DemoCameraOptions(), NullLogger<DemoCamera>.Instance, TimeProvider.System);
 
     [Fact]
     public async Task Session_flow_over_a_raw_socket()
     {
-        await using DemoRtspServer server = NewServer();
+        await using DemoCamera server = NewServer();
         await server.StartAsync(CancellationToken.None);
         Assert.Equal("127.0.0.1", server.Url.Host);
         Assert.NotEqual(0, server.Url.Port);
@@ -31,8 +33,9 @@ public sealed class DemoRtspServerTests
         Assert.Equal(200, describe.Status);
         Assert.Equal("application/sdp", describe.Headers["Content-Type"]);
         Assert.Equal(url + "/", describe.Headers["Content-Base"]);
-        string sps = Convert.ToBase64String(DemoClip.Sps.Span);
-        string pps = Convert.ToBase64String(DemoClip.Pps.Span);
+        var clip = Assert.IsType<H264Format>(server.Clip.Format!.FormatOf(0));
+        string sps = Convert.ToBase64String(clip.Sps);
+        string pps = Convert.ToBase64String(clip.Pps);
         string[] sdp = describe.Body.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("v=0", sdp[0]);
         Assert.Contains("m=video 0 RTP/AVP 96", sdp);
@@ -55,10 +58,10 @@ public sealed class DemoRtspServerTests
 
         Assert.Equal(454, (await client.RequestAsync("PLAY", url, "Session: nosuchsession")).Status);
 
-        // RTP-Info has an rtptime once the publisher, which starts in the background, has published a frame.
-        for (var waited = 0; server.Publisher is not { FramesPublished: > 0 }; waited += 10)
+        // RTP-Info has an rtptime once the clip, which starts in the background, has sent a frame.
+        for (var waited = 0; server.Clip.State != StreamState.Live; waited += 10)
         {
-            Assert.True(waited < 10_000, "the demo publisher published no frame within 10 s");
+            Assert.True(waited < 10_000, "the demo clip sent no frame within 10 s");
             await Task.Delay(10);
         }
 
@@ -112,7 +115,7 @@ public sealed class DemoRtspServerTests
     [Fact]
     public async Task Disposing_the_server_closes_its_clients()
     {
-        DemoRtspServer server = NewServer();
+        DemoCamera server = NewServer();
         await server.StartAsync(CancellationToken.None);
         using RawRtspClient client = await RawRtspClient.ConnectAsync(server.Url);
         RawResponse setup = await client.RequestAsync("SETUP", server.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
@@ -126,21 +129,12 @@ public sealed class DemoRtspServerTests
     [Fact]
     public void Invalid_options_are_refused_with_reasons()
     {
-        var bad = new DemoRtspServerOptions { Port = 70000, Path = "demo", Server = new() { MaxConnections = 0 } };
+        var bad = new DemoCameraOptions { Port = 70000, Path = "demo", Server = new() { MaxConnections = 0 } };
         Assert.Equal(3, bad.Validate().Count);
         ArgumentException ex = Assert.Throws<ArgumentException>(() => NewServer(bad));
         Assert.Contains("MaxConnections", ex.Message);
-        Assert.Empty(new DemoRtspServerOptions().Validate());
+        Assert.Empty(new DemoCameraOptions().Validate());
     }
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(1, 1_000_000 / 30)]
-    [InlineData(29, 29 * 1_000_000 / 30)]
-    [InlineData(30, 1_000_000)]
-    [InlineData(30L * 3600 * 24 * 365, 3600L * 24 * 365 * 1_000_000)] // a year in: no drift, no overflow
-    public void Frame_due_times_come_from_the_start_time(long frame, long expectedOffset)
-        => Assert.Equal(5 + expectedOffset, DemoPublisher.DueTimestamp(5, frame, 1_000_000, 30));
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? within = null)
     {

@@ -1,9 +1,9 @@
 using LiveMux.Rtsp.Server;
 
-namespace LiveMux.Hub.Sources.Demo;
+namespace LiveMux.Server.Demo;
 
-/// <summary>Options of the in-process demo RTSP server. Defaults suit <c>dotnet run</c> on a bare machine.</summary>
-public sealed record DemoRtspServerOptions
+/// <summary>Options of the in-process demo camera. Defaults suit <c>dotnet run</c> on a bare machine.</summary>
+internal sealed record DemoCameraOptions
 {
     /// <summary>TCP port on 127.0.0.1; 0 picks an ephemeral port.</summary>
     public int Port { get; init; }

@@ -1,23 +1,22 @@
 using System.Globalization;
-using LiveMux.Hub.Sources.Demo;
+using LiveMux.Server.Demo;
 using LiveMux.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
-
-namespace LiveMux.Hub.Tests.Sources.Demo;
+namespace LiveMux.Server.Tests.Demo;
 
 /// <summary>
-/// The demo, published through LiveMux.Rtsp's server, checked by independent RTSP clients and decoders: ffmpeg,
-/// ffprobe and GStreamer. These tests fail (they do not skip) when a tool is missing.
+/// The demo camera (the clip through the RTSP egress and LiveMux.Rtsp's server), checked by independent RTSP clients
+/// and decoders: ffmpeg, ffprobe and GStreamer. These tests fail (they do not skip) when a tool is missing.
 /// </summary>
-public sealed class DemoRtspServerFfmpegTests : IDisposable
+public sealed class DemoCameraFfmpegTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("livemux-demo-").FullName;
 
     [Fact]
     public async Task Ffmpeg_records_8_seconds_across_a_loop_boundary_that_decode_cleanly_in_real_time()
     {
-        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await using var server = new DemoCamera(new DemoCameraOptions(), NullLogger<DemoCamera>.Instance, TimeProvider.System);
         await server.StartAsync(CancellationToken.None);
         string h264 = Path.Combine(_dir, "out.h264");
         string ts = Path.Combine(_dir, "out.ts");
@@ -67,7 +66,7 @@ public sealed class DemoRtspServerFfmpegTests : IDisposable
     [Fact]
     public async Task Ffprobe_reads_the_stream_description()
     {
-        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await using var server = new DemoCamera(new DemoCameraOptions(), NullLogger<DemoCamera>.Instance, TimeProvider.System);
         await server.StartAsync(CancellationToken.None);
 
         var probe = await ExternalTool.RunAsync("ffprobe", TimeSpan.FromSeconds(30),
@@ -80,7 +79,7 @@ public sealed class DemoRtspServerFfmpegTests : IDisposable
     [Fact]
     public async Task Ffmpeg_decodes_30_frames_without_an_error()
     {
-        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await using var server = new DemoCamera(new DemoCameraOptions(), NullLogger<DemoCamera>.Instance, TimeProvider.System);
         await server.StartAsync(CancellationToken.None);
 
         var decode = await ExternalTool.RunAsync("ffmpeg", TimeSpan.FromSeconds(60),
@@ -100,7 +99,7 @@ public sealed class DemoRtspServerFfmpegTests : IDisposable
     [Fact]
     public async Task Gstreamer_rtspsrc_plays_and_decodes_it()
     {
-        await using var server = new DemoRtspServer(new DemoRtspServerOptions(), NullLogger<DemoRtspServer>.Instance, TimeProvider.System);
+        await using var server = new DemoCamera(new DemoCameraOptions(), NullLogger<DemoCamera>.Instance, TimeProvider.System);
         await server.StartAsync(CancellationToken.None);
 
         var play = await Tool.RunAsync(Tool.Python, [RepoPaths.PlayCheckScript, server.Url.ToString(), "--frames", "60", "--timeout", "40"],

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LiveMux.Hub.Tests.Sources.Demo;
+namespace LiveMux.Server.Tests.Demo;
 
 /// <summary>Runs ffmpeg/ffprobe. A missing tool throws (Win32Exception), so such tests fail rather than skip.</summary>
 internal static class ExternalTool
