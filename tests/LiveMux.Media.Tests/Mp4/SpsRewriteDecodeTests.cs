@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Tests.Rtp;
 
 namespace LiveMux.Media.Tests.Mp4;
 
 /// <summary>
 /// A camera whose SPS lacks bitstream_restriction (x264's, stripped by tests/tools/sps_strip.py) through the
-/// whole path: the avcC carries the SPS with the restriction added, and ffmpeg reads it there
+/// whole path: the depacketizer keeps the camera's SPS, the browsers' avcC (what the MSE egress writes,
+/// <see cref="H264ParameterSets.ForBrowsers"/>) carries it with the restriction added, and ffmpeg reads it there
 /// (trace_headers) and decodes every frame without a complaint.
 /// </summary>
 public sealed class SpsRewriteDecodeTests : IDisposable
@@ -32,7 +34,11 @@ public sealed class SpsRewriteDecodeTests : IDisposable
         Assert.Equal(0, run.Depacketizer.ReorderDepth);
 
         var mp4 = Path.Combine(_dir, name + ".mp4");
-        EncodedClip.WriteMp4(mp4, run.Depacketizer.Config!, run.Units);
+        var camera = run.Depacketizer.Config!;
+        Assert.Contains(Convert.ToHexString(clip.AccessUnits[0].First(nal => (nal[0] & 0x1F) == 7)), Convert.ToHexString(camera.SampleEntry));
+        var browsers = H264ParameterSets.ForBrowsers(camera);
+        Assert.NotSame(camera, browsers);
+        EncodedClip.WriteMp4(mp4, browsers, run.Units);
 
         var decode = ExternalTool.Run("ffmpeg", "-v", "error", "-i", mp4, "-f", "null", "-");
         Assert.Equal(0, decode.ExitCode);

@@ -41,4 +41,62 @@ public static class AvcConfigurationRecord
 
         return record;
     }
+
+    /// <summary>The first SPS and the first PPS of a record; false when it holds none or is cut short.</summary>
+    public static bool TryReadFirst(ReadOnlySpan<byte> record, out ReadOnlySpan<byte> sps, out ReadOnlySpan<byte> pps)
+    {
+        sps = pps = default;
+        if (record.Length < 7 || record[0] != 1 || (record[5] & 0x1F) == 0)
+        {
+            return false;
+        }
+
+        var at = 6;
+        var spsCount = record[5] & 0x1F;
+        for (var n = 0; n < spsCount; n++)
+        {
+            if (!TrySkip(record, ref at, out var start))
+            {
+                return false;
+            }
+
+            if (n == 0)
+            {
+                sps = record[start..at];
+            }
+        }
+
+        if (at >= record.Length || record[at] == 0)
+        {
+            return false;
+        }
+
+        at++;
+        if (!TrySkip(record, ref at, out var ppsStart))
+        {
+            return false;
+        }
+
+        pps = record[ppsStart..at];
+        return true;
+    }
+
+    /// <summary>Steps over one length-prefixed parameter set at <paramref name="at"/>; <paramref name="start"/> is where its bytes begin.</summary>
+    private static bool TrySkip(ReadOnlySpan<byte> record, ref int at, out int start)
+    {
+        start = at + 2;
+        if (start > record.Length)
+        {
+            return false;
+        }
+
+        var length = (record[at] << 8) | record[at + 1];
+        if (length == 0 || start + length > record.Length)
+        {
+            return false;
+        }
+
+        at = start + length;
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using LiveMux.Media.Mp4;
+using Reading = LiveMux.Media.Mp4.Reading;
 
 namespace LiveMux.Media.Codecs.H264;
 
@@ -33,6 +34,28 @@ public sealed class H264ParameterSets
 
     /// <summary>Whether the avcC of <see cref="Config"/> carries an SPS with bitstream_restriction added.</summary>
     public bool SpsRewritten { get; private set; }
+
+    /// <summary>
+    /// What browsers get for an H.264 track that carries the camera's own SPS: the same track with
+    /// bitstream_restriction added to the SPS in its avcC where that is safe (see the class comment), else the
+    /// track unchanged. A browser choice, made by the MSE egress: RTSP clients and recorders want the camera's SPS.
+    /// </summary>
+    public static TrackConfig ForBrowsers(TrackConfig track)
+    {
+        // avc1 box: 8-byte header, 78 bytes of VisualSampleEntry fields, then its child boxes (avcC first).
+        const int ChildrenAt = 8 + 78;
+        if (track.Kind != TrackKind.Video || !track.Codec.StartsWith("avc1", StringComparison.Ordinal) || track.SampleEntry.Length <= ChildrenAt
+            || !Reading.BoxCursor.TryFind(track.SampleEntry.AsSpan(ChildrenAt), FourCc.AvcC, out var avcC)
+            || !AvcConfigurationRecord.TryReadFirst(avcC, out var sps, out var pps))
+        {
+            return track;
+        }
+
+        var sets = new H264ParameterSets(addBitstreamRestriction: true);
+        sets.Offer(sps);
+        sets.Offer(pps);
+        return sets.Refresh() && sets.SpsRewritten ? sets.Config! with { FrameRate = track.FrameRate ?? sets.Config!.FrameRate } : track;
+    }
 
     /// <summary>Notes an SPS or PPS NAL unit (header included); other types are ignored.</summary>
     public void Offer(ReadOnlySpan<byte> nal)

@@ -21,7 +21,8 @@ public sealed class H264Depacketizer : NalDepacketizer
     public H264Depacketizer(H264DepacketizerOptions? options = null, ReadOnlySpan<byte> sps = default, ReadOnlySpan<byte> pps = default)
         : base(options ?? new H264DepacketizerOptions())
     {
-        _parameterSets = new H264ParameterSets((options ?? new H264DepacketizerOptions()).AddBitstreamRestriction);
+        // The camera's own SPS: browsers get bitstream_restriction added by the MSE egress (H264ParameterSets.ForBrowsers).
+        _parameterSets = new H264ParameterSets(addBitstreamRestriction: false);
         if (!sps.IsEmpty && !pps.IsEmpty)
         {
             _parameterSets.Offer(sps);
@@ -139,8 +140,4 @@ public sealed class H264Depacketizer : NalDepacketizer
 }
 
 /// <summary>Limits of an H.264 depacketizer; see <see cref="NalDepacketizerOptions"/>.</summary>
-public sealed record H264DepacketizerOptions : NalDepacketizerOptions
-{
-    /// <summary>Add VUI bitstream_restriction to the avcC's SPS when the reorder depth is known to be 0 (see <see cref="H264ParameterSets"/>).</summary>
-    public bool AddBitstreamRestriction { get; init; } = true;
-}
+public sealed record H264DepacketizerOptions : NalDepacketizerOptions;

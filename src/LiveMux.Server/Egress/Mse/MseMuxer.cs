@@ -2,6 +2,7 @@ using System.Buffers;
 using LiveMux.Hub;
 using LiveMux.Hub.Distribution;
 using LiveMux.Media.Codecs.Flac;
+using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
@@ -10,9 +11,10 @@ namespace LiveMux.Server.Egress.Mse;
 
 /// <summary>
 /// Turns one stream's samples into the fMP4 fragments its MSE viewers share, making the browser's choices the
-/// hub does not: G.711 re-encoded as FLAC (no browser plays G.711 through MSE), a silent audio track left out,
-/// and the fragment itself (track_ID = slot + 1, prft with the time the sample reached the hub). Not
-/// thread-safe: one loop feeds it.
+/// hub does not: G.711 re-encoded as FLAC (no browser plays G.711 through MSE), bitstream_restriction added to a
+/// baseline H.264 SPS so Chrome's decoder outputs each frame at once, a silent audio track left out, and the
+/// fragment itself (track_ID = slot + 1, prft with the time the sample reached the hub). Not thread-safe: one loop
+/// feeds it.
 /// </summary>
 internal sealed class MseMuxer(string name, TimeSpan silentAudioWait, TimeProvider time, ILogger logger)
 {
@@ -37,12 +39,12 @@ internal sealed class MseMuxer(string name, TimeSpan silentAudioWait, TimeProvid
         _videoStartedAt = -1;
         _audioHeard = false;
         _audioLeftOut = false;
-        return Format = new StreamFormat([.. source.Tracks.Select((t, i) => _flac[i]?.Config ?? t)]);
+        return Format = new StreamFormat([.. source.Tracks.Select((t, i) => _flac[i]?.Config ?? H264ParameterSets.ForBrowsers(t))]);
     }
 
     /// <summary>The tracks browsers get for a stream's <paramref name="source"/> tracks, before the silent-audio rule.</summary>
     public static StreamFormat ForBrowsers(StreamFormat source) =>
-        new([.. source.Tracks.Select(t => FlacFor(t)?.Config ?? t)]);
+        new([.. source.Tracks.Select(t => FlacFor(t)?.Config ?? H264ParameterSets.ForBrowsers(t))]);
 
     private static G711ToFlac? FlacFor(TrackConfig track) => track.Codec is "alaw" or "ulaw"
         ? new G711ToFlac(track.Codec == "alaw", track.Timescale, Math.Max(1, track.Channels), MaxG711Block)

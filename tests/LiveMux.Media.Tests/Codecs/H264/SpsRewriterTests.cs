@@ -26,6 +26,45 @@ public sealed class SpsRewriterTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void The_camera_s_sps_stays_on_the_track_and_browsers_get_it_rewritten(string name, string hex, bool rewritten, int width, int height, int refs, double? fps)
+    {
+        _ = (width, height, refs, fps);
+        var sps = Convert.FromHexString(hex);
+        byte[] pps = [0x68, 0xCB, 0x83, 0xCB, 0x20];
+        var camera = new H264ParameterSets(addBitstreamRestriction: false);
+        camera.Offer(sps);
+        camera.Offer(pps);
+        Assert.True(camera.Refresh(), name);
+        Assert.False(camera.SpsRewritten);
+        var track = camera.Config!;
+        Assert.Contains(Convert.ToHexString(sps), Convert.ToHexString(track.SampleEntry));
+
+        var browsers = H264ParameterSets.ForBrowsers(track);
+        Assert.Equal(rewritten, !ReferenceEquals(browsers, track));
+        Assert.Equal((track.Codec, track.Width, track.Height, track.FrameRate), (browsers.Codec, browsers.Width, browsers.Height, browsers.FrameRate));
+        if (rewritten)
+        {
+            var expected = new H264ParameterSets();
+            expected.Offer(sps);
+            expected.Offer(pps);
+            expected.Refresh();
+            Assert.Equal(expected.Config!.SampleEntry, browsers.SampleEntry);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("01")]
+    [InlineData("0142c00bffe0")] // no SPS
+    [InlineData("0142c00bffe10009")] // an SPS longer than the record
+    public void A_broken_avcC_leaves_the_track_alone(string recordHex)
+    {
+        var record = Convert.FromHexString(recordHex);
+        Assert.False(AvcConfigurationRecord.TryReadFirst(record, out _, out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Restriction_is_added_only_when_the_depth_is_known_to_be_zero(string name, string hex, bool rewritten, int width, int height, int refs, double? fps)
     {
         var sps = Convert.FromHexString(hex);

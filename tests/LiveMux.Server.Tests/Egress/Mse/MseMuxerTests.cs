@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using LiveMux.Hub;
 using LiveMux.Hub.Distribution;
+using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Mp4.Reading;
@@ -42,6 +43,26 @@ public sealed class MseMuxerTests
         var mdat = Mdat(fragment.ToArray());
         Assert.Equal(0xFFF8, BinaryPrimitives.ReadUInt16BigEndian(mdat) & 0xFFFE); // a FLAC frame's sync code
         fragment.Release();
+    }
+
+    [Fact]
+    public void Browsers_get_bitstream_restriction_added_to_a_baseline_sps_while_the_stream_keeps_the_camera_s()
+    {
+        // x264 baseline 320x240 with its bitstream_restriction removed (see SpsRewriterTests).
+        var sps = Convert.FromHexString("6742c00bd90141fb0110000003001000000300a040");
+        var camera = new H264ParameterSets(addBitstreamRestriction: false);
+        camera.Offer(sps);
+        camera.Offer([0x68, 0xCB, 0x83, 0xCB, 0x20]);
+        Assert.True(camera.Refresh());
+        var stream = new StreamFormat([camera.Config!]);
+
+        var mse = NewMuxer().OnFormat(stream);
+        var video = Assert.Single(mse.Tracks);
+        Assert.NotEqual(stream.Tracks[0].SampleEntry, video.SampleEntry);
+        Assert.Equal(stream.Tracks[0].Codec, video.Codec);
+        Assert.Equal(video.SampleEntry, MseMuxer.ForBrowsers(stream).Tracks[0].SampleEntry);
+        Assert.Contains(Convert.ToHexString(sps), Convert.ToHexString(stream.Tracks[0].SampleEntry));
+        Assert.DoesNotContain(Convert.ToHexString(sps), Convert.ToHexString(video.SampleEntry));
     }
 
     [Fact]
