@@ -1101,7 +1101,9 @@ class Session {
     this.closed = true;
     this.ws.onopen = this.ws.onmessage = this.ws.onclose = null;
     clearTimeout(this.clockTimer);
-    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
+    // With a reason: a close without one reaches some WebSocket stacks as a close with fields missing
+    // (Playwright's .NET route failed on it), and the server's log can say why the viewer left.
+    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000, 'player closed');
     this.#detachMediaSource();
     this.queue.close();
   }
