@@ -39,12 +39,15 @@ internal sealed class MseMuxer(string name, TimeSpan silentAudioWait, TimeProvid
         _videoStartedAt = -1;
         _audioHeard = false;
         _audioLeftOut = false;
-        return Format = new StreamFormat([.. source.Tracks.Select((t, i) => _flac[i]?.Config ?? H264ParameterSets.ForBrowsers(t))]);
+        return Format = new StreamFormat([.. source.Tracks.Select((t, i) => BrowserTrack(t, _flac[i]))]);
     }
 
     /// <summary>The tracks browsers get for a stream's <paramref name="source"/> tracks, before the silent-audio rule.</summary>
     public static StreamFormat ForBrowsers(StreamFormat source) =>
-        new([.. source.Tracks.Select(t => FlacFor(t)?.Config ?? H264ParameterSets.ForBrowsers(t))]);
+        new([.. source.Tracks.Select(t => BrowserTrack(t, FlacFor(t)))]);
+
+    /// <summary>The one rule for what a browser gets of a track: G.711 as FLAC, H.264 with its SPS rewritten where safe.</summary>
+    private static TrackConfig BrowserTrack(TrackConfig track, G711ToFlac? flac) => flac?.Config ?? H264ParameterSets.ForBrowsers(track);
 
     private static G711ToFlac? FlacFor(TrackConfig track) => track.Codec is "alaw" or "ulaw"
         ? new G711ToFlac(track.Codec == "alaw", track.Timescale, Math.Max(1, track.Channels), MaxG711Block)
