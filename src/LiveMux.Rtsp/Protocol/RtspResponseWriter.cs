@@ -18,10 +18,13 @@ namespace LiveMux.Rtsp.Protocol;
 /// </summary>
 internal static class RtspResponseWriter
 {
-    public static byte[] Write(int status, int? cseq, IEnumerable<KeyValuePair<string, string>> headers, string? body = null)
+    /// <param name="phrase">A reason phrase in place of the standard one (RFC 2326 section 7.1.1 leaves it to the
+    /// server): clients print it, so a refusal can say why. Made printable ASCII and cut to 120 characters.</param>
+    public static byte[] Write(int status, int? cseq, IEnumerable<KeyValuePair<string, string>> headers, string? body = null, string? phrase = null)
     {
         var text = new StringBuilder(256);
-        text.Append("RTSP/1.0 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(RtspStatus.Reason(status)).Append("\r\n");
+        text.Append("RTSP/1.0 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(string.IsNullOrWhiteSpace(phrase) ? RtspStatus.Reason(status) : Printable(phrase)).Append("\r\n");
         if (cseq is { } value)
         {
             text.Append("CSeq: ").Append(value.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
@@ -44,6 +47,18 @@ internal static class RtspResponseWriter
         text.Append("\r\n").Append(body);
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    private static string Printable(string phrase)
+    {
+        var length = Math.Min(phrase.Length, 120);
+        return string.Create(length, phrase, static (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = source[i] is >= ' ' and <= '~' ? source[i] : '?';
+            }
+        });
+    }
 }
 
 /// <summary>Status codes the server answers with, and their reason phrases (RFC 2326 section 7.1.1).</summary>
@@ -51,8 +66,11 @@ internal static class RtspStatus
 {
     public const int Ok = 200;
     public const int BadRequest = 400;
+    public const int Unauthorized = 401;
+    public const int Forbidden = 403;
     public const int NotFound = 404;
     public const int RequestEntityTooLarge = 413;
+    public const int UnsupportedMediaType = 415;
     public const int SessionNotFound = 454;
     public const int MethodNotValidInThisState = 455;
     public const int AggregateOperationNotAllowed = 459;
@@ -67,8 +85,11 @@ internal static class RtspStatus
     {
         Ok => "OK",
         BadRequest => "Bad Request",
+        Unauthorized => "Unauthorized",
+        Forbidden => "Forbidden",
         NotFound => "Not Found",
         RequestEntityTooLarge => "Request Entity Too Large",
+        UnsupportedMediaType => "Unsupported Media Type",
         SessionNotFound => "Session Not Found",
         MethodNotValidInThisState => "Method Not Valid in This State",
         AggregateOperationNotAllowed => "Aggregate Operation Not Allowed",

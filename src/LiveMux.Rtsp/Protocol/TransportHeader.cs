@@ -18,6 +18,7 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
     public int? ServerRtpPort { get; init; }
     public int? ServerRtcpPort { get; init; }
     public int? ClientRtpPort { get; init; }
+    public int? ClientRtcpPort { get; init; }
 
     /// <summary>The address the server says it sends from (source=), if any.</summary>
     public string? Source { get; init; }
@@ -45,7 +46,7 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
         var first = value.Split(',')[0];
         var parts = first.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var isTcp = parts.Length > 0 && parts[0].EndsWith("/TCP", StringComparison.OrdinalIgnoreCase);
-        int? rtp = null, rtcp = null, serverRtp = null, serverRtcp = null, clientRtp = null;
+        int? rtp = null, rtcp = null, serverRtp = null, serverRtcp = null, clientRtp = null, clientRtcp = null;
         string? source = null;
         bool multicast = false, record = false;
         foreach (var part in parts)
@@ -74,9 +75,9 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
             }
             else if (name.Equals("client_port", StringComparison.OrdinalIgnoreCase))
             {
-                if (TryRange(text, 65535, out var a, out _))
+                if (TryRange(text, 65535, out var a, out var b))
                 {
-                    clientRtp = a;
+                    (clientRtp, clientRtcp) = (a, b);
                 }
             }
             else if (name.Equals("source", StringComparison.OrdinalIgnoreCase))
@@ -93,6 +94,7 @@ internal readonly record struct TransportHeader(bool IsTcp, int? RtpChannel, int
             ServerRtpPort = serverRtp,
             ServerRtcpPort = serverRtcp,
             ClientRtpPort = clientRtp,
+            ClientRtcpPort = clientRtcp,
             Source = source,
             Profile = parts.Length > 0 ? parts[0] : "",
             IsMulticast = multicast,

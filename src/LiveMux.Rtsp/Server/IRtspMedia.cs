@@ -28,7 +28,12 @@ public interface IRtpFrameSubscriber
 {
     /// <param name="cached">The frame is part of the join burst (the media's cached GOP), not live.</param>
     void OnFrame(int track, RtpFrame frame, bool cached);
+
+    /// <summary>The media ended (its stream was removed, its codecs changed): no frame will come. Default: nothing.</summary>
+    void OnEnded(string reason)
+    {
+    }
 }
 
-/// <summary>One announced track: its SDP section (the server adds the control) and the SSRC of its packets.</summary>
-public sealed record RtspTrack(SdpMediaSection Sdp, uint Ssrc);
+/// <summary>One announced track: its SDP section (the server adds the control), the SSRC of its packets, and its RTP clock rate.</summary>
+public sealed record RtspTrack(SdpMediaSection Sdp, uint Ssrc, int ClockRate = 90000);

@@ -51,7 +51,7 @@ public sealed class RtpEgress
             MaxPayloadSize = options.MaxPayloadSize,
         });
         Format = format;
-        Track = new RtspTrack(format.SdpSection(payloadType, options.SdpAttributes), ssrc);
+        Track = new RtspTrack(format.SdpSection(payloadType, options.SdpAttributes), ssrc, format.ClockRate);
     }
 
     public MediaFormat Format { get; }
@@ -65,7 +65,8 @@ public sealed class RtpEgress
     /// </summary>
     /// <param name="isKeyframe">A receiver can start decoding at this unit (the session's live policy skips to one).</param>
     /// <exception cref="ArgumentException">The packetizer refused the unit (empty, malformed, too large for its format).</exception>
-    public RtpFrame Packetize(ReadOnlySpan<byte> accessUnit, long timestamp, bool isKeyframe)
+    /// <param name="ntp">The unit's wall-clock time (NTP format) for sender reports, consistent across the stream's tracks; 0 if unknown.</param>
+    public RtpFrame Packetize(ReadOnlySpan<byte> accessUnit, long timestamp, bool isKeyframe, ulong ntp = 0)
     {
         _size = 0;
         _count = 0;
@@ -76,7 +77,7 @@ public sealed class RtpEgress
         }
 
         return new RtpFrame(_packets.AsSpan(0, _size).ToArray(), _lengths.AsSpan(0, _count).ToArray(),
-            unchecked((uint)(_initialTimestamp + timestamp)), isKeyframe);
+            unchecked((uint)(_initialTimestamp + timestamp)), isKeyframe, ntp);
     }
 
     private void Append(ReadOnlySpan<byte> packet)

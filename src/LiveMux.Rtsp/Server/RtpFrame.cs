@@ -10,7 +10,9 @@ public sealed class RtpFrame
     private readonly byte[] _data;
     private readonly int[] _packetLengths;
 
-    public RtpFrame(byte[] data, int[] packetLengths, uint timestamp, bool isKeyframe)
+    /// <param name="ntp">The wall-clock time (NTP format) of <paramref name="timestamp"/> on the stream's one
+    /// timeline, for RTCP sender reports; 0 when unknown (then none are sent).</param>
+    public RtpFrame(byte[] data, int[] packetLengths, uint timestamp, bool isKeyframe, ulong ntp = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(packetLengths);
@@ -32,7 +34,11 @@ public sealed class RtpFrame
         Length = total;
         Timestamp = timestamp;
         IsKeyframe = isKeyframe;
+        Ntp = ntp;
     }
+
+    /// <summary>The wall-clock time of <see cref="Timestamp"/> (NTP format), or 0.</summary>
+    public ulong Ntp { get; }
 
     public uint Timestamp { get; }
 

@@ -2,14 +2,17 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using LiveMux.Rtsp.Auth;
 using Microsoft.Extensions.Logging;
 
 namespace LiveMux.Rtsp.Server;
 
 /// <summary>
-/// An RTSP 1.0 server (RFC 2326) for readers, over TCP interleaved (gortsplib's Server): it listens, accepts up to
-/// <see cref="RtspServerOptions.MaxConnections"/> connections, and serves each mounted <see cref="IRtspMedia"/> at
-/// rtsp://host:port/&lt;path&gt;. Each connection runs its own read and write loops (<see cref="ServerConnection"/>).
+/// An RTSP 1.0 server (RFC 2326) for readers and publishers, over TCP interleaved and UDP unicast (gortsplib's
+/// Server): it listens, accepts up to <see cref="RtspServerOptions.MaxConnections"/> connections, and serves each
+/// mounted <see cref="IRtspMedia"/> at rtsp://host:port/&lt;path&gt;, and whatever its <see cref="IRtspPaths"/> grants
+/// beyond them (with auth). Each connection runs its own read and write loops (<see cref="ServerConnection"/>); UDP
+/// goes through one port pair (<see cref="ServerUdp"/>).
 /// </summary>
 public sealed class RtspServer : IAsyncDisposable
 {
@@ -26,7 +29,7 @@ public sealed class RtspServer : IAsyncDisposable
     private int _open;
     private int _disposed;
 
-    public RtspServer(RtspServerOptions options, ILogger<RtspServer> logger, TimeProvider time)
+    public RtspServer(RtspServerOptions options, ILogger<RtspServer> logger, TimeProvider time, IRtspPaths? paths = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
@@ -37,7 +40,23 @@ public sealed class RtspServer : IAsyncDisposable
         _options = options;
         _logger = logger;
         _time = time;
+        Paths = paths;
+        Nonces = new ServerNonces(time, options.NonceLifetime);
     }
+
+    /// <summary>Paths served beyond the fixed mounts, and who may read or publish them; null: mounts only, no auth.</summary>
+    public IRtspPaths? Paths { get; }
+
+    /// <summary>The UDP port pair, once started with <see cref="RtspServerOptions.UdpRtpPort"/> set; else null.</summary>
+    internal ServerUdp? Udp { get; private set; }
+
+    internal ServerNonces Nonces { get; }
+
+    /// <summary>The server's UDP RTP and RTCP ports, or null when it serves TCP only.</summary>
+    public (int Rtp, int Rtcp)? UdpPorts => Udp is { } udp ? (udp.RtpPort, udp.RtcpPort) : null;
+
+    /// <summary>Clients playing or publishing now.</summary>
+    public IReadOnlyList<RtspClientInfo> Clients => [.. _connections.Keys.Select(c => c.Info).OfType<RtspClientInfo>()];
 
     /// <summary>The bound address; valid after <see cref="Start"/>.</summary>
     public IPEndPoint LocalEndPoint =>
@@ -76,7 +95,24 @@ public sealed class RtspServer : IAsyncDisposable
             throw new InvalidOperationException("The RTSP server is already started.");
         }
         var listener = new TcpListener(endPoint);
+        if (endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            listener.Server.DualMode = true;
+        }
         listener.Start(backlog: Math.Min(_options.MaxConnections, 512));
+        if (_options.UdpRtpPort is { } udpPort)
+        {
+            try
+            {
+                Udp = ServerUdp.Start(endPoint.Address, udpPort, _logger);
+            }
+            catch
+            {
+                listener.Stop();
+                throw;
+            }
+            RtspServerLog.UdpListening(_logger, Udp.RtpPort, Udp.RtcpPort);
+        }
         _listener = listener;
         RtspServerLog.Listening(_logger, listener.LocalEndpoint);
         _accepting = AcceptLoopAsync(listener, _stopping.Token);
@@ -171,6 +207,10 @@ public sealed class RtspServer : IAsyncDisposable
         _listener?.Stop();
         await _accepting.ConfigureAwait(false);
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+        if (Udp is not null)
+        {
+            await Udp.DisposeAsync().ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
 }

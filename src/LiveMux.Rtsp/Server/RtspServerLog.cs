@@ -21,8 +21,8 @@ internal static partial class RtspServerLog
     [LoggerMessage(1104, LogLevel.Warning, "RTSP client {Remote} sent a bad request ({Reason}); closing")]
     public static partial void BadRequest(ILogger logger, EndPoint? remote, string reason);
 
-    [LoggerMessage(1105, LogLevel.Information, "RTSP session {SessionId} playing /{Path} to {Remote}")]
-    public static partial void Playing(ILogger logger, string sessionId, string path, EndPoint? remote);
+    [LoggerMessage(1105, LogLevel.Information, "RTSP session {SessionId} playing /{Path} to {Remote} over {Transport}")]
+    public static partial void Playing(ILogger logger, string sessionId, string path, EndPoint? remote, string transport);
 
     [LoggerMessage(1106, LogLevel.Warning, "RTSP client {Remote} closed: {Reason}")]
     public static partial void Disconnected(ILogger logger, EndPoint? remote, string reason);
@@ -35,4 +35,16 @@ internal static partial class RtspServerLog
 
     [LoggerMessage(1109, LogLevel.Error, "RTSP server accept loop failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1110, LogLevel.Information, "RTSP publisher {Remote} announced /{Path} with {Tracks} tracks")]
+    public static partial void Announced(ILogger logger, string path, EndPoint? remote, int tracks);
+
+    [LoggerMessage(1111, LogLevel.Information, "RTSP publisher {Remote} recording /{Path} over {Transport}")]
+    public static partial void Recording(ILogger logger, string path, EndPoint? remote, string transport);
+
+    [LoggerMessage(1112, LogLevel.Error, "RTSP UDP packet from {Remote} failed in its receiver")]
+    public static partial void UdpReceiverFailed(ILogger logger, EndPoint remote, Exception exception);
+
+    [LoggerMessage(1113, LogLevel.Information, "RTSP server UDP on ports {RtpPort}-{RtcpPort}")]
+    public static partial void UdpListening(ILogger logger, int rtpPort, int rtcpPort);
 }

@@ -31,6 +31,18 @@ public sealed record RtspServerOptions
     /// <summary>A client that had to skip frames in this many GOPs in a row is closed: it cannot keep up.</summary>
     public int MaxSkippedGops { get; init; } = 5;
 
+    /// <summary>
+    /// How long a DESCRIBE (or ANNOUNCE) may wait for its path to open: an idle stream starting, its first format.
+    /// Shorter than clients' own timeouts (ffmpeg's default is 5 s per read, Frigate passes 10 s), so they hear why.
+    /// </summary>
+    public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(4.5);
+
+    /// <summary>The server's UDP RTP port (even; RTCP is the next one); 0 picks a free pair; null serves TCP only.</summary>
+    public int? UdpRtpPort { get; init; }
+
+    /// <summary>How long a Digest nonce the server issued is accepted.</summary>
+    public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Kernel send buffer per client, so a client that stops reading is noticed after kilobytes, not megabytes.</summary>
     public int SocketSendBufferBytes { get; init; } = 256 * 1024;
 
@@ -65,6 +77,18 @@ public sealed record RtspServerOptions
         if (MaxSkippedGops < 1)
         {
             errors.Add($"MaxSkippedGops must be at least 1, got {MaxSkippedGops}.");
+        }
+        if (OpenTimeout < TimeSpan.FromMilliseconds(100) || OpenTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"OpenTimeout must be 100 ms..1 min, got {OpenTimeout}.");
+        }
+        if (UdpRtpPort is { } udp && (udp < 0 || udp > 65534 || udp % 2 != 0))
+        {
+            errors.Add($"UdpRtpPort must be 0 or an even port below 65535, got {udp}.");
+        }
+        if (NonceLifetime < TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"NonceLifetime must be at least 10 s, got {NonceLifetime}.");
         }
         if (SocketSendBufferBytes is < 4096 or > 64 * 1024 * 1024)
         {

@@ -14,6 +14,8 @@ namespace LiveMux.Rtsp.Server;
 /// </summary>
 internal sealed partial class ServerConnection : IDisposable
 {
+    private const int MaxInterleavedPacket = ushort.MaxValue;
+
     private static readonly TimeSpan RejectTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket _socket;
@@ -32,7 +34,11 @@ internal sealed partial class ServerConnection : IDisposable
     private long _lastActivity;
     private long _requestStarted = -1;
     private string? _closeReason;
+    private readonly DateTimeOffset _since;
     private ServerSession? _session;
+    private OpenPath? _read;
+    private PublishState? _publish;
+    private byte[]? _packet;
 
     public ServerConnection(Socket socket, RtspServer server, RtspServerOptions options, ILogger logger, TimeProvider time, bool reject)
     {
@@ -43,7 +49,8 @@ internal sealed partial class ServerConnection : IDisposable
         _time = time;
         _reject = reject;
         _remote = socket.RemoteEndPoint;
-        _queue = new ServerSendQueue(options.QueueFrames);
+        _queue = new ServerSendQueue(options.QueueFrames, time, server.Udp);
+        _since = time.GetUtcNow();
         _limits = new RtspReaderLimits(options.MaxRequestBytes, options.MaxRequestBytes, ushort.MaxValue,
             options.MaxRequestBytes, options.MaxHeaderCount);
         _idleTimeout = reject ? TimeSpan.FromTicks(Math.Min(RejectTimeout.Ticks, options.SessionTimeout.Ticks)) : options.SessionTimeout;
@@ -61,6 +68,23 @@ internal sealed partial class ServerConnection : IDisposable
 
     /// <summary>The connection's send queue, for its statistics.</summary>
     internal ServerSendQueue Queue => _queue;
+
+    /// <summary>What the API lists: the path it plays or publishes, once it does; null before.</summary>
+    public RtspClientInfo? Info
+    {
+        get
+        {
+            var remote = _remote?.ToString() ?? "";
+            if (Volatile.Read(ref _publish) is { Recording: true } publish)
+            {
+                return new RtspClientInfo(publish.Path, remote, publish.Transport, Publishing: true, _since);
+            }
+
+            return Volatile.Read(ref _session) is { State: SessionState.Playing } session
+                ? new RtspClientInfo(session.Path, remote, session.Transport, Publishing: false, _since)
+                : null;
+        }
+    }
 
     public async Task RunAsync(CancellationToken serverStopping)
     {
@@ -87,6 +111,8 @@ internal sealed partial class ServerConnection : IDisposable
         {
             _readDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             EndSession();
+            EndPublish(Volatile.Read(ref _closeReason) ?? reason);
+            ReleaseRead();
             // Queued answers (a 413, the TEARDOWN reply) still go out, within the send deadline.
             _queue.Complete();
             await writing.ConfigureAwait(false);
@@ -139,8 +165,12 @@ internal sealed partial class ServerConnection : IDisposable
             {
                 while (RtspMessageReader.TryRead(ref buffer, _limits, out var frame))
                 {
-                    // Interleaved frames (the client's RTCP receiver reports) and stray responses only keep it alive.
-                    if (frame.Kind == RtspFrameKind.Request && !Handle(frame.Request!))
+                    // A reader's interleaved frames (its RTCP receiver reports) and stray responses only keep it alive.
+                    if (frame.Kind == RtspFrameKind.Interleaved)
+                    {
+                        OnInterleaved(frame.Channel, frame.Payload);
+                    }
+                    else if (frame.Kind == RtspFrameKind.Request && !await HandleAsync(frame.Request!).ConfigureAwait(false))
                     {
                         reader.AdvanceTo(buffer.Start);
                         return Volatile.Read(ref _closeReason) ?? "the session ended";
@@ -164,6 +194,32 @@ internal sealed partial class ServerConnection : IDisposable
                 return "the client closed the connection";
             }
         }
+    }
+
+    /// <summary>A packet from a UDP client: any keeps its session alive; a publisher's go to its target.</summary>
+    internal void OnUdp(int track, ReadOnlySpan<byte> packet, bool rtcp)
+    {
+        Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+        Volatile.Read(ref _publish)?.Deliver(track, packet, rtcp);
+    }
+
+    private void OnInterleaved(byte channel, System.Buffers.ReadOnlySequence<byte> payload)
+    {
+        if (_publish is not { } publish || !publish.TryFindChannel(channel, out var track, out var rtcp))
+        {
+            return;
+        }
+
+        if (payload.IsSingleSegment)
+        {
+            publish.Deliver(track, payload.FirstSpan, rtcp);
+            return;
+        }
+
+        var copy = _packet ??= new byte[MaxInterleavedPacket];
+        var length = (int)Math.Min(payload.Length, copy.Length);
+        System.Buffers.BuffersExtensions.CopyTo(payload.Slice(0, length), copy);
+        publish.Deliver(track, copy.AsSpan(0, length), rtcp);
     }
 
     private async Task WriteLoopAsync(Stream stream)

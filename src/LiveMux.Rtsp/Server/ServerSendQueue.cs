@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Threading.Channels;
+using LiveMux.Media.Mp4;
+using LiveMux.Rtsp.Rtp;
 
 namespace LiveMux.Rtsp.Server;
 
@@ -8,7 +10,9 @@ namespace LiveMux.Rtsp.Server;
 /// writer loop that owns the socket's send side (Kestrel's shape: producers never write to the socket).
 /// Frames are counted against <c>frameCapacity</c>; responses have a few slots of their own, so a slow client still
 /// gets its keepalive answers, and a client that sends requests but reads nothing is found out. Each send may block
-/// only <c>sendTimeout</c>; then the connection is closed.
+/// only <c>sendTimeout</c>; then the connection is closed. A UDP track's packets leave through the server's UDP
+/// pair instead, in the same order and by the same live policy. Each track gets a sender report after its first
+/// frame and then every <see cref="ReportInterval"/>, on its RTCP channel or port.
 /// <code>
 ///   RTSP interleaved frame (RFC 2326 section 10.12), one per RTP packet:
 ///   +-----+---------+--------------------+----------------------+
@@ -21,6 +25,10 @@ internal sealed class ServerSendQueue
     private const int ResponseSlots = 8;
     private const int InterleavedPrefix = 4;
     private const int BatchBytes = 64 * 1024;
+    private const int RtpHeader = 12;
+
+    /// <summary>RFC 3550 section 6.2's suggested minimum between reports.</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(5);
 
     private readonly Channel<Item> _channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _frameCapacity;
@@ -28,9 +36,17 @@ internal sealed class ServerSendQueue
     private int _responses;
     private long _peakFrames;
     private long _framesSent;
+    private readonly TimeProvider _time;
+    private readonly ServerUdp? _udp;
     private byte[] _scratch = new byte[BatchBytes];
+    private byte[]? _datagram;
 
-    public ServerSendQueue(int frameCapacity) => _frameCapacity = frameCapacity;
+    public ServerSendQueue(int frameCapacity, TimeProvider time, ServerUdp? udp)
+    {
+        _frameCapacity = frameCapacity;
+        _time = time;
+        _udp = udp;
+    }
 
     public bool IsFull => Volatile.Read(ref _frames) >= _frameCapacity;
 
@@ -106,6 +122,19 @@ internal sealed class ServerSendQueue
         Interlocked.Decrement(ref _frames);
         var frame = item.Frame!;
         var track = item.Track!;
+        filled = track.Udp is { } udp ? SendUdp(track, frame, udp, filled) : AppendInterleaved(track, frame, filled);
+        Interlocked.Increment(ref _framesSent);
+        unchecked
+        {
+            track.PacketsSent += (uint)frame.PacketCount;
+            track.OctetsSent += (uint)(frame.Length - (RtpHeader * frame.PacketCount));
+        }
+
+        return frame.Ntp == 0 ? filled : MaybeReport(track, frame, filled);
+    }
+
+    private int AppendInterleaved(SessionTrack track, RtpFrame frame, int filled)
+    {
         EnsureRoom(filled, frame.Length + (InterleavedPrefix * frame.PacketCount));
         var source = frame.Data;
         var destination = _scratch.AsSpan(filled);
@@ -123,8 +152,55 @@ internal sealed class ServerSendQueue
             read += length;
             written += InterleavedPrefix + length;
         }
-        Interlocked.Increment(ref _framesSent);
         return filled + written;
+    }
+
+    private int SendUdp(SessionTrack track, RtpFrame frame, UdpTarget target, int filled)
+    {
+        var datagram = _datagram ??= new byte[ushort.MaxValue];
+        var source = frame.Data;
+        var read = 0;
+        for (var i = 0; i < frame.PacketCount; i++)
+        {
+            var length = frame.PacketLength(i);
+            var packet = datagram.AsSpan(0, length);
+            source.Slice(read, length).CopyTo(packet);
+            BinaryPrimitives.WriteUInt16BigEndian(packet[2..], track.NextSequence++);
+            _udp!.Send(packet, target.Rtp, rtcp: false);
+            read += length;
+        }
+        return filled;
+    }
+
+    /// <summary>
+    /// A sender report when one is due. Its NTP time is now, and its RTP time the frame's extrapolated to now along
+    /// the stream's one timeline, so the tracks' reports agree with each other whatever the delivery delay.
+    /// </summary>
+    private int MaybeReport(SessionTrack track, RtpFrame frame, int filled)
+    {
+        var now = _time.GetTimestamp();
+        if (track.LastReportAt >= 0 && _time.GetElapsedTime(track.LastReportAt, now) < ReportInterval)
+        {
+            return filled;
+        }
+        track.LastReportAt = now;
+        var ntp = ProducerReferenceTime.ToNtp(_time.GetUtcNow());
+        var seconds = (long)(ntp - frame.Ntp) / 4294967296.0;
+        var rtp = unchecked(frame.Timestamp + (uint)(long)Math.Round(seconds * track.ClockRate));
+        Span<byte> report = stackalloc byte[RtcpSenderReportWriter.Length];
+        RtcpSenderReportWriter.Write(report, track.Ssrc, ntp, rtp, track.PacketsSent, track.OctetsSent);
+        if (track.Udp is { } udp)
+        {
+            _udp!.Send(report, udp.Rtcp, rtcp: true);
+            return filled;
+        }
+        EnsureRoom(filled, InterleavedPrefix + report.Length);
+        var destination = _scratch.AsSpan(filled);
+        destination[0] = (byte)'$';
+        destination[1] = track.RtcpChannel;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)report.Length);
+        report.CopyTo(destination[InterleavedPrefix..]);
+        return filled + InterleavedPrefix + report.Length;
     }
 
     private void EnsureRoom(int filled, int more)

@@ -1,9 +1,16 @@
+using System.Net;
 using System.Security.Cryptography;
 
 namespace LiveMux.Rtsp.Server;
 
-/// <summary>One set-up track of a session: its interleaved channels and its own sequence numbering.</summary>
-internal sealed class SessionTrack(int index, byte rtpChannel, byte rtcpChannel, string url)
+/// <summary>Where a UDP track's packets go: the client's own address, at the ports it gave in client_port.</summary>
+internal sealed record UdpTarget(IPEndPoint Rtp, IPEndPoint Rtcp);
+
+/// <summary>
+/// One set-up track of a session: its interleaved channels (TCP) or its client's ports (UDP), its own sequence
+/// numbering, and what its sender reports need. Only the connection's writer touches the counters.
+/// </summary>
+internal sealed class SessionTrack(int index, byte rtpChannel, byte rtcpChannel, string url, RtspTrack track, UdpTarget? udp)
 {
     public int Index { get; } = index;
     public byte RtpChannel { get; } = rtpChannel;
@@ -12,8 +19,20 @@ internal sealed class SessionTrack(int index, byte rtpChannel, byte rtcpChannel,
     /// <summary>The SETUP URL, echoed in RTP-Info.</summary>
     public string Url { get; } = url;
 
+    public uint Ssrc { get; } = track.Ssrc;
+
+    public int ClockRate { get; } = track.ClockRate;
+
+    /// <summary>Null over TCP interleaved.</summary>
+    public UdpTarget? Udp { get; } = udp;
+
     /// <summary>Sequence number of the next packet sent; written only by the connection's writer once playing.</summary>
     public ushort NextSequence;
+
+    /// <summary>Sender report counters (RFC 3550 section 6.4.1): packets and payload octets sent, when the last report went.</summary>
+    public uint PacketsSent;
+    public uint OctetsSent;
+    public long LastReportAt = -1;
 
     /// <summary>Touched only by the media's fan-out.</summary>
     public LiveFramePolicy Policy;
@@ -64,6 +83,9 @@ internal sealed class ServerSession : IRtpFrameSubscriber
 
     public IEnumerable<SessionTrack> SetUpTracks => _tracks.OfType<SessionTrack>();
 
+    /// <summary>"udp" when its tracks go over UDP, else "tcp".</summary>
+    public string Transport => SetUpTracks.Any(t => t.Udp is not null) ? "udp" : "tcp";
+
     public int SetUpCount => _tracks.Count(t => t is not null);
 
     /// <summary>Frames skipped (queue full) over all tracks.</summary>
@@ -90,6 +112,14 @@ internal sealed class ServerSession : IRtpFrameSubscriber
     {
         _subscription?.Dispose();
         _subscription = null;
+    }
+
+    public void OnEnded(string reason)
+    {
+        if (Interlocked.Exchange(ref _disconnecting, 1) == 0)
+        {
+            _disconnect(reason);
+        }
     }
 
     public void OnFrame(int track, RtpFrame frame, bool cached)

@@ -20,6 +20,7 @@ public sealed class ServerStream : IRtspMedia
     private IRtpFrameSubscriber[] _subscribers = [];
     private long _gopBytes;
     private bool _gopValid;
+    private string? _ended;
 
     /// <param name="tracks">What DESCRIBE announces.</param>
     /// <param name="maxGopBytes">A GOP larger than this is not kept whole, so it is not kept at all: joiners then wait for the next keyframe.</param>
@@ -77,6 +78,10 @@ public sealed class ServerStream : IRtspMedia
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)track, (uint)Tracks.Count, nameof(track));
         lock (_gate)
         {
+            if (_ended is not null)
+            {
+                return;
+            }
             Volatile.Write(ref _lastTimestamps[track], frame.Timestamp);
             Cache(track, frame);
             foreach (var subscriber in _subscribers)
@@ -112,11 +117,41 @@ public sealed class ServerStream : IRtspMedia
         _gopBytes += frame.Length;
     }
 
+    /// <summary>Why the media ended, once it has; a session that set it up is told and closed.</summary>
+    public string? EndReason => Volatile.Read(ref _ended);
+
+    /// <summary>Ends the media: every subscriber hears <paramref name="reason"/>, and later ones at once.</summary>
+    public void End(string reason)
+    {
+        IRtpFrameSubscriber[] subscribers;
+        lock (_gate)
+        {
+            if (_ended is not null)
+            {
+                return;
+            }
+            _ended = reason;
+            subscribers = _subscribers;
+            _subscribers = [];
+            _gop.Clear();
+        }
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.OnEnded(reason);
+        }
+    }
+
     public IDisposable Subscribe(IRtpFrameSubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         lock (_gate)
         {
+            if (_ended is { } reason)
+            {
+                subscriber.OnEnded(reason);
+                return new Subscription(this, subscriber);
+            }
+
             // Under the lock, so no live frame can come between the cached ones and the next.
             foreach (var (track, frame) in _gop)
             {

@@ -21,10 +21,34 @@ internal sealed class UdpPortPair : IDisposable
     public Socket Rtp { get; }
     public Socket Rtcp { get; }
     public int RtpPort => ((IPEndPoint)Rtp.LocalEndPoint!).Port;
+    public int RtcpPort => ((IPEndPoint)Rtcp.LocalEndPoint!).Port;
 
     /// <summary>Where the camera sends from (server_port), once SETUP told us; null until then.</summary>
     public IPEndPoint? ServerRtp { get; set; }
     public IPEndPoint? ServerRtcp { get; set; }
+
+    /// <summary>Binds exactly <paramref name="rtpPort"/> (even) and the port after it: a server's fixed pair.</summary>
+    public static UdpPortPair BindFixed(IPAddress local, int rtpPort)
+    {
+        if (rtpPort % 2 != 0 || rtpPort is < 2 or > 65534)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rtpPort), rtpPort, "the RTP port must be even, with the RTCP port after it");
+        }
+        var rtp = NewSocket(local);
+        var rtcp = NewSocket(local);
+        try
+        {
+            rtp.Bind(new IPEndPoint(local, rtpPort));
+            rtcp.Bind(new IPEndPoint(local, rtpPort + 1));
+            return new UdpPortPair(rtp, rtcp);
+        }
+        catch
+        {
+            rtp.Dispose();
+            rtcp.Dispose();
+            throw;
+        }
+    }
 
     public static UdpPortPair Bind(IPAddress local)
     {
@@ -67,6 +91,10 @@ internal sealed class UdpPortPair : IDisposable
         // Non-blocking: a receiver report or PLI that finds the send buffer full is dropped (SendTo throws
         // WouldBlock) instead of stalling the session loop that sends it.
         var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        if (local.AddressFamily == AddressFamily.InterNetworkV6 && local.Equals(IPAddress.IPv6Any))
+        {
+            socket.DualMode = true; // [::] serves IPv4 clients too, as the TCP listener does
+        }
         try
         {
             socket.ReceiveBufferSize = ReceiveBufferBytes;

@@ -20,6 +20,7 @@ internal sealed class DemoCamera : IAsyncDisposable
     private readonly ILogger<DemoCamera> _logger;
     private readonly RtspServer _server;
     private readonly LiveStream _clip;
+    private readonly TimeProvider _time;
     private RtspEgress? _egress;
     private Uri? _url;
     private int _disposed;
@@ -37,6 +38,7 @@ internal sealed class DemoCamera : IAsyncDisposable
         // The server and the clip log under the demo's category, so `Logging:LogLevel` for the demo covers them.
         _server = new RtspServer(options.Server, new ForwardingLogger<RtspServer>(logger), time);
         _clip = DemoClipStream.Create(time, logger);
+        _time = time;
     }
 
     /// <summary>rtsp://127.0.0.1:port/path; valid after <see cref="StartAsync"/>.</summary>
@@ -58,7 +60,11 @@ internal sealed class DemoCamera : IAsyncDisposable
         }
 
         var path = _options.Path.TrimStart('/');
-        _egress = new RtspEgress(_clip, _server, path, _logger);
+        _egress = new RtspEgress(_clip, _time, _logger, media =>
+        {
+            _server.Unmount(path);
+            _server.Mount(path, media);
+        });
         _egress.Start();
         await _egress.Mounted.WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         _server.Start(new IPEndPoint(IPAddress.Loopback, _options.Port));

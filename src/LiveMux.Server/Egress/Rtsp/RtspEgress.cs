@@ -2,25 +2,46 @@ using System.Globalization;
 using LiveMux.Hub;
 using LiveMux.Hub.Distribution;
 using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
 using LiveMux.Rtsp.Server;
 
 namespace LiveMux.Server.Egress.Rtsp;
 
 /// <summary>
-/// Serves one stream at a path of an <see cref="RtspServer"/>: one live subscription to its samples, each track
-/// packetized once by its typed format (<see cref="RtpEgress"/>: the camera's own codec, SDP and parameter sets)
-/// into a <see cref="ServerStream"/>, which keeps the GOP for instant joins and gives every RTSP client its own
-/// live queue. The mount appears with the stream's first format and is replaced when its codecs change.
+/// One stream as RTSP media: one live subscription to its samples, each track packetized once by its typed format
+/// (<see cref="RtpEgress"/>: the camera's own codec, SDP and parameter sets) into a <see cref="ServerStream"/>,
+/// which keeps the GOP for instant joins and gives every RTSP client its own live queue. The media appears with the
+/// stream's first format and is replaced when its codecs change (the old one ends, and its clients are closed).
+/// Each frame carries its time on the stream's one timeline as wall-clock NTP, for the sessions' sender reports.
 /// </summary>
-internal sealed class RtspEgress(LiveStream stream, RtspServer server, string path, ILogger logger) : IAsyncDisposable
+internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger logger, Action<ServerStream>? onMount = null) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _mounted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _running = Task.CompletedTask;
     private Mount? _mount;
+    private Subscription<Sample>? _subscription;
+    private int _consumers = 1;
 
-    /// <summary>Completes once the stream is mounted (its first format has come).</summary>
+    /// <summary>Completes once the stream has media (its first format has come); cancelled if it ends first.</summary>
     public Task Mounted => _mounted.Task;
+
+    /// <summary>The media clients get now; null before the first format.</summary>
+    public ServerStream? Current => Volatile.Read(ref _mount)?.Stream;
+
+    /// <summary>The RTSP clients this egress serves, counted as the stream's viewers (idle stop, the API).</summary>
+    public int Consumers
+    {
+        get => Volatile.Read(ref _consumers);
+        set
+        {
+            Volatile.Write(ref _consumers, value);
+            if (Volatile.Read(ref _subscription) is { } subscription)
+            {
+                subscription.Consumers = value;
+            }
+        }
+    }
 
     public void Start() => _running = Task.Run(() => RunAsync(_stopping.Token));
 
@@ -31,6 +52,8 @@ internal sealed class RtspEgress(LiveStream stream, RtspServer server, string pa
             while (!ct.IsCancellationRequested)
             {
                 using var subscription = stream.Subscribe(SubscriptionPolicy.Live);
+                subscription.Consumers = Consumers;
+                Volatile.Write(ref _subscription, subscription);
                 while (await subscription.ReadAsync(ct).ConfigureAwait(false) is { } item)
                 {
                     try
@@ -47,6 +70,7 @@ internal sealed class RtspEgress(LiveStream stream, RtspServer server, string pa
                 {
                     // The stream ended (removed, shutting down): nothing more will come.
                     RtspEgressLog.Ended(logger, stream.Name, subscription.CloseReason ?? "stream ended");
+                    _mount?.Stream.End(subscription.CloseReason ?? "the stream ended");
                     return;
                 }
 
@@ -85,7 +109,13 @@ internal sealed class RtspEgress(LiveStream stream, RtspServer server, string pa
         try
         {
             // RTP carries the presentation time; the hub's timeline keeps it continuous across camera reconnects.
-            frame = egress.Packetize(sample.Data, sample.PresentationTime, item.StartsGop);
+            var clock = egress.Format.ClockRate;
+            if (mount.NtpBase == 0)
+            {
+                mount.NtpBase = ProducerReferenceTime.ToNtp(time.GetUtcNow()) - (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
+            }
+            var ntp = mount.NtpBase + (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
+            frame = egress.Packetize(sample.Data, sample.PresentationTime, item.StartsGop, ntp);
         }
         catch (ArgumentException e)
         {
@@ -129,30 +159,29 @@ internal sealed class RtspEgress(LiveStream stream, RtspServer server, string pa
             return;
         }
 
-        var mount = new Mount(codecs, new ServerStream(tracks), egresses, slots);
-        if (_mount is not null)
-        {
-            server.Unmount(path);
-        }
-
-        server.Mount(path, mount.Stream);
-        _mount = mount;
+        var mount = new Mount(codecs, new ServerStream(tracks, stream.Options.GopCacheMaxBytes), egresses, slots);
+        var previous = _mount;
+        Volatile.Write(ref _mount, mount);
+        onMount?.Invoke(mount.Stream);
+        previous?.Stream.End("the stream's codecs changed");
         _mounted.TrySetResult();
-        RtspEgressLog.Mounted(logger, stream.Name, path, codecs);
+        RtspEgressLog.Mounted(logger, stream.Name, codecs);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(false);
-        if (_mount is not null)
-        {
-            server.Unmount(path);
-        }
-
+        _mount?.Stream.End("the stream is no longer served over RTSP");
         _stopping.Dispose();
     }
 
-    /// <summary>One mount: the codecs it was made for, its server stream, and each stream track's egress and server track.</summary>
-    private sealed record Mount(string Codecs, ServerStream Stream, RtpEgress?[] Egresses, int[] Slots);
+    /// <summary>
+    /// One mount: the codecs it was made for, its server stream, each stream track's egress and server track, and the
+    /// wall-clock time (NTP) of the timeline's zero, fixed by its first frame.
+    /// </summary>
+    private sealed record Mount(string Codecs, ServerStream Stream, RtpEgress?[] Egresses, int[] Slots)
+    {
+        public ulong NtpBase { get; set; }
+    }
 }

@@ -2,8 +2,8 @@ namespace LiveMux.Server.Egress.Rtsp;
 
 internal static partial class RtspEgressLog
 {
-    [LoggerMessage(EventId = 3420, Level = LogLevel.Information, Message = "Stream {Stream}: served over RTSP at /{Path} ({Codecs})")]
-    public static partial void Mounted(ILogger logger, string stream, string path, string codecs);
+    [LoggerMessage(EventId = 3420, Level = LogLevel.Information, Message = "Stream {Stream}: RTSP media ready ({Codecs})")]
+    public static partial void Mounted(ILogger logger, string stream, string codecs);
 
     [LoggerMessage(EventId = 3421, Level = LogLevel.Warning, Message = "Stream {Stream}: track {Track} ({Codec}) has no RTP format known to its source; not served over RTSP")]
     public static partial void NoFormat(ILogger logger, string stream, int track, string codec);
