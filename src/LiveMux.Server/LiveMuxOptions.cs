@@ -1,5 +1,6 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Rtsp;
 using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
 
@@ -35,6 +36,9 @@ public sealed record LiveMuxOptions
 
     /// <summary><c>LiveMux:Limits</c>: connections, pending handshakes per address, viewers per stream.</summary>
     public LimitsOptions Limits { get; init; } = new();
+
+    /// <summary><c>LiveMux:Rtsp</c>: the RTSP server (restream and publish).</summary>
+    public RtspOptions Rtsp { get; init; } = new();
 
     /// <summary><c>LiveMux:Metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();

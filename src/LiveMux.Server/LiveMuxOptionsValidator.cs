@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Rtsp;
 using LiveMux.Server.Limits;
 using LiveMux.Rtsp.Client;
 
@@ -33,6 +34,7 @@ internal static partial class LiveMuxOptionsValidator
         HostPolicy.Validate(errors, options.PublicHosts);
         FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
         LimitsOptionsValidator.Validate(errors, options.Limits);
+        RtspOptions.Validate(errors, options.Rtsp);
         return errors;
     }
 

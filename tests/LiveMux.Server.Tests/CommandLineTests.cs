@@ -65,6 +65,7 @@ public sealed class CommandLineTests
             start.ArgumentList.Add(a);
         }
 
+        start.Environment["LiveMux__Rtsp__Port"] = "0";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

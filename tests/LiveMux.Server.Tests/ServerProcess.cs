@@ -55,6 +55,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
+        info.Environment["LiveMux__Rtsp__Port"] = "0"; // RTSP only where a test asks for it
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
         {

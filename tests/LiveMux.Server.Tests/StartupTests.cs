@@ -42,6 +42,7 @@ public sealed class StartupTests
         // Should it start after all, it must not take the documented port or a camera.
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--LiveMux:Demo=false");
+        start.Environment["LiveMux__Rtsp__Port"] = "0";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
 

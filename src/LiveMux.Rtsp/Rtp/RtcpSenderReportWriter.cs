@@ -14,14 +14,14 @@ namespace LiveMux.Rtsp.Rtp;
 ///   |                         RTP timestamp                         |
 ///   |                     sender's packet count                     |
 ///   |                      sender's octet count                     |
-///   |V=2|P|  SC=1   |  PT=202 SDES  |           length=3            |
+///   |V=2|P|  SC=1   |  PT=202 SDES  |           length=4            |
 ///   |                              SSRC                             |
 ///   |    CNAME=1    |   length=7    |  "livemux" ...  END=0, padded |
 /// </code>
 /// </summary>
 internal static class RtcpSenderReportWriter
 {
-    public const int Length = 28 + 16;
+    public const int Length = 28 + 20;
 
     private static ReadOnlySpan<byte> Cname => "livemux"u8;
 
@@ -41,7 +41,7 @@ internal static class RtcpSenderReportWriter
         var s = p[28..];
         s[0] = 0x81;
         s[1] = 202;
-        BinaryPrimitives.WriteUInt16BigEndian(s[2..], 3);
+        BinaryPrimitives.WriteUInt16BigEndian(s[2..], 4);
         BinaryPrimitives.WriteUInt32BigEndian(s[4..], ssrc);
         s[8] = 1;
         s[9] = (byte)Cname.Length;

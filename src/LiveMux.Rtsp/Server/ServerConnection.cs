@@ -235,6 +235,12 @@ internal sealed partial class ServerConnection : IDisposable
         {
             Close("sending failed: " + ex.Message);
         }
+        catch (Exception ex)
+        {
+            // A bug, not the client: close this connection with the reason rather than leave it silent.
+            RtspServerLog.ConnectionFailed(_logger, _remote, ex);
+            Close("internal error while sending: " + ex.GetType().Name);
+        }
         finally
         {
             _sendDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -38,6 +38,9 @@ internal sealed record StreamView
 
     public ReceptionView? Rtp { get; init; }
 
+    /// <summary>The stream on LiveMux's RTSP server: its path and the clients playing or publishing it now; null while the server is off.</summary>
+    public RtspView? Rtsp { get; init; }
+
     public required CountersView Counters { get; init; }
 
     /// <summary>Who owns the stream: "api" (the streams file), "config" (read-only here) or "demo".</summary>
@@ -55,6 +58,11 @@ internal sealed record StreamView
     /// <summary>The settings in effect, in the shape <c>POST</c> and <c>PUT</c> take (without credentials); null for a companion.</summary>
     public StreamSettings? Settings { get; init; }
 }
+
+/// <summary>A stream on the RTSP server: <c>rtsp://HOST:PORT/{Path}</c>, and each client (address, tcp or udp, play or publish, since).</summary>
+internal sealed record RtspView(string Path, int Clients, IReadOnlyList<RtspClientView> Sessions);
+
+internal sealed record RtspClientView(string Address, string Transport, string Mode, DateTimeOffset Since);
 
 internal sealed record TrackView(string Kind, string Codec, int? Width, int? Height, double? Fps, int? SampleRate);
 

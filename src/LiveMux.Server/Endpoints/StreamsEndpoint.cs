@@ -2,15 +2,34 @@ using LiveMux.Hub;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
 using LiveMux.Server.Api;
+using LiveMux.Rtsp.Server;
 using LiveMux.Server.Egress.Mse;
+using LiveMux.Server.Egress.Rtsp;
 
 namespace LiveMux.Server.Endpoints;
 
 /// <summary><c>GET /api/streams</c>: every stream with its state, codecs, viewers and counters. Sources are redacted.</summary>
 internal static class StreamsEndpoint
 {
-    public static StreamList Handle(StreamHub hub, StreamReconciler reconciler, MseEgress mse) =>
-        new([.. hub.Streams.Select(s => Describe(s, hub, reconciler, mse))]);
+    public static StreamList Handle(StreamHub hub, StreamReconciler reconciler, MseEgress mse, RtspService rtsp)
+    {
+        var clients = rtsp.Server?.Clients;
+        return new([.. hub.Streams.Select(s => Describe(s, hub, reconciler, mse, clients))]);
+    }
+
+    /// <summary>The stream's RTSP path and clients, from one reading of the server's clients; null while the server is off.</summary>
+    internal static RtspView? DescribeRtsp(string stream, IReadOnlyList<RtspClientInfo>? clients)
+    {
+        if (clients is null)
+        {
+            return null;
+        }
+
+        var sessions = clients.Where(c => c.Path == stream)
+            .Select(c => new RtspClientView(c.Remote, c.Transport, c.Publishing ? "publish" : "play", c.Since))
+            .ToArray();
+        return new RtspView("/" + stream, sessions.Count(c => c.Mode == "play"), sessions);
+    }
 
     /// <summary>One track: kind and codec, and the picture size and rate of video or the sample rate of audio.</summary>
     internal static TrackView DescribeTrack(TrackConfig t) => t.Kind == TrackKind.Video
@@ -40,7 +59,7 @@ internal static class StreamsEndpoint
             t.PacketsSkipped,
             Math.Round(t.JitterMilliseconds, 3)))]);
 
-    internal static StreamView Describe(LiveStream s, StreamHub hub, StreamReconciler reconciler, MseEgress mse)
+    internal static StreamView Describe(LiveStream s, StreamHub hub, StreamReconciler reconciler, MseEgress mse, IReadOnlyList<RtspClientInfo>? rtspClients = null)
     {
         var video = s.Format?.Video;
         var companionOf = CompanionOf(s, hub);
@@ -60,6 +79,7 @@ internal static class StreamsEndpoint
             Viewers = s.Viewers,
             AlwaysOn = s.Options.AlwaysOn,
             Rtp = DescribeReception(s.Reception),
+            Rtsp = DescribeRtsp(s.Name, rtspClients),
             Counters = new CountersView(
                 s.Counters.BytesIn,
                 s.Counters.FramesIn,

@@ -1,5 +1,6 @@
 using System.Text;
 using LiveMux.Hub;
+using LiveMux.Server.Egress.Rtsp;
 
 namespace LiveMux.Server.Metrics;
 
@@ -17,11 +18,11 @@ internal static class MetricsEndpoints
         return app.MapGet("/metrics", Scrape).ExcludeFromDescription();
     }
 
-    internal static IResult Scrape(StreamHub hub)
+    internal static IResult Scrape(StreamHub hub, RtspService rtsp)
     {
         var text = new StringBuilder(8192);
         var writer = new PrometheusTextWriter(text);
-        StreamMetrics.Write(writer, hub.Streams);
+        StreamMetrics.Write(writer, hub.Streams, rtsp.Server?.Clients);
         ProcessMetrics.Write(writer);
         return Results.Text(text.ToString(), PrometheusTextWriter.ContentType);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiveMux.Hub;
 using LiveMux.Media.Rtp;
+using LiveMux.Rtsp.Server;
 
 namespace LiveMux.Server.Metrics;
 
@@ -21,7 +22,8 @@ internal static class StreamMetrics
 
     public static string StateName(StreamState state) => state.ToString().ToLowerInvariant();
 
-    public static void Write(PrometheusTextWriter w, IEnumerable<LiveStream> streams)
+    /// <param name="rtspClients">The RTSP server's clients at scrape time; null while it is off (no RTSP family then).</param>
+    public static void Write(PrometheusTextWriter w, IEnumerable<LiveStream> streams, IReadOnlyList<RtspClientInfo>? rtspClients = null)
     {
         // One read per stream, so every family of a scrape sees the same reception snapshot.
         var all = streams.Select(s => new Row(s, s.Name, s.Reception, s.Counters.Drops())).ToArray();
@@ -37,6 +39,16 @@ internal static class StreamMetrics
         }
 
         Gauge(w, all, "livemux_stream_viewers", "Viewers connected now.", s => s.Viewers);
+        if (rtspClients is not null)
+        {
+            w.Family("livemux_stream_rtsp_clients", "gauge", "RTSP clients playing (mode=play) or publishing (mode=publish) the stream now.");
+            foreach (var s in all)
+            {
+                w.Sample(rtspClients.Count(c => c.Path == s.Name && !c.Publishing), ("stream", s.Name), ("mode", "play"));
+                w.Sample(rtspClients.Count(c => c.Path == s.Name && c.Publishing), ("stream", s.Name), ("mode", "publish"));
+            }
+        }
+
         Counter(w, all, "livemux_stream_bytes_in_total", "Bytes received from the upstream (RTP payload or ffmpeg output).", s => s.Counters.BytesIn);
         Counter(w, all, "livemux_stream_frames_in_total", "Access units received from the upstream.", s => s.Counters.FramesIn);
         Counter(w, all, "livemux_stream_bytes_out_total", "Media bytes sent to viewers, all viewers together.", s => s.Counters.BytesOut);

@@ -69,6 +69,8 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
             info.ArgumentList.Add($"--LiveMux:StreamsFile={Path.Combine(streamsDirectory, "streams.json")}");
         }
 
+        // Each test server would otherwise take 8554 and 8000: RTSP only where a test asks for it (arguments win over the environment).
+        info.Environment["LiveMux__Rtsp__Port"] = "0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__LogLevel__Default"] = "Debug";
         info.Environment["Logging__LogLevel__Microsoft"] = "Warning";
@@ -124,7 +126,7 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
         throw new InvalidOperationException($"stream {name} not in /api/streams");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -26,6 +26,7 @@ public abstract class AuthFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LiveMux:Demo", "false");
+        builder.UseSetting("LiveMux:Rtsp:Port", "0");
         builder.UseSetting("LiveMux:HandshakeTimeout", "00:00:02");
         builder.UseSetting("LiveMux:Streams:cam1:Url", $"rtsp://admin:{CameraPassword}@192.0.2.1:554/Streaming/Channels/101");
         foreach (var (key, value) in Settings)

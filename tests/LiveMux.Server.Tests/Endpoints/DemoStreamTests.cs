@@ -11,7 +11,11 @@ public sealed class DemoStreamTests(DemoStreamTests.DemoFactory factory) : IClas
 {
     public sealed class DemoFactory : WebApplicationFactory<Program>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting("LiveMux:Demo", "true");
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("LiveMux:Demo", "true");
+            builder.UseSetting("LiveMux:Rtsp:Port", "0");
+        }
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class LiveMuxFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LiveMux:Demo", "false");
+        builder.UseSetting("LiveMux:Rtsp:Port", "0");
         builder.UseSetting("LiveMux:Streams:cam1:Url", $"rtsp://admin:{Password}@192.0.2.1:554/Streaming/Channels/101");
         builder.UseSetting("LiveMux:HandshakeTimeout", "00:00:02");
         builder.UseSetting("LiveMux:StreamsFile", StreamsFile);

@@ -22,7 +22,11 @@ public sealed class MetricsEndpointTests(MetricsEndpointTests.DemoFactory factor
 {
     public sealed class DemoFactory : WebApplicationFactory<Program>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting("LiveMux:Demo", "true");
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("LiveMux:Demo", "true");
+            builder.UseSetting("LiveMux:Rtsp:Port", "0");
+        }
     }
 
     // Prints every sample as JSON: {"name","type","labels","value"}; a parse error exits non-zero.

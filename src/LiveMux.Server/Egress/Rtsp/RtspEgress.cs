@@ -146,7 +146,7 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
                 continue;
             }
 
-            IReadOnlyList<string>? attributes = format.Tracks[i].FrameRate is { } fps
+            IReadOnlyList<string>? attributes = format.Tracks[i].Kind == TrackKind.Video && format.Tracks[i].FrameRate is { } fps
                 ? [string.Create(CultureInfo.InvariantCulture, $"framerate:{fps:0.###}")]
                 : null;
             egresses[i] = new RtpEgress(typed, new RtpEgressOptions { SdpAttributes = attributes ?? [] });
