@@ -47,6 +47,20 @@ internal sealed class RawRtspClient : IDisposable
         return response;
     }
 
+    public async Task<RawResponse> RequestWithBodyAsync(string method, string uri, string body, string contentType, params string[] headers)
+    {
+        var sb = new StringBuilder($"{method} {uri} RTSP/1.0\r\nCSeq: {++_cseq}\r\nContent-Type: {contentType}\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n");
+        foreach (string h in headers)
+        {
+            sb.Append(h).Append("\r\n");
+        }
+
+        await SendRawAsync(sb.Append("\r\n").Append(body).ToString());
+        RawResponse response = await ReadResponseAsync();
+        Assert.Equal(_cseq.ToString(), response.Headers.GetValueOrDefault("CSeq"));
+        return response;
+    }
+
     public Task SendRawAsync(string text) => _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
     /// <summary>Reads one response, skipping interleaved frames that come before it.</summary>
@@ -85,7 +99,26 @@ internal sealed class RawRtspClient : IDisposable
                 body = Encoding.UTF8.GetString(bytes);
             }
 
-            return new RawResponse(int.Parse(status[1]), headers, body);
+            return new RawResponse(int.Parse(status[1]), headers, body) { StatusLine = lines[0], Raw = head.ToString() };
+        }
+    }
+
+    /// <summary>
+    /// Reads the next interleaved RTP packet, passing over RTCP ones (RFC 5761 section 4: their second byte is
+    /// 192..223), which go to <paramref name="rtcp"/> when given.
+    /// </summary>
+    public async Task<(byte Channel, byte[] Packet)> ReadRtpAsync(List<(byte Channel, byte[] Packet)>? rtcp = null)
+    {
+        while (true)
+        {
+            var frame = await ReadInterleavedAsync();
+            if (frame.Packet.Length >= 2 && frame.Packet[1] is >= 192 and <= 223)
+            {
+                rtcp?.Add(frame);
+                continue;
+            }
+
+            return frame;
         }
     }
 
@@ -148,4 +181,11 @@ internal sealed class RawRtspClient : IDisposable
     }
 }
 
-internal sealed record RawResponse(int Status, Dictionary<string, string> Headers, string Body);
+internal sealed record RawResponse(int Status, Dictionary<string, string> Headers, string Body)
+{
+    /// <summary>"RTSP/1.0 401 reason phrase".</summary>
+    public string StatusLine { get; init; } = "";
+
+    /// <summary>The status line and headers as received (repeated headers included).</summary>
+    public string Raw { get; init; } = "";
+}

@@ -123,11 +123,10 @@ internal sealed partial class ServerConnection
         {
             return (error, null);
         }
-        return (WithSession(new Reply(RtspStatus.Ok)), () =>
-        {
-            publish.StartRecording();
-            RtspServerLog.Recording(_logger, publish.Path, _remote, publish.Transport);
-        });
+        // Before the answer, unlike PLAY: a publisher may send its first packet the moment it reads the answer.
+        publish.StartRecording();
+        RtspServerLog.Recording(_logger, publish.Path, _remote, publish.Transport);
+        return (WithSession(new Reply(RtspStatus.Ok)), null);
     }
 
     /// <summary>The announced track a SETUP URL names: the announce URL plus the track's control, or the control itself.</summary>

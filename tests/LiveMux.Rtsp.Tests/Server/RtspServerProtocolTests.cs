@@ -177,10 +177,11 @@ public sealed class RtspServerProtocolTests
 
         // 25 frames (over two GOP boundaries): the session's own gapless numbering, the stream's SSRC and timestamps.
         var frames = new List<(uint Timestamp, List<int> Nals)>();
+        var rtcp = new List<(byte Channel, byte[] Packet)>();
         List<int> current = [];
         while (frames.Count < 25)
         {
-            var (channel, p) = await client.ReadInterleavedAsync();
+            var (channel, p) = await client.ReadRtpAsync(rtcp);
             Assert.Equal(4, channel);
             Assert.Equal(0x80, p[0]);
             Assert.Equal(96, p[1] & 0x7F);
@@ -201,6 +202,12 @@ public sealed class RtspServerProtocolTests
         Assert.Equal([1], frames[1].Nals);
         Assert.Equal([7, 8, 5], frames[10].Nals);
         Assert.All(frames.Zip(frames.Skip(1)), f => Assert.Equal(3000u, f.Second.Timestamp - f.First.Timestamp));
+
+        // A sender report came after the first frame, on the track's RTCP channel, with the stream's SSRC.
+        var (reportChannel, report) = Assert.Single(rtcp);
+        Assert.Equal(5, reportChannel);
+        Assert.True(LiveMux.Media.Rtp.RtcpSenderReport.TryFind(report, out var sr));
+        Assert.Equal(ssrc, sr.Ssrc);
 
         // RTCP from the client on its channel, then a keepalive in the same write.
         await client.Stream.WriteAsync(new byte[] { 0x24, 5, 0, 8, 0x80, 201, 0, 1, 0, 0, 0, 1 });

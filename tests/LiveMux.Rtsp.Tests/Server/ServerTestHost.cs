@@ -36,9 +36,9 @@ internal sealed class ServerTestHost : IAsyncDisposable
 
     public string Base => $"rtsp://127.0.0.1:{Server.LocalEndPoint.Port}";
 
-    public static ServerTestHost Start(RtspServerOptions? options = null, TimeProvider? time = null)
+    public static ServerTestHost Start(RtspServerOptions? options = null, TimeProvider? time = null, IRtspPaths? paths = null)
     {
-        var server = new RtspServer(options ?? new RtspServerOptions(), NullLogger<RtspServer>.Instance, time ?? TimeProvider.System);
+        var server = new RtspServer(options ?? new RtspServerOptions(), NullLogger<RtspServer>.Instance, time ?? TimeProvider.System, paths);
         var egress = Video();
         var stream = new ServerStream([egress.Track]);
         server.Mount("live", stream);
@@ -74,7 +74,8 @@ internal sealed class ServerTestHost : IAsyncDisposable
             for (var frame = 0L; await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false); frame++)
             {
                 var idr = frame % gop == 0;
-                Stream.WriteFrame(0, Egress.Packetize(Frame(idr, frameBytes), frame * 3000, idr));
+                // The frame's wall clock, for sender reports: now, as a live source's would be.
+                Stream.WriteFrame(0, Egress.Packetize(Frame(idr, frameBytes), frame * 3000, idr, LiveMux.Media.Mp4.ProducerReferenceTime.ToNtp(DateTimeOffset.UtcNow)));
             }
         });
     }

@@ -51,7 +51,7 @@ public sealed class SlowClientTests
         uint? previous = null;
         for (var frames = 0; frames < 60;)
         {
-            var (_, p) = await reader.ReadInterleavedAsync();
+            var (_, p) = await reader.ReadRtpAsync();
             if ((p[1] & 0x80) == 0)
             {
                 continue;
@@ -86,7 +86,7 @@ public sealed class SlowClientTests
         var timestamps = new List<uint>();
         while (timestamps.Count < 8)
         {
-            var (_, p) = await client.ReadInterleavedAsync();
+            var (_, p) = await client.ReadRtpAsync();
             if ((p[1] & 0x80) != 0)
             {
                 timestamps.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4)));

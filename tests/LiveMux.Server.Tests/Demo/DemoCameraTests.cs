@@ -79,7 +79,7 @@ public sealed class DemoCameraTests
         List<int> current = [];
         while (frames.Count < 40)
         {
-            (byte channel, byte[] p) = await client.ReadInterleavedAsync();
+            (byte channel, byte[] p) = await client.ReadRtpAsync();
             Assert.Equal(0, channel);
             Assert.Equal(0x80, p[0]);
             Assert.Equal(96, p[1] & 0x7F);
