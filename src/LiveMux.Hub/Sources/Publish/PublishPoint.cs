@@ -63,7 +63,9 @@ internal sealed class PublishPoint(string stream, TimeProvider time, ILogger log
 
     /// <summary>
     /// Waits until a publisher records, then attaches it to <paramref name="sink"/> (its formats and configs are
-    /// told before this returns). A publisher already recording and not yet taken is taken at once.
+    /// told before this returns). A publisher already recording and not yet taken is taken at once; otherwise the
+    /// sink is told it waits (<see cref="WaitingReason"/>) once the wait is registered, so a publisher that records
+    /// from then on is taken at its RECORD and loses no packet.
     /// </summary>
     public async Task<PublishSession> WaitForRecordAsync(ISampleSink sink, CancellationToken ct)
     {
@@ -79,6 +81,7 @@ internal sealed class PublishPoint(string stream, TimeProvider time, ILogger log
             waiter = new TaskCompletionSource<PublishSession>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiter = waiter;
             _waitingSink = sink;
+            sink.OnWaiting(WaitingReason);
         }
 
         using var registration = ct.Register(() =>

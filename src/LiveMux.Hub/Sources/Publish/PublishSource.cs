@@ -13,7 +13,6 @@ internal sealed class PublishSource(PublishPoint point, TimeSpan mediaTimeout) :
 
     public async Task WaitForUpstreamAsync(ISampleSink sink, CancellationToken ct)
     {
-        sink.OnWaiting(PublishPoint.WaitingReason);
         _session = await point.WaitForRecordAsync(sink, ct).ConfigureAwait(false);
     }
 
