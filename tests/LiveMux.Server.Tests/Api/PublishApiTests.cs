@@ -80,6 +80,38 @@ public sealed class PublishApiTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_connected_publisher_is_shown_with_its_address_and_transport()
+    {
+        using (var created = await _client.PostAsJsonAsync("/api/streams", new { name = "pub2", publish = true, publishPassword = Secret }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.True(_factory.Services.GetRequiredService<StreamHub>().TryGet("pub2", out var stream));
+        await WaitAsync(() => stream.State == StreamState.Reconnecting, "the waiting state");
+        var h264 = new LiveMux.Media.Sdp.MediaTrack
+        {
+            MediaType = "video",
+            PayloadType = 96,
+            EncodingName = "H264",
+            ClockRate = 90000,
+            FormatParameters = new Dictionary<string, string> { ["packetization-mode"] = "1" },
+        };
+        var session = stream.PublishTarget!.TryBegin([h264], new LiveMux.Rtsp.Server.RtspPublisherInfo("192.0.2.7:5000"), _ => { }, out var refusal);
+        Assert.Null(refusal);
+        session!.OnRecord("udp");
+
+        var publisher = Parse(await _client.GetStringAsync(new Uri("/api/streams/pub2", UriKind.Relative))).GetProperty("publisher");
+        Assert.Equal("192.0.2.7:5000", publisher.GetProperty("address").GetString());
+        Assert.Equal("udp", publisher.GetProperty("transport").GetString());
+        Assert.True(publisher.GetProperty("since").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+
+        session.End("TEARDOWN");
+        var after = Parse(await _client.GetStringAsync(new Uri("/api/streams/pub2", UriKind.Relative)));
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("publisher").ValueKind);
+    }
+
     public static TheoryData<string, string, string> Invalid => new()
     {
         // body, the field, part of its message
