@@ -1,6 +1,4 @@
 using LiveMux.Media.Formats;
-using LiveMux.Media.Rtp;
-using LiveMux.Media.Sdp;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
 using LiveMux.Rtsp.Client;
