@@ -143,11 +143,9 @@ internal sealed class PublishPoint(string stream, TimeProvider time, ILogger log
         PublishSession? current;
         lock (_gate)
         {
+            // A waiting run ends by its own cancellation, which comes next: ended here, it would look like a crash.
             _closed ??= reason;
             current = _current;
-            _waiter?.TrySetCanceled(CancellationToken.None);
-            _waiter = null;
-            _waitingSink = null;
         }
 
         current?.Disconnect(reason);

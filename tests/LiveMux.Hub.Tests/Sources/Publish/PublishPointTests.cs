@@ -1,8 +1,9 @@
 using LiveMux.Hub.Sources.Publish;
 using LiveMux.Hub.Tests.Infrastructure;
+using LiveMux.Hub.Tests.Sources.Ffmpeg;
 using LiveMux.Media.Rtp;
 using LiveMux.Rtsp.Server;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace LiveMux.Hub.Tests.Sources.Publish;
 
@@ -15,14 +16,17 @@ public sealed class PublishPointTests : IAsyncDisposable
     private const string Waiting = "waiting for the publisher";
     private static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(5);
 
+    private const string Password = "publisher-secret";
+
     private readonly TestTime _time = new();
+    private readonly ListLogger _log = new();
     private readonly StreamHub _hub;
     private readonly LiveStream _stream;
 
     public PublishPointTests()
     {
-        _hub = new StreamHub(new ViewerQueueOptions(), _time, NullLoggerFactory.Instance);
-        _stream = _hub.Add("pub", new StreamOptions { Publish = true, PublishPassword = "publisher-secret", MediaTimeout = MediaTimeout });
+        _hub = new StreamHub(new ViewerQueueOptions(), _time, new OneLoggerFactory(_log));
+        _stream = _hub.Add("pub", new StreamOptions { Publish = true, PublishPassword = Password, MediaTimeout = MediaTimeout });
     }
 
     private IRtspPublishTarget Target => _stream.PublishTarget!;
@@ -230,6 +234,24 @@ public sealed class PublishPointTests : IAsyncDisposable
         Assert.Equal(["stream removed"], publisher.Disconnects);
         Assert.Null(new TestPublisher("192.0.2.60:1").Announce(target, out var refusal));
         Assert.Contains("stream removed", refusal);
+
+        // Said in the log, as a stop and not as a crash, and never with the password.
+        var log = _log.Entries;
+        Assert.Equal([4140, 4142, 4144, 4141], log.Where(e => e.EventId is >= 4140 and <= 4149).Select(e => e.EventId));
+        Assert.DoesNotContain(log, e => e.EventId is 2009 or 4146);
+        Assert.DoesNotContain(log, e => e.Message.Contains(Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_stream_removed_while_it_waits_stops_quietly()
+    {
+        await WaitingAsync();
+        using var viewer = new Viewer(_stream.Subscribe());
+        Assert.True(await _hub.Remove("pub", "stream removed"));
+        Assert.Equal(StreamState.Idle, _stream.State);
+        Assert.Equal(0, _stream.Counters.Reconnects);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId is 2003 or 2009);
+        Assert.Equal("stream removed", viewer.Subscription.CloseReason);
     }
 
     [Fact]
@@ -238,6 +260,19 @@ public sealed class PublishPointTests : IAsyncDisposable
         var camera = _hub.Add("cam", new StreamOptions { Url = "rtsp://camera.test/live" });
         Assert.Null(camera.PublishTarget);
         Assert.Null(camera.Publisher);
+    }
+
+    private sealed class OneLoggerFactory(ILogger logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>"init:320x240 K P status:live": keyframes and other frames without their ids (the clip's bytes carry none).</summary>
