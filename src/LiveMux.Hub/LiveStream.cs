@@ -246,12 +246,12 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
                 await source.WaitForUpstreamAsync(this, ct).ConfigureAwait(false);
                 Counters.CountSession();
                 await source.RunAsync(this, ct).ConfigureAwait(false);
-                if (ct.IsCancellationRequested)
+                if (ct.IsCancellationRequested || _publishPoint is null)
                 {
                     return;
                 }
 
-                // The upstream ended its session as planned (a publisher left): wait for the next one at once.
+                // The publisher left (or timed out): the next run waits for the next one at once, with no backoff.
                 backoff.Reset();
                 continue;
             }

@@ -22,8 +22,8 @@ internal interface IStreamSource
     /// <summary>
     /// Before a session: a source whose upstream comes to it (a publisher) waits here until one does, telling
     /// <paramref name="sink"/> it is waiting (<see cref="ISampleSink.OnWaiting"/>). Waiting is not a session and
-    /// not a failure. A source that returns from <see cref="RunAsync"/> without being cancelled waits here again
-    /// at once, with no backoff. Sources that connect out (cameras, ffmpeg) do not wait.
+    /// not a failure. A publish source that returns from <see cref="RunAsync"/> without being cancelled (its
+    /// publisher left) waits here again at once, with no backoff. Sources that connect out (cameras, ffmpeg) do not wait.
     /// </summary>
     Task WaitForUpstreamAsync(ISampleSink sink, CancellationToken ct) => Task.CompletedTask;
 
