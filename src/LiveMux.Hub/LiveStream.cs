@@ -1,5 +1,6 @@
 using LiveMux.Hub.Distribution;
 using LiveMux.Hub.Sources;
+using LiveMux.Hub.Sources.Publish;
 using LiveMux.Hub.Timeline;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
@@ -35,9 +36,11 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
     private Func<ReceptionStats>? _reception;
     private IStreamSource? _source;
     private MediaFormat?[] _formats = [];
+    private readonly PublishPoint? _publishPoint;
 
-    internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger)
+    internal LiveStream(string name, StreamOptions options, ViewerQueueOptions viewerOptions, Func<IStreamSource> createSource, TimeProvider time, ILogger logger, PublishPoint? publishPoint = null)
     {
+        _publishPoint = publishPoint;
         Name = name;
         Options = options;
         _viewerOptions = viewerOptions;
@@ -59,6 +62,15 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
     public StreamCounters Counters { get; } = new();
 
     public StreamState State { get; private set; } = StreamState.Idle;
+
+    /// <summary>
+    /// Where an RTSP publisher's session goes (ANNOUNCE/RECORD at this stream's name), for a stream with
+    /// <see cref="StreamOptions.Publish"/>; null for every other stream.
+    /// </summary>
+    public LiveMux.Rtsp.Server.IRtspPublishTarget? PublishTarget => _publishPoint;
+
+    /// <summary>The connected publisher of a publish stream (address, transport once recording, since when); null when none is.</summary>
+    public PublisherInfo? Publisher => _publishPoint?.Publisher;
 
     /// <summary>The H.264 transcode of this stream for viewers that cannot play its video, when configured.</summary>
     public LiveStream? Fallback { get; internal set; }
@@ -150,13 +162,16 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
                 HubLog.SubscriberClosed(_logger, Name, reason);
             }
 
-            if (_subscribers.Length == 0 && !Options.AlwaysOn && !_disposed)
+            if (_subscribers.Length == 0 && !KeepsRunning && !_disposed)
             {
                 _idleTimer?.Dispose();
                 _idleTimer = _time.CreateTimer(_ => StopIfIdle(), null, Options.IdleTimeout, Timeout.InfiniteTimeSpan);
             }
         }
     }
+
+    /// <summary>Always on, or a publish stream: waiting for a publisher costs nothing, and a connected one fills the GOP cache for the first viewer.</summary>
+    internal bool KeepsRunning => Options.AlwaysOn || Options.Publish;
 
     /// <summary>
     /// Asks the source for a keyframe soon, for a consumer that cannot wait for the next scheduled one (a
@@ -228,9 +243,17 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
             var minDelay = TimeSpan.Zero;
             try
             {
+                await source.WaitForUpstreamAsync(this, ct).ConfigureAwait(false);
                 Counters.CountSession();
                 await source.RunAsync(this, ct).ConfigureAwait(false);
-                return;
+                if (ct.IsCancellationRequested || _publishPoint is null)
+                {
+                    return;
+                }
+
+                // The publisher left (or timed out): the next run waits for the next one at once, with no backoff.
+                backoff.Reset();
+                continue;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -289,6 +312,22 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
             LastError = reason;
             LastViewerError = viewerReason;
             Broadcast(new StreamEvent(StreamState.Reconnecting, viewerReason));
+        }
+    }
+
+    void ISampleSink.OnWaiting(string reason)
+    {
+        lock (_gate)
+        {
+            if (_runCts is null || _disposed)
+            {
+                return;
+            }
+
+            State = StreamState.Reconnecting;
+            LastError = reason;
+            LastViewerError = reason;
+            Broadcast(new StreamEvent(StreamState.Reconnecting, reason));
         }
     }
 
@@ -452,6 +491,7 @@ public sealed class LiveStream : IAsyncDisposable, ISampleSink
 
         // Disposed: no viewer can join any more, so the current list is the final one.
         CloseViewers(reason);
+        _publishPoint?.Close(reason);
 
         if (cts is not null)
         {

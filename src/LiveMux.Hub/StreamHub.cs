@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LiveMux.Hub.Sources;
 using LiveMux.Hub.Sources.Ffmpeg;
+using LiveMux.Hub.Sources.Publish;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
 using LiveMux.Rtsp.Client;
@@ -38,7 +39,8 @@ public sealed class StreamHub : IAsyncDisposable
 
     /// <summary>
     /// Adds a stream: an RTSP camera (<see cref="StreamOptions.Url"/>, already validated with
-    /// <see cref="RtspUrl.TryParse"/>) or an ffmpeg process (<see cref="StreamOptions.Ffmpeg"/>), and its
+    /// <see cref="RtspUrl.TryParse"/>), an ffmpeg process (<see cref="StreamOptions.Ffmpeg"/>) or an RTSP
+    /// publisher's (<see cref="StreamOptions.Publish"/>, running from the start: it waits for the publisher), and its
     /// H.264 companion when <see cref="StreamOptions.TranscodeFallback"/> is set.
     /// </summary>
     public LiveStream Add(string name, StreamOptions options)
@@ -57,7 +59,7 @@ public sealed class StreamHub : IAsyncDisposable
             }
         }
 
-        if (options.AlwaysOn)
+        if (stream.KeepsRunning)
         {
             stream.Start();
         }
@@ -119,7 +121,7 @@ public sealed class StreamHub : IAsyncDisposable
         }
 
         await RetireAsync(old, reason).ConfigureAwait(false);
-        if (options.AlwaysOn)
+        if (stream.KeepsRunning)
         {
             stream.Start();
         }
@@ -147,7 +149,8 @@ public sealed class StreamHub : IAsyncDisposable
 
     private (LiveStream Stream, LiveStream? Companion) Create(string name, StreamOptions options)
     {
-        var stream = new LiveStream(name, options, _viewerOptions, CreateSource(name, options), _time, _loggers.CreateLogger<LiveStream>());
+        var point = options.Publish ? new PublishPoint(name, _time, _loggers.CreateLogger("LiveMux.Publish." + name)) : null;
+        var stream = new LiveStream(name, options, _viewerOptions, CreateSource(name, options, point), _time, _loggers.CreateLogger<LiveStream>(), point);
         if (!options.TranscodeFallback)
         {
             return (stream, null);
@@ -159,7 +162,7 @@ public sealed class StreamHub : IAsyncDisposable
         var logger = _loggers.CreateLogger("LiveMux.Ffmpeg." + companionName);
         var companion = new LiveStream(
             companionName,
-            options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg },
+            options with { AlwaysOn = false, TranscodeFallback = false, Url = "", Ffmpeg = ffmpeg, Publish = false, PublishPassword = null },
             _viewerOptions,
             () => new FfmpegSource(ffmpeg, TranscodeFallback.InputOptions, options.ConnectTimeout + options.MediaTimeout, options.MediaTimeout, logger, _time,
                 (stdin, ct) => feed(stream, stdin, ct), $"ffmpeg: {name} transcoded to H.264", _ffmpegPath),
@@ -169,8 +172,13 @@ public sealed class StreamHub : IAsyncDisposable
         return (stream, companion);
     }
 
-    private Func<IStreamSource> CreateSource(string name, StreamOptions options)
+    private Func<IStreamSource> CreateSource(string name, StreamOptions options, PublishPoint? point)
     {
+        if (point is not null)
+        {
+            return () => new PublishSource(point, options.MediaTimeout);
+        }
+
         if (options.Ffmpeg is { Input.Length: > 0 } ffmpeg)
         {
             if (!FfmpegArguments.TryTokenize(ffmpeg.InputOptions, out var inputOptions, out var error))

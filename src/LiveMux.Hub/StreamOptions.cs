@@ -6,8 +6,20 @@ public sealed record StreamOptions
     /// <summary>rtsp://[user:pass@]host[:port]/path. Credentials are used for auth only, never shown.</summary>
     public string Url { get; init; } = "";
 
-    /// <summary>An ffmpeg process as the source instead of <see cref="Url"/>: exactly one of the two is set.</summary>
+    /// <summary>An ffmpeg process as the source instead of <see cref="Url"/>: exactly one of Url, Ffmpeg and Publish is set.</summary>
     public FfmpegOptions? Ffmpeg { get; init; }
+
+    /// <summary>
+    /// The stream takes one RTSP publisher (ANNOUNCE/RECORD at <c>rtsp://HOST:PORT/&lt;name&gt;</c>) instead of pulling
+    /// a camera or running ffmpeg. It runs while a publisher is connected, viewers or not.
+    /// </summary>
+    public bool Publish { get; init; }
+
+    /// <summary>
+    /// The password a publisher gives (Basic or Digest, any user name); required with <see cref="Publish"/>, at least
+    /// 8 characters. Write-only: never shown by the API, logged or quoted in an error.
+    /// </summary>
+    public string? PublishPassword { get; init; }
 
     /// <summary>
     /// For a camera stream: a viewer whose browser cannot play the video codec (HEVC) is served an H.264
@@ -48,6 +60,9 @@ public sealed record StreamOptions
 
     /// <summary>rtsps: SHA-256 of the camera's certificate (hex, ':' allowed); only that certificate is accepted.</summary>
     public string? CertificateThumbprint { get; init; }
+
+    /// <summary>The password is write-only: a record's generated ToString would print it.</summary>
+    public override string ToString() => $"StreamOptions {{ Url = {(Url.Length == 0 ? "" : "(set)")}, Ffmpeg = {(Ffmpeg is null ? "" : "(set)")}, Publish = {Publish} }}";
 }
 
 /// <summary><c>LiveMux:Streams:&lt;name&gt;:Ffmpeg</c>: one ffmpeg process per stream, its fMP4 output demuxed into the hub.</summary>

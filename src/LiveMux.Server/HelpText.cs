@@ -50,7 +50,12 @@ internal static class HelpText
           Ffmpeg:InputOptions                (empty)    ffmpeg options before -i, e.g. "-re -stream_loop -1"
           Ffmpeg:Video                       Copy       Copy or H264 (libx264 transcode)
           Ffmpeg:Audio                       Copy       Copy, Aac, Opus or None
-        Exactly one of Url and Ffmpeg:Input is set per stream. Streams added through the API are held to
+          Publish                            false      take one RTSP publisher (ANNOUNCE/RECORD, TCP or UDP) at
+                                                       rtsp://HOST:8554/<name> instead of Url or Ffmpeg:Input
+          PublishPassword                    (none)     required with Publish (at least 8 characters): the
+                                                       publisher's Basic/Digest password, any user name; never shown
+        Exactly one of Url, Ffmpeg:Input and Publish is set per stream. A publish stream runs with or without
+        viewers; while no publisher is connected, its viewers are told "waiting for the publisher". Streams added through the API are held to
         network URLs (rtsp, rtsps, rtmp, rtmps, http, https, srt) or files in Ffmpeg:MediaDirectory, and to an
         allowlist of input options; configured streams are not.
 

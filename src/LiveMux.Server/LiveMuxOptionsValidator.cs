@@ -48,16 +48,24 @@ internal static partial class LiveMuxOptionsValidator
         }
 
         var ffmpegInput = !string.IsNullOrWhiteSpace(stream.Ffmpeg?.Input);
-        if (string.IsNullOrWhiteSpace(stream.Url) == !ffmpegInput)
+        var url = !string.IsNullOrWhiteSpace(stream.Url);
+        var sources = (url ? 1 : 0) + (ffmpegInput ? 1 : 0) + (stream.Publish ? 1 : 0);
+        if (sources > 1)
         {
-            errors.Add(ffmpegInput
-                ? new("url", $"{key}: set either Url or Ffmpeg:Input, not both")
-                : new("url", $"{key}:Url is required (rtsp://[user:pass@]host[:port]/path), or Ffmpeg:Input for an ffmpeg source"));
+            errors.Add(stream.Publish
+                ? new("publish", $"{key}: set one of Url, Ffmpeg:Input and Publish, not several")
+                : new("url", $"{key}: set either Url or Ffmpeg:Input, not both"));
         }
-        else if (!ffmpegInput && !RtspUrl.TryParse(stream.Url, out _, out var error))
+        else if (sources == 0)
+        {
+            errors.Add(new("url", $"{key}:Url is required (rtsp://[user:pass@]host[:port]/path), or Ffmpeg:Input for an ffmpeg source, or Publish=true for an RTSP publisher"));
+        }
+        else if (url && !RtspUrl.TryParse(stream.Url, out _, out var error))
         {
             errors.Add(new("url", $"{key}:Url is not a valid RTSP URL: {error}"));
         }
+
+        ValidatePublish(errors, key, stream);
 
         if (stream.Ffmpeg is { } ffmpeg)
         {
@@ -88,6 +96,37 @@ internal static partial class LiveMuxOptionsValidator
             errors.Add(new("certificateThumbprint", $"{key}:CertificateThumbprint must be the certificate's SHA-256 as 64 hex digits (':' separators allowed)"));
         }
     }
+
+    /// <summary>The publish password is checked, never quoted: no message here holds it.</summary>
+    private static void ValidatePublish(List<OptionError> errors, string key, StreamOptions stream)
+    {
+        if (!stream.Publish)
+        {
+            if (!string.IsNullOrEmpty(stream.PublishPassword))
+            {
+                errors.Add(new("publishPassword", $"{key}:PublishPassword is only for a stream with Publish=true"));
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty(stream.PublishPassword))
+        {
+            errors.Add(new("publishPassword", $"{key}:PublishPassword is required with Publish=true (at least {MinPublishPasswordLength} characters)"));
+        }
+        else if (stream.PublishPassword.Length < MinPublishPasswordLength)
+        {
+            errors.Add(new("publishPassword", $"{key}:PublishPassword must be at least {MinPublishPasswordLength} characters"));
+        }
+        else if (stream.PublishPassword.Length > MaxPublishPasswordLength || UrlUserInfo.HasControl(stream.PublishPassword))
+        {
+            errors.Add(new("publishPassword", $"{key}:PublishPassword must be at most {MaxPublishPasswordLength} characters, without control characters"));
+        }
+    }
+
+    public const int MinPublishPasswordLength = 8;
+
+    public const int MaxPublishPasswordLength = 256;
 
     private static void Positive(List<OptionError> errors, string key, string setting, TimeSpan value)
     {

@@ -61,6 +61,15 @@ public sealed class LiveMuxOptionsValidatorTests
         { "relative ffmpeg path", new LiveMuxOptions { Ffmpeg = new() { Path = "bin/ffmpeg" } }, "LiveMux:Ffmpeg:Path must be an absolute path" },
         { "relative media directory", new LiveMuxOptions { Ffmpeg = new() { MediaDirectory = "media" } }, "LiveMux:Ffmpeg:MediaDirectory must be an absolute path" },
         { "camera with transcode fallback and an ffmpeg path", With("cam", Good with { TranscodeFallback = true }) with { Ffmpeg = new() { Path = "/opt/ffmpeg/bin/ffmpeg", MediaDirectory = "/srv/media" } }, null },
+        { "publish stream", With("p", new StreamOptions { Publish = true, PublishPassword = Password }), null },
+        { "publish stream with transcode fallback", With("p", new StreamOptions { Publish = true, PublishPassword = Password, TranscodeFallback = true }), null },
+        { "publish without a password", With("p", new StreamOptions { Publish = true }), "LiveMux:Streams:p:PublishPassword is required with Publish=true" },
+        { "publish with a 7-character password", With("p", new StreamOptions { Publish = true, PublishPassword = Password[..7] }), "LiveMux:Streams:p:PublishPassword must be at least 8 characters" },
+        { "publish with an 8-character password", With("p", new StreamOptions { Publish = true, PublishPassword = Password[..8] }), null },
+        { "publish with a control character", With("p", new StreamOptions { Publish = true, PublishPassword = Password + "\r\n" }), "without control characters" },
+        { "publish and Url", With("p", Good with { Publish = true, PublishPassword = Password }), "LiveMux:Streams:p: set one of Url, Ffmpeg:Input and Publish, not several" },
+        { "publish and Ffmpeg:Input", With("p", new StreamOptions { Publish = true, PublishPassword = Password, Ffmpeg = new() { Input = "/media/clip.mp4" } }), "set one of Url, Ffmpeg:Input and Publish" },
+        { "publish password on a camera", With("cam", Good with { PublishPassword = Password }), "LiveMux:Streams:cam:PublishPassword is only for a stream with Publish=true" },
         { "camera with ffmpeg transcode options", With("cam", Good with { Ffmpeg = new() { Video = FfmpegVideo.H264 } }), "InputOptions, Video and Audio need Ffmpeg:Input" },
     };
 
@@ -80,6 +89,7 @@ public sealed class LiveMuxOptionsValidatorTests
         }
 
         Assert.All(errors, e => Assert.DoesNotContain(Password, e));
+        Assert.All(errors, e => Assert.DoesNotContain(Password[..7], e));
         Assert.All(errors, e => Assert.DoesNotContain("admin", e));
     }
 

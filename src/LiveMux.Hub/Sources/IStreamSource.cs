@@ -20,6 +20,14 @@ internal interface IStreamSource
     Task RunAsync(ISampleSink sink, CancellationToken ct);
 
     /// <summary>
+    /// Before a session: a source whose upstream comes to it (a publisher) waits here until one does, telling
+    /// <paramref name="sink"/> it is waiting (<see cref="ISampleSink.OnWaiting"/>). Waiting is not a session and
+    /// not a failure. A publish source that returns from <see cref="RunAsync"/> without being cancelled (its
+    /// publisher left) waits here again at once, with no backoff. Sources that connect out (cameras, ffmpeg) do not wait.
+    /// </summary>
+    Task WaitForUpstreamAsync(ISampleSink sink, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// A consumer needs a keyframe soon (a snapshot, a recorder starting a segment, a WebRTC peer's PLI): the
     /// source asks its camera where it can (RTCP PLI), and ignores it otherwise. Called from any thread.
     /// </summary>
@@ -30,6 +38,14 @@ internal interface IStreamSource
 
 internal interface ISampleSink
 {
+    /// <summary>
+    /// No upstream yet, and none is late: the stream waits for one to come (a publisher). Viewers are told
+    /// <paramref name="reason"/> as a reconnecting camera's, without a failure, a retry or a backoff.
+    /// </summary>
+    void OnWaiting(string reason)
+    {
+    }
+
     /// <summary>A new upstream session is playing with this many tracks.</summary>
     void OnSessionStarted(int trackCount);
 

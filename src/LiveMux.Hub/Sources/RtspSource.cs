@@ -1,6 +1,4 @@
 using LiveMux.Media.Formats;
-using LiveMux.Media.Rtp;
-using LiveMux.Media.Sdp;
 using LiveMux.Rtsp;
 using Microsoft.Extensions.Logging;
 using LiveMux.Rtsp.Client;
@@ -12,6 +10,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
 {
     // The client's messages never quote the password; a camera's echoed text could. Hidden by value all the same.
     private readonly SecretRedactor _redactor = new([url.Password]);
+    private readonly TrackChoice _choice = new();
 
     private RtspPlaySession? _session;
 
@@ -67,7 +66,7 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
             }
 
             Volatile.Write(ref _session, session);
-            await session.RunAsync(new PacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
+            await session.RunAsync(new RtpPacketRouter(session.Tracks, depacketizers, sink), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -84,99 +83,12 @@ internal sealed class RtspSource(RtspUrl url, RtspClientOptions options, ILogger
     {
         try
         {
-            return await client.PlayAsync(url, IsSupported, ct).ConfigureAwait(false);
+            return await client.PlayAsync(url, _choice.IsSupported, ct).ConfigureAwait(false);
         }
-        catch (RtspException e) when (e.Kind == RtspErrorKind.NoSupportedTracks && _unsupportedVideo is { } why)
+        catch (RtspException e) when (e.Kind == RtspErrorKind.NoSupportedTracks && _choice.UnsupportedVideo is { } why)
         {
             // The track list alone does not say why a video track we know by name was refused.
             throw new RtspException(e.Kind, $"{e.Message}: {why}", e);
-        }
-    }
-
-    // The first supported video and the first supported audio track; MSE plays one of each. Which codecs
-    // are supported is the format factory's business, so a new depacketizer needs no change here.
-    private bool _videoChosen;
-    private bool _audioChosen;
-    private string? _unsupportedVideo;
-
-    private bool IsSupported(MediaTrack track)
-    {
-        var video = track.MediaType == "video";
-        if ((!video && track.MediaType != "audio") || (video ? _videoChosen : _audioChosen))
-        {
-            return false;
-        }
-
-        if (MediaFormat.UnsupportedReason(track) is { } why)
-        {
-            if (video)
-            {
-                _unsupportedVideo ??= why;
-            }
-
-            return false;
-        }
-
-        if (video)
-        {
-            _videoChosen = true;
-        }
-        else
-        {
-            _audioChosen = true;
-        }
-
-        return true;
-    }
-
-    private sealed class PacketRouter(IReadOnlyList<MediaTrack> tracks, IDepacketizer[] depacketizers, ISampleSink sink) : IRtpSink
-    {
-        public void OnRtcpPacket(int trackIndex, ReadOnlySpan<byte> data)
-        {
-            if ((uint)trackIndex < (uint)depacketizers.Length && RtcpSenderReport.TryFind(data, out var report))
-            {
-                sink.OnSenderReport(trackIndex, report);
-            }
-        }
-
-        public void OnMalformedRtp(int trackIndex, RtpParseStatus status, int size)
-        {
-            sink.OnPacket(size);
-            if ((uint)trackIndex < (uint)depacketizers.Length)
-            {
-                sink.OnDrop(DropReason.Malformed);
-            }
-        }
-
-        public void OnRtpPacket(int trackIndex, in RtpPacket packet, int size)
-        {
-            sink.OnPacket(size);
-            if ((uint)trackIndex >= (uint)depacketizers.Length)
-            {
-                return;
-            }
-
-            if (packet.PayloadType != tracks[trackIndex].PayloadType)
-            {
-                sink.OnDrop(DropReason.Malformed);
-                return;
-            }
-
-            var depacketizer = depacketizers[trackIndex];
-            switch (depacketizer.Push(packet, out var unit))
-            {
-                case DepacketizeStatus.AccessUnit:
-                    sink.OnSample(trackIndex, depacketizer.Config!, unit.ToSample());
-                    while (depacketizer.TryTakeNext(out unit))
-                    {
-                        sink.OnSample(trackIndex, depacketizer.Config!, unit.ToSample());
-                    }
-
-                    break;
-                case DepacketizeStatus.Dropped:
-                    sink.OnDrop(depacketizer.LastDropReason);
-                    break;
-            }
         }
     }
 }

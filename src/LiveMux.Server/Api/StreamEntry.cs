@@ -47,6 +47,12 @@ internal static class StreamEntry
             ffmpeg[nameof(FfmpegOptions.Input)] = storedInput;
         }
 
+        // Write-only like a camera's password: a PUT that leaves it out keeps the stored one.
+        if (input.PublishPassword is null && StringProperty(stored, nameof(StreamOptions.PublishPassword)) is { } storedPublishPassword)
+        {
+            entry[nameof(StreamOptions.PublishPassword)] = storedPublishPassword;
+        }
+
         if (input.Username is not null)
         {
             user = input.Username.Length == 0 ? null : input.Username;
@@ -92,6 +98,11 @@ internal static class StreamEntry
             errors.Add(new("username", "must not hold control characters (CR, LF, NUL, ...)"));
         }
 
+        if (UrlUserInfo.HasControl(input.PublishPassword))
+        {
+            errors.Add(new("publishPassword", "must not hold control characters (CR, LF, NUL, ...)"));
+        }
+
         if (UrlUserInfo.HasControl(input.Password))
         {
             errors.Add(new("password", "must not hold control characters (CR, LF, NUL, ...)"));
@@ -133,7 +144,7 @@ internal static class StreamEntry
         return errors.Count == 0 ? options : null;
     }
 
-    /// <summary>The settings in effect, for the API's echo: no credentials, an ffmpeg input redacted.</summary>
+    /// <summary>The settings in effect, for the API's echo: no credentials (nor the publish password), an ffmpeg input redacted.</summary>
     public static StreamSettings Settings(StreamOptions o) => new(
         o.Url.Length == 0 ? null : StreamCredentials.Shown(o.Url),
         o.Transport,
@@ -150,5 +161,6 @@ internal static class StreamEntry
         o.CertificateThumbprint,
         o.Ffmpeg is { } f
             ? new FfmpegSettings(ShownInput(f.Input), f.InputOptions, f.Video.ToString().ToLowerInvariant(), f.Audio.ToString().ToLowerInvariant())
-            : null);
+            : null,
+        o.Publish);
 }

@@ -46,6 +46,12 @@ internal sealed record StreamInput
 
     /// <summary>An ffmpeg process as the source instead of <see cref="Url"/>.</summary>
     public FfmpegInput? Ffmpeg { get; init; }
+
+    /// <summary>The stream takes one RTSP publisher at <c>rtsp://HOST:PORT/&lt;name&gt;</c> instead of <see cref="Url"/> or <see cref="Ffmpeg"/>.</summary>
+    public bool? Publish { get; init; }
+
+    /// <summary>Write-only, required with <see cref="Publish"/> (at least 8 characters). On PUT, omitted keeps the stored one.</summary>
+    public string? PublishPassword { get; init; }
 }
 
 /// <summary>

@@ -49,8 +49,17 @@ internal sealed record StreamView
     /// <summary>The camera URL without user information; null for an ffmpeg source.</summary>
     public string? Url { get; init; }
 
-    /// <summary>Whether a user name or password is stored; they are write-only.</summary>
+    /// <summary>Whether a user name or password (or a publish password) is stored; they are write-only.</summary>
     public bool HasCredentials { get; init; }
+
+    /// <summary>True for a stream that takes an RTSP publisher instead of pulling a camera.</summary>
+    public bool Publish { get; init; }
+
+    /// <summary>A publish stream's path on the RTSP server (<c>rtsp://HOST:PORT/&lt;name&gt;</c>); null for other streams.</summary>
+    public string? PublishPath { get; init; }
+
+    /// <summary>The connected publisher of a publish stream; null when none is (or for other streams).</summary>
+    public PublisherView? Publisher { get; init; }
 
     /// <summary>For an H.264 transcode companion (<c>name~h264</c>): the stream it transcodes.</summary>
     public string? CompanionOf { get; init; }
@@ -63,6 +72,9 @@ internal sealed record StreamView
 internal sealed record RtspView(string Path, int Clients, IReadOnlyList<RtspClientView> Sessions);
 
 internal sealed record RtspClientView(string Address, string Transport, string Mode, DateTimeOffset Since);
+
+/// <summary>Who publishes now: its address, "tcp" or "udp" once it records (null before), and since when.</summary>
+internal sealed record PublisherView(string Address, string? Transport, DateTimeOffset Since);
 
 internal sealed record TrackView(string Kind, string Codec, int? Width, int? Height, double? Fps, int? SampleRate);
 
@@ -96,7 +108,8 @@ internal sealed record StreamSettings(
     int GopCacheMaxBytes,
     bool AllowSelfSignedCertificate,
     string? CertificateThumbprint,
-    FfmpegSettings? Ffmpeg);
+    FfmpegSettings? Ffmpeg,
+    bool Publish);
 
 /// <summary>An ffmpeg source's settings; user information in <see cref="Input"/> is redacted. The binary is configuration's (LiveMux:Ffmpeg:Path).</summary>
 internal sealed record FfmpegSettings(string Input, string InputOptions, string Video, string Audio);

@@ -90,7 +90,10 @@ internal static class StreamsEndpoint
                 s.Counters.Drops()),
             Managed = reconciler.Managed(s.Name) ?? StreamReconciler.Config,
             Url = s.Options.Url.Length == 0 ? null : StreamCredentials.Shown(s.Options.Url),
-            HasCredentials = StreamCredentials.HasCredentials(s.Options.Url),
+            HasCredentials = StreamCredentials.HasCredentials(s.Options.Url) || !string.IsNullOrEmpty(s.Options.PublishPassword),
+            Publish = s.Options.Publish,
+            PublishPath = s.Options.Publish ? "/" + s.Name : null,
+            Publisher = s.Publisher is { } p ? new PublisherView(p.Address, p.Transport, p.Since) : null,
             CompanionOf = companionOf,
             Settings = companionOf is null ? StreamEntry.Settings(s.Options) : null,
         };

@@ -115,7 +115,8 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
                 mount.NtpBase = ProducerReferenceTime.ToNtp(time.GetUtcNow()) - (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
             }
             var ntp = mount.NtpBase + (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
-            frame = egress.Packetize(sample.Data, sample.PresentationTime, item.StartsGop, ntp);
+            // Each track starts at its own keyframe (every audio frame is one): StartsGop would hold audio back for good.
+            frame = egress.Packetize(sample.Data, sample.PresentationTime, sample.IsKeyframe, ntp);
         }
         catch (ArgumentException e)
         {

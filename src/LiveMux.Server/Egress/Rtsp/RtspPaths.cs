@@ -47,6 +47,14 @@ internal sealed class RtspPaths(StreamHub hub, RtspRestream restream, RtspAccess
             return RtspAccess<IRtspPublishTarget>.Refused(RtspRefusal.NotFound, "no such stream");
         }
 
-        return RtspAccess<IRtspPublishTarget>.Refused(RtspRefusal.Forbidden, "this stream takes no publisher");
+        if (stream.PublishTarget is not { } target || string.IsNullOrEmpty(stream.Options.PublishPassword))
+        {
+            return RtspAccess<IRtspPublishTarget>.Refused(RtspRefusal.Forbidden, "this stream takes no publisher");
+        }
+
+        var (refusal, reason) = policy.CheckPublish(stream.Options.PublishPassword, request.Credentials, request.Remote);
+        return refusal == RtspRefusal.None
+            ? RtspAccess<IRtspPublishTarget>.Granted(target)
+            : RtspAccess<IRtspPublishTarget>.Refused(refusal, reason, RtspChallenge.BasicAndDigest);
     }
 }
