@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
+using LiveMux.Server.Egress.Snapshot;
 using LiveMux.Server.Limits;
 using LiveMux.Rtsp.Client;
 
@@ -33,6 +34,7 @@ internal static partial class LiveMuxOptionsValidator
         HostPolicy.Validate(errors, options.PublicHosts);
         FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
         LimitsOptionsValidator.Validate(errors, options.Limits);
+        SnapshotOptions.Validate(errors, options.Snapshots);
         return errors;
     }
 

@@ -3,6 +3,7 @@ using LiveMux.Server;
 using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Egress.Mse;
+using LiveMux.Server.Egress.Snapshot;
 using LiveMux.Server.Endpoints;
 using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
@@ -97,6 +98,7 @@ builder.Services.AddSingleton<StreamReconciler>();
 builder.Services.AddSingleton<PendingHandshakes>();
 builder.Services.AddSingleton<ViewerSlots>();
 builder.Services.AddSingleton<MseEgress>();
+builder.Services.AddSingleton<SnapshotEgress>();
 builder.Services.AddSingleton<LimitRefusals>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddLiveMuxAuth(options.Auth, options.PublicHosts);
@@ -110,6 +112,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
+app.MapGet("/api/frame.jpeg", SnapshotEndpoint.HandleAsync);
 app.MapOpenApi();
 
 // Every admin endpoint is mapped on this one group.

@@ -1,0 +1,99 @@
+using LiveMux.Hub;
+using LiveMux.Hub.Distribution;
+using LiveMux.Media.Formats;
+using LiveMux.Media.Mp4;
+
+namespace LiveMux.Server.Egress.Snapshot;
+
+/// <summary>
+/// The video of a stream from its cached keyframe up to its newest sample, as one elementary stream: a one-shot
+/// subscription's join burst is exactly that, queued before <see cref="LiveStream.Subscribe"/> returns. A stream
+/// without a cached GOP (idle, just started) gives its first keyframe instead, once it comes.
+/// </summary>
+internal static class CurrentGop
+{
+    /// <summary>The GOP, or null with the reason (and the HTTP status to give) when there is no picture.</summary>
+    public static async Task<(ElementaryStream? Video, SnapshotResult? Failure)> ReadAsync(LiveStream stream, CancellationToken ct)
+    {
+        // Unlimited frames: the join burst is bounded by the GOP cache's byte limit, and this reader stops at its end.
+        var limits = new ViewerQueueOptions { MaxQueuedFrames = int.MaxValue, MaxQueuedBytes = int.MaxValue };
+        using var subscription = stream.Subscribe(SubscriptionPolicy.OneShot, limits, oneShotFrames: 0);
+        var burst = subscription.QueuedFrames;
+        var read = 0;
+        var videoTrack = -1;
+        ElementaryStream? video = null;
+        string? status = null;
+        try
+        {
+            while (await subscription.ReadAsync(ct).ConfigureAwait(false) is { } item)
+            {
+                if (item.Format is { } format)
+                {
+                    (videoTrack, video, var failure) = Start(format);
+                    if (failure is not null)
+                    {
+                        return (null, failure);
+                    }
+
+                    continue;
+                }
+
+                if (item.Event is { } e)
+                {
+                    status = e.State == StreamState.Reconnecting ? e.Reason : null;
+                    continue;
+                }
+
+                if (item.Frame is not { } frame)
+                {
+                    continue;
+                }
+
+                read++;
+                try
+                {
+                    if (item.Track == videoTrack && video is not null && (video.Frames > 0 || item.StartsGop))
+                    {
+                        video.Append(frame.Data);
+                    }
+                }
+                finally
+                {
+                    frame.Release();
+                }
+
+                // The burst read (everything up to the request), or without one the first keyframe: done.
+                if (video is { Frames: > 0 } && read >= burst)
+                {
+                    return (video, null);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return (null, SnapshotResult.Unavailable(status ?? stream.LastViewerError ?? "no picture from the camera yet"));
+        }
+
+        return video is { Frames: > 0 }
+            ? (video, null)
+            : (null, SnapshotResult.Unavailable(status ?? subscription.CloseReason ?? stream.LastViewerError ?? "stream ended"));
+    }
+
+    private static (int Track, ElementaryStream? Video, SnapshotResult? Failure) Start(StreamFormat format)
+    {
+        for (var i = 0; i < format.Tracks.Count; i++)
+        {
+            if (format.Tracks[i].Kind != TrackKind.Video)
+            {
+                continue;
+            }
+
+            var video = ElementaryStream.For(format.Tracks[i], out var reason);
+            return video is null
+                ? (-1, null, new SnapshotResult(null, StatusCodes.Status415UnsupportedMediaType, reason))
+                : (i, video, null);
+        }
+
+        return (-1, null, new SnapshotResult(null, StatusCodes.Status415UnsupportedMediaType, "the stream has no video"));
+    }
+}
