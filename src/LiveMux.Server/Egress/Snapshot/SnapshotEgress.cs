@@ -60,7 +60,7 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
         try
         {
             result = await DecodeNowAsync(stream, size.Width, size.Height, () => at = time.GetTimestamp()).ConfigureAwait(false);
-            if (result.Jpeg is null)
+            if (result.Jpeg is null && result.Reason != FfmpegLocator.NotFound)
             {
                 SnapshotLog.Failed(logger, stream.Name, result.Reason);
             }
@@ -96,7 +96,9 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
     {
         if (!FfmpegLocator.TryFind(options.Value.Ffmpeg.Path, out var ffmpeg, out var notFound))
         {
-            return SnapshotResult.Unavailable(notFound);
+            // The configured path is the admin's business (the log); a viewer hears what is missing.
+            SnapshotLog.Failed(logger, stream.Name, notFound);
+            return SnapshotResult.Unavailable(FfmpegLocator.NotFound);
         }
 
         using var wait = new CancellationTokenSource(_options.Timeout);
