@@ -29,7 +29,7 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
     {
         var state = _streams.GetValue(stream, _ => new SnapshotState());
         var size = (width, height);
-        Task<SnapshotResult> decode;
+        TaskCompletionSource<SnapshotResult> decode;
         lock (state)
         {
             if (state.Cached.TryGetValue(size, out var cached) && time.GetElapsedTime(cached.At) < _options.CacheTime)
@@ -37,26 +37,31 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
                 return Task.FromResult(cached.Result);
             }
 
-            if (!state.InFlight.TryGetValue(size, out decode!))
+            if (state.InFlight.TryGetValue(size, out var running))
             {
-                if (state.InFlight.Count >= MaxSizesPerStream)
-                {
-                    return Task.FromResult(SnapshotResult.Unavailable($"more than {MaxSizesPerStream} snapshot sizes of this stream at once"));
-                }
-
-                // Not the request's token: the other requests sharing it must not lose it when this one leaves.
-                decode = Task.Run(() => DecodeAsync(stream, state, size));
-                state.InFlight[size] = decode;
+                return running.WaitAsync(ct);
             }
+
+            if (state.InFlight.Count >= MaxSizesPerStream)
+            {
+                return Task.FromResult(SnapshotResult.Unavailable($"more than {MaxSizesPerStream} snapshot sizes of this stream at once"));
+            }
+
+            decode = new TaskCompletionSource<SnapshotResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            state.InFlight[size] = decode.Task;
         }
 
-        return decode.WaitAsync(ct);
+        // Run here, not queued to the thread pool: it subscribes before its first wait, so the GOP it reads
+        // ends at the newest sample when the request came, however busy the pool is. Not on the request's
+        // token: the requests sharing it must not lose it when this one leaves.
+        _ = DecodeAsync(stream, state, size, decode);
+        return decode.Task.WaitAsync(ct);
     }
 
-    private async Task<SnapshotResult> DecodeAsync(LiveStream stream, SnapshotState state, (int? Width, int? Height) size)
+    private async Task DecodeAsync(LiveStream stream, SnapshotState state, (int? Width, int? Height) size, TaskCompletionSource<SnapshotResult> decode)
     {
         var at = time.GetTimestamp();
-        SnapshotResult? result = null;
+        SnapshotResult result;
         try
         {
             result = await DecodeNowAsync(stream, size.Width, size.Height, () => at = time.GetTimestamp()).ConfigureAwait(false);
@@ -64,32 +69,30 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
             {
                 SnapshotLog.Failed(logger, stream.Name, result.Reason);
             }
-
-            return result;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             SnapshotLog.Failed(logger, stream.Name, e.Message);
-            return result = SnapshotResult.Unavailable("snapshot failed: " + e.GetType().Name);
+            result = SnapshotResult.Unavailable("snapshot failed: " + e.GetType().Name);
         }
-        finally
-        {
-            lock (state)
-            {
-                state.InFlight.Remove(size);
-                state.Cached.Remove(size);
-                if (result?.Jpeg is not null && _options.CacheTime > TimeSpan.Zero)
-                {
-                    // Stamped when its GOP was read: a cached picture is as old as that, not as the decode's end.
-                    state.Cached[size] = (result, at);
-                }
 
-                foreach (var old in state.Cached.Where(c => time.GetElapsedTime(c.Value.At) >= _options.CacheTime).Select(c => c.Key).ToList())
-                {
-                    state.Cached.Remove(old);
-                }
+        lock (state)
+        {
+            state.InFlight.Remove(size);
+            state.Cached.Remove(size);
+            if (result.Jpeg is not null && _options.CacheTime > TimeSpan.Zero)
+            {
+                // Stamped when its GOP was read: a cached picture is as old as that, not as the decode's end.
+                state.Cached[size] = (result, at);
+            }
+
+            foreach (var old in state.Cached.Where(c => time.GetElapsedTime(c.Value.At) >= _options.CacheTime).Select(c => c.Key).ToList())
+            {
+                state.Cached.Remove(old);
             }
         }
+
+        decode.SetResult(result);
     }
 
     private async Task<SnapshotResult> DecodeNowAsync(LiveStream stream, int? width, int? height, Action gopRead)
