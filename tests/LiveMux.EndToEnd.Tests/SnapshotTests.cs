@@ -71,3 +71,61 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         Assert.Equal(1, camera.MaxSessions);
     }
 }
+
+/// <summary>The dashboard with live previews off shows snapshots, refreshed; the player's poster is one.</summary>
+[Collection("e2e")]
+public sealed class SnapshotPageTests(ITestOutputHelper output)
+{
+    private const string TileImage = "li[data-stream=cam] .screen img.snapshot";
+
+    [Fact]
+    public async Task With_live_previews_off_a_tile_shows_the_current_picture_every_few_seconds()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--clock", "--width", "640", "--height", "360");
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        await using var browser = await Browser.LaunchAsync();
+        var (page, _) = await browser.OpenAsync(server.BaseUrl);
+        await page.WaitForSelectorAsync("li[data-stream=cam]", new() { Timeout = 20_000 });
+        await page.ClickAsync("#previews");
+
+        var first = await PictureAsync(page, null);
+        Assert.Equal(0, await page.Locator("li[data-stream=cam] livemux-player").CountAsync());
+        var second = await PictureAsync(page, first.Src);
+        output.WriteLine($"tile pictures at {first.Clock} and {second.Clock} (camera clock, ms)");
+
+        // A new picture of the camera's clock, about one refresh (5 s) later; not the same one fetched again.
+        Assert.InRange(second.Clock - first.Clock, 3000, 9000);
+
+        // Previews back on: the tile plays again.
+        await page.ClickAsync("#previews");
+        await page.WaitForSelectorAsync("li[data-stream=cam] livemux-player", new() { Timeout = 10_000, State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        Assert.Equal(0, await page.Locator(TileImage).CountAsync());
+    }
+
+    [Fact]
+    public async Task The_player_uses_a_snapshot_as_its_poster()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--width", "640", "--height", "360");
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        await using var browser = await Browser.LaunchAsync();
+        var (page, _) = await browser.OpenAsync(new Uri(server.BaseUrl, "player.html?src=cam"));
+        await page.WaitForFunctionAsync("() => document.querySelector('livemux-player')?.video?.poster", null, new() { Timeout = 20_000 });
+        var poster = await page.EvaluateAsync<string>("() => document.querySelector('livemux-player').video.poster");
+        Assert.Matches(@"/api/frame\.jpeg\?src=cam(&width=\d+)?$", poster);
+        var status = await page.EvaluateAsync<string>("async (u) => { const r = await fetch(u); return r.status + ' ' + r.headers.get('content-type'); }", poster);
+        Assert.Equal("200 image/jpeg", status);
+    }
+
+    private static async Task<(string Src, long Clock)> PictureAsync(Microsoft.Playwright.IPage page, string? notSrc)
+    {
+        await page.WaitForFunctionAsync(
+            "(old) => { const i = document.querySelector('" + TileImage + "'); return i && i.complete && i.naturalWidth > 0 && i.src !== old; }",
+            notSrc ?? "", new() { Timeout = 20_000 });
+        var picture = await page.EvaluateAsync<string[]>(
+            "async () => { const i = document.querySelector('" + TileImage + "'); const b = new Uint8Array(await (await fetch(i.src)).arrayBuffer()); " +
+            "let s = ''; for (const x of b) s += String.fromCharCode(x); return [i.src, btoa(s)]; }");
+        var clock = await ClockBarcode.ReadAsync(Convert.FromBase64String(picture[1]), $"snapshot-tile-{Guid.NewGuid():N}.jpg", cameraWidth: 640);
+        Assert.True(clock is not null, "no clock barcode in the tile's picture");
+        return (picture[0], clock!.Value);
+    }
+}

@@ -12,14 +12,17 @@ internal static class ClockBarcode
     private const int Cell = 16;
     private const int Cells = 32;
 
-    /// <summary>The epoch milliseconds in <paramref name="image"/> (any format ffmpeg reads), or null when unreadable.</summary>
-    public static async Task<long?> ReadAsync(byte[] image, string name)
+    /// <summary>
+    /// The epoch milliseconds in <paramref name="image"/> (any format ffmpeg reads), or null when unreadable. A
+    /// picture scaled down from the camera's is first scaled back to <paramref name="cameraWidth"/>.
+    /// </summary>
+    public static async Task<long?> ReadAsync(byte[] image, string name, int? cameraWidth = null)
     {
         var path = Path.Combine(RepoPaths.ArtifactDirectory, name);
         await File.WriteAllBytesAsync(path, image);
         var raw = Path.ChangeExtension(path, ".gray");
         var (code, _, stderr) = await Tool.RunAsync("ffmpeg", [
-            "-v", "error", "-y", "-i", path, "-vf", $"crop={Cell * Cells}:{2 * Cell}:0:0", "-f", "rawvideo", "-pix_fmt", "gray", raw], TimeSpan.FromSeconds(30));
+            "-v", "error", "-y", "-i", path, "-vf", (cameraWidth is { } w ? $"scale={w}:-2," : "") + $"crop={Cell * Cells}:{2 * Cell}:0:0", "-f", "rawvideo", "-pix_fmt", "gray", raw], TimeSpan.FromSeconds(30));
         Assert.True(code == 0, $"ffmpeg could not decode {path}: {stderr}");
         var gray = await File.ReadAllBytesAsync(raw);
         File.Delete(raw);

@@ -8,7 +8,7 @@
 import { limits } from './append-queue.js';
 import { FrameWatcher } from './frames.js';
 import { LiveEdgeController, TICK_MS, maxLatency, measure, targetLatency } from './live-edge.js';
-import { Session, wsUrl } from './session.js';
+import { Session, frameUrl, wsUrl } from './session.js';
 import { STATUS_STYLE, backoffDelay, statusOf } from './status.js';
 import { OVERLAY_HTML, OVERLAY_STYLE, RateLog, StatsOverlay } from './stats-overlay.js';
 
@@ -245,6 +245,7 @@ export class LiveMuxPlayer extends HTMLElement {
     let url;
     try {
       url = wsUrl(this.getAttribute('server'), src, this.getAttribute('token'));
+      this.#video.poster = frameUrl(this.getAttribute('server'), src, this.getAttribute('token'), this.clientWidth * devicePixelRatio);
     } catch {
       return this.#refuse(`bad server attribute: ${this.getAttribute('server')}`);
     }

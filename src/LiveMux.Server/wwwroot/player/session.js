@@ -52,6 +52,21 @@ export function wsUrl(server, src, token) {
   return url.href;
 }
 
+/**
+ * The stream's current picture (GET /api/frame.jpeg), the player's poster while it connects (the browser
+ * shows it until the first frame): `width` device pixels wide rounded up to a multiple of 160, so players of
+ * about one size share the server's cached decode; full size when not laid out yet.
+ */
+export function frameUrl(server, src, token, width) {
+  const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
+  const url = base ? new URL('api/frame.jpeg', base) : new URL('/api/frame.jpeg', location.href);
+  const q = new URLSearchParams({ src });
+  if (width > 0) q.set('width', String(Math.min(4096, Math.max(160, Math.ceil(width / 160) * 160))));
+  if (token) q.set('token', token);
+  url.search = q.toString();
+  return url.href;
+}
+
 export class Session {
   /**
    * @param {HTMLVideoElement} video
