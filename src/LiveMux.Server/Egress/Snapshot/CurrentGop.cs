@@ -13,8 +13,10 @@ namespace LiveMux.Server.Egress.Snapshot;
 internal static class CurrentGop
 {
     /// <summary>The GOP, or null with the reason (and the HTTP status to give) when there is no picture.</summary>
-    public static async Task<(ElementaryStream? Video, SnapshotResult? Failure)> ReadAsync(LiveStream stream, CancellationToken ct)
+    public static async Task<(ElementaryStream? Video, SnapshotResult? Failure)> ReadAsync(LiveStream stream, TimeSpan timeout)
     {
+        using var wait = new CancellationTokenSource(timeout);
+        var ct = wait.Token;
         // Unlimited frames: the join burst is bounded by the GOP cache's byte limit, and this reader stops at its end.
         var limits = new ViewerQueueOptions { MaxQueuedFrames = int.MaxValue, MaxQueuedBytes = int.MaxValue };
         using var subscription = stream.Subscribe(SubscriptionPolicy.OneShot, limits, oneShotFrames: 0);
@@ -71,7 +73,7 @@ internal static class CurrentGop
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return (null, SnapshotResult.Unavailable(status ?? stream.LastViewerError ?? "no picture from the camera yet"));
+            return (null, SnapshotResult.Unavailable(status ?? stream.LastViewerError ?? $"no picture from the camera within {timeout.TotalSeconds:0.#} s"));
         }
 
         return video is { Frames: > 0 }

@@ -104,8 +104,7 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
             return SnapshotResult.Unavailable(FfmpegLocator.NotFound);
         }
 
-        using var wait = new CancellationTokenSource(_options.Timeout);
-        var (video, failure) = await CurrentGop.ReadAsync(stream, wait.Token).ConfigureAwait(false);
+        var (video, failure) = await CurrentGop.ReadAsync(stream, _options.Timeout).ConfigureAwait(false);
         if (video is null)
         {
             return failure!;
@@ -114,17 +113,13 @@ internal sealed class SnapshotEgress(IOptions<LiveMuxOptions> options, TimeProvi
         gopRead();
         if (!_decodes.Wait(0))
         {
-            try
-            {
-                await _decodes.WaitAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await _decodes.WaitAsync(_options.Timeout).ConfigureAwait(false))
             {
                 return SnapshotResult.Unavailable($"the server is busy with other snapshots ({_options.MaxDecodes} at once)");
             }
 
             // The GOP read before the wait is older now: read the current one, from the cache, at once.
-            (video, failure) = await CurrentGop.ReadAsync(stream, wait.Token).ConfigureAwait(false);
+            (video, failure) = await CurrentGop.ReadAsync(stream, _options.Timeout).ConfigureAwait(false);
             if (video is null)
             {
                 _decodes.Release();

@@ -62,6 +62,22 @@ public sealed class SnapshotEndpointTests(SnapshotFactory factory) : IClassFixtu
         Assert.Equal("unknown stream", await DetailAsync(response));
     }
 
+    [Fact]
+    public async Task A_camera_that_gives_no_picture_is_503_with_the_reason_after_the_timeout()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", TokenModeFactory.ApiKey);
+
+        // cam1 is 192.0.2.1 (TEST-NET-1): nothing answers there. The request starts the idle stream and waits.
+        var started = DateTime.UtcNow;
+        using var response = await client.GetAsync(new Uri("/api/frame.jpeg?src=cam1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1.9), $"answered after {DateTime.UtcNow - started}");
+        var detail = await DetailAsync(response);
+        Assert.True(detail == "no picture from the camera within 2 s" || detail.Length > 0 && !detail.Contains("192.0.2.1", StringComparison.Ordinal), detail);
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+    }
+
     [Theory]
     [InlineData("width=15")]
     [InlineData("width=4097")]

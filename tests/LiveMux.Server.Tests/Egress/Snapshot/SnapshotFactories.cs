@@ -14,6 +14,7 @@ public sealed class SnapshotFactory : AuthFactory
         ["LiveMux:Auth:Viewers"] = "token",
         ["LiveMux:Auth:TokenSecret"] = TokenModeFactory.Secret,
         ["LiveMux:Snapshots:CacheTime"] = CacheTime.ToString(),
+        ["LiveMux:Snapshots:Timeout"] = "00:00:02",
     };
 }
 
