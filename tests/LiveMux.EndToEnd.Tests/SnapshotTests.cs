@@ -51,6 +51,37 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         Assert.True(staleness.Min() >= -5, $"a snapshot from after its request: {staleness.Min():0} ms");
     }
 
+    [Theory]
+    [InlineData("h265", 0)]
+    [InlineData("h264", 2)]
+    public async Task H265_and_b_frames_give_the_current_picture_too(string codec, int bframes)
+    {
+        string[] args = bframes > 0 ? ["--profile", "high", "--bframes", $"{bframes}"] : [];
+        await using var camera = await TestCamera.StartAsync(0, ["--codec", codec, "--fps", "30", "--gop", "60", "--clock", "--width", "640", "--height", "360", .. args]);
+        await using var server = await LiveMuxProcess.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        var url = new Uri(server.BaseUrl, "api/frame.jpeg?src=cam");
+        using (var first = await server.Http.GetAsync(url))
+        {
+            Assert.True(first.StatusCode == HttpStatusCode.OK, $"{first.StatusCode}: {await first.Content.ReadAsStringAsync()}");
+        }
+
+        var staleness = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(650 + (i * 53 % 200));
+            var requested = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            using var response = await server.Http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var clock = await ClockBarcode.ReadAsync(await response.Content.ReadAsByteArrayAsync(), $"snapshot-{codec}-{bframes}-{i}.jpg");
+            Assert.True(clock is not null, $"snapshot {i}: no clock barcode in the picture");
+            staleness.Add(requested - clock!.Value);
+        }
+
+        // The encoder holds a frame back for each B-frame before it sends the next: that is the camera's delay.
+        output.WriteLine($"{codec} bframes={bframes} staleness (ms): " + string.Join(", ", staleness));
+        Assert.True(staleness.Max() <= 100 + (bframes * 34), $"a snapshot older than its request by {staleness.Max():0} ms");
+    }
+
     [Fact]
     public async Task A_snapshot_is_a_jpeg_of_the_requested_size_by_ffprobe()
     {
