@@ -4,8 +4,8 @@
     measure.py --livemux URL --camera RTSP_URL --keyframe FILE.h264 [-n 100] [--concurrent 50]
                [--decodes-log LOG] [--out FILE.json]
 
-Targets, each asked for N pictures one after the other, 100-300 ms apart (so the requests land all over
-the GOP):
+N rounds; each asks every target for one picture in turn (so all three see the same machine load), 100-300
+ms apart (so the requests land all over the GOP):
   livemux   GET URL (LiveMux's /api/frame.jpeg): the cached GOP up to the newest sample, decoded by ffmpeg.
   baseline  what go2rtc's /api/frame.jpeg does for a consumer without a GOP cache: open the camera, wait
             for its next keyframe, decode it with ffmpeg:
@@ -76,24 +76,29 @@ def pct(values, p):
     return s[min(len(s) - 1, int(len(s) * p))] if s else float("nan")
 
 
-def measure(name, take, n):
-    lat, stale, unreadable = [], [], 0
+def measure(targets, n):
+    """N rounds; each takes one picture from every target in turn, so all see the same machine load."""
+    samples = {name: ([], [], [0]) for name, _ in targets}
     for _ in range(n):
-        time.sleep(random.uniform(0.1, 0.3))
-        sent = time.time()
-        jpeg = take()
-        done = time.time()
-        lat.append((done - sent) * 1000)
-        clock = barcode(jpeg)
-        if clock is None:
-            unreadable += 1
-        else:
-            stale.append(sent * 1000 - clock)
-    r = {"target": name, "n": n, "latency_p50": pct(lat, 0.5), "latency_p95": pct(lat, 0.95), "latency_max": max(lat),
-         "staleness_p50": pct(stale, 0.5), "staleness_p95": pct(stale, 0.95), "staleness_max": max(stale) if stale else None,
-         "unreadable": unreadable}
-    print(f"--- {name}: {json.dumps(r)}", file=sys.stderr)
-    return r
+        for name, take in targets:
+            time.sleep(random.uniform(0.1, 0.3))
+            lat, stale, unreadable = samples[name]
+            sent = time.time()
+            jpeg = take()
+            lat.append((time.time() - sent) * 1000)
+            clock = barcode(jpeg)
+            if clock is None:
+                unreadable[0] += 1
+            else:
+                stale.append(sent * 1000 - clock)
+    results = []
+    for name, (lat, stale, unreadable) in samples.items():
+        r = {"target": name, "n": n, "latency_p50": pct(lat, 0.5), "latency_p95": pct(lat, 0.95), "latency_max": max(lat),
+             "staleness_p50": pct(stale, 0.5), "staleness_p95": pct(stale, 0.95), "staleness_max": max(stale) if stale else None,
+             "unreadable": unreadable[0]}
+        print(f"--- {name}: {json.dumps(r)}", file=sys.stderr)
+        results.append(r)
+    return results
 
 
 def decodes(log):
@@ -112,11 +117,11 @@ def main():
     p.add_argument("--out")
     a = p.parse_args()
 
-    results = [
-        measure("livemux", lambda: get(a.livemux), a.n),
-        measure("baseline", lambda: ffmpeg_jpeg(["-rtsp_transport", "tcp", "-i", a.camera]), a.n),
-        measure("floor", lambda: ffmpeg_jpeg(["-f", "h264", "-i", a.keyframe]), a.n),
-    ]
+    results = measure([
+        ("livemux", lambda: get(a.livemux)),
+        ("baseline", lambda: ffmpeg_jpeg(["-rtsp_transport", "tcp", "-i", a.camera])),
+        ("floor", lambda: ffmpeg_jpeg(["-f", "h264", "-i", a.keyframe])),
+    ], a.n)
 
     concurrent_result = None
     if a.concurrent and a.decodes_log:
@@ -130,7 +135,7 @@ def main():
 
     live, base, floor = results
     print()
-    print(f"Snapshots of a 30 fps camera with a 2 s GOP, {a.n} requests each, 100-300 ms apart (ms)")
+    print(f"Snapshots of a 30 fps camera with a 2 s GOP, {a.n} requests each, interleaved, 100-300 ms apart (ms)")
     print()
     print("| target | latency p50 | latency p95 | staleness p50 | staleness p95 | staleness max | unreadable |")
     print("|---|---:|---:|---:|---:|---:|---:|")
