@@ -80,6 +80,11 @@ internal static class HelpText
           Limits:MaxViewers                  2000       viewers per stream, WebSocket and stream.mp4; more are
                                                        told so (WebSocket error message, HTTP 503)
           Metrics:RequireAdmin               false      make /metrics admin-only
+          Snapshots:CacheTime                00:00:00.5 a snapshot answers requests of the same size this long
+                                                       (0: decode for each; concurrent requests share one)
+          Snapshots:Timeout                  00:00:10   how long a snapshot waits for an idle stream's picture
+          Snapshots:DecodeTimeout            00:00:05   an ffmpeg snapshot decode running longer is killed
+          Snapshots:MaxDecodes               2          snapshot decodes at once, all streams; more wait
           PublicHosts                        (none)     host names served besides IP addresses and localhost
                                                        (list; any other Host header gets 403)
 
@@ -102,7 +107,7 @@ internal static class HelpText
           wwwroot/                 the dashboard, player.html and livemux-player.js
 
         Endpoints: / (dashboard), /player.html?src=<name>, /api/ws?src=<name>, /api/stream.mp4?src=<name>,
-        /api/streams, /openapi/v1.json, /metrics, /healthz, /readyz.
+        /api/frame.jpeg?src=<name>[&width=W][&height=H], /api/streams, /openapi/v1.json, /metrics, /healthz, /readyz.
 
         Exit codes:
           0   stopped normally (SIGTERM/Ctrl-C: viewers are told, cameras get TEARDOWN), or --help

@@ -1,6 +1,7 @@
 using LiveMux.Hub;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Egress.Rtsp;
+using LiveMux.Server.Egress.Snapshot;
 using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
 
@@ -42,4 +43,7 @@ public sealed record LiveMuxOptions
 
     /// <summary><c>LiveMux:Metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary><c>LiveMux:Snapshots</c>: <c>/api/frame.jpeg</c>.</summary>
+    public SnapshotOptions Snapshots { get; init; } = new();
 }

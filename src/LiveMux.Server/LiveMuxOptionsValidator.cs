@@ -3,6 +3,7 @@ using LiveMux.Hub;
 using LiveMux.Rtsp;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Egress.Rtsp;
+using LiveMux.Server.Egress.Snapshot;
 using LiveMux.Server.Limits;
 using LiveMux.Rtsp.Client;
 
@@ -35,6 +36,7 @@ internal static partial class LiveMuxOptionsValidator
         FfmpegOptionsValidator.Validate(errors, options.Ffmpeg);
         LimitsOptionsValidator.Validate(errors, options.Limits);
         RtspOptions.Validate(errors, options.Rtsp);
+        SnapshotOptions.Validate(errors, options.Snapshots);
         return errors;
     }
 

@@ -4,6 +4,7 @@ using LiveMux.Server.Api;
 using LiveMux.Server.Auth;
 using LiveMux.Server.Egress.Mse;
 using LiveMux.Server.Egress.Rtsp;
+using LiveMux.Server.Egress.Snapshot;
 using LiveMux.Server.Endpoints;
 using LiveMux.Server.Limits;
 using LiveMux.Server.Metrics;
@@ -102,6 +103,7 @@ builder.Services.AddSingleton<RtspRestream>();
 builder.Services.AddSingleton<RtspAccessPolicy>();
 builder.Services.AddSingleton<RtspPaths>();
 builder.Services.AddSingleton<RtspService>();
+builder.Services.AddSingleton<SnapshotEgress>();
 builder.Services.AddSingleton<LimitRefusals>();
 builder.Services.AddHostedService<HubService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RtspService>());
@@ -116,6 +118,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.Map("/api/ws", WebSocketEndpoint.HandleAsync);
 app.MapGet("/api/stream.mp4", Mp4StreamEndpoint.HandleAsync);
+app.MapGet("/api/frame.jpeg", SnapshotEndpoint.HandleAsync);
 app.MapOpenApi();
 
 // Every admin endpoint is mapped on this one group.

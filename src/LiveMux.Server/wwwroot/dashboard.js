@@ -2,7 +2,7 @@
 // poll updates their text without restarting their players; new streams appear and removed ones go
 // without a reload. The add/edit dialog speaks the stream API (POST/PUT/DELETE /api/streams) and
 // shows its RFC 7807 validation errors next to the fields.
-import { api, ApiError, askForKeyAgain, el, formatBitrate, mountPlayer, playerHref, streamList, whenVisible } from './livemux-ui.js';
+import { api, ApiError, askForKeyAgain, el, formatBitrate, mountPlayer, mountSnapshots, playerHref, streamList, whenVisible } from './livemux-ui.js';
 
 const POLL_MS = 2000;
 const PREVIEWS_KEY = 'livemux.previews';
@@ -45,15 +45,17 @@ class Tile {
     this.stopWatching = whenVisible(this.root, () => this.#play(), () => this.#stop());
   }
 
+  // A visible tile plays the stream, or with live previews off shows its current picture every few seconds.
   #play() {
-    if (!previews.checked || this.unmount) return;
-    this.unmount = mountPlayer(this.screen, this.name, {
+    if (this.unmount) return;
+    const hooks = {
       onStatus: (status, reason) => {
         this.player = { status, reason };
         this.render();
       },
       onToken: (token) => this.link.setAttribute('href', playerHref(this.name, token)),
-    });
+    };
+    this.unmount = previews.checked ? mountPlayer(this.screen, this.name, hooks) : mountSnapshots(this.screen, this.name, hooks);
   }
 
   #stop() {
@@ -62,9 +64,10 @@ class Tile {
     this.player = { status: '', reason: '' };
   }
 
-  setPreview(on) {
-    if (on) this.#play();
-    else this.#stop();
+  /** Restarts the tile in the current mode (live or snapshots) if it is on screen. */
+  setPreview(visible) {
+    this.#stop();
+    if (visible) this.#play();
   }
 
   update(s, now) {
@@ -296,7 +299,7 @@ document.getElementById('add').addEventListener('click', () => openEditor(null))
 previews.checked = localStorage.getItem(PREVIEWS_KEY) !== 'off';
 previews.addEventListener('change', () => {
   localStorage.setItem(PREVIEWS_KEY, previews.checked ? 'on' : 'off');
-  for (const tile of tiles.values()) tile.setPreview(previews.checked && tileVisible(tile));
+  for (const tile of tiles.values()) tile.setPreview(tileVisible(tile));
 });
 
 function tileVisible(tile) {

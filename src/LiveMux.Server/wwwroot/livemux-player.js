@@ -1024,6 +1024,29 @@ function wsUrl(server, src, token) {
   return url.href;
 }
 
+/**
+ * The `<video>` poster for the element's `poster` attribute: `snapshot` is the stream's current picture
+ * (frameUrl), anything else an image URL as given; none without the attribute. Opt-in: each snapshot is an
+ * ffmpeg decode on the server, and a stream with no picture answers it with an error the page's console shows.
+ */
+function posterUrl(poster, server, src, token, width) {
+  return poster === 'snapshot' ? frameUrl(server, src, token, width) : poster ?? '';
+}
+
+/**
+ * The stream's current picture (GET /api/frame.jpeg): `width` device pixels wide rounded up to a multiple of
+ * 160, so players of about one size share the server's cached decode; full size when not laid out yet.
+ */
+function frameUrl(server, src, token, width) {
+  const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
+  const url = base ? new URL('api/frame.jpeg', base) : new URL('/api/frame.jpeg', location.href);
+  const q = new URLSearchParams({ src });
+  if (width > 0) q.set('width', String(Math.min(4096, Math.max(160, Math.ceil(width / 160) * 160))));
+  if (token) q.set('token', token);
+  url.search = q.toString();
+  return url.href;
+}
+
 class Session {
   /**
    * @param {HTMLVideoElement} video
@@ -1357,8 +1380,8 @@ ${OVERLAY_STYLE}`;
  * from POST /api/tokens, when the server requires them), `muted` (muted unless `muted="false"`, so autoplay
  * works), `controls`, `target-latency` (ms of buffer to hold, default 100, and never less than two frame
  * intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500), `stats`
- * (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls).
- *
+ * (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls), `poster` (shown while it
+ * connects: an image URL, or `snapshot` for the stream's current picture from /api/frame.jpeg).
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
  */
@@ -1577,6 +1600,7 @@ export class LiveMuxPlayer extends HTMLElement {
     let url;
     try {
       url = wsUrl(this.getAttribute('server'), src, this.getAttribute('token'));
+      this.#video.poster = posterUrl(this.getAttribute('poster'), this.getAttribute('server'), src, this.getAttribute('token'), this.clientWidth * devicePixelRatio);
     } catch {
       return this.#refuse(`bad server attribute: ${this.getAttribute('server')}`);
     }

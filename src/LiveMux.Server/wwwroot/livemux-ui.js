@@ -164,6 +164,65 @@ export function mountPlayer(host, stream, { onStatus = () => {}, onToken = () =>
 }
 
 /**
+ * Shows `stream`'s current picture (GET /api/frame.jpeg) in `host`, fetched again every `everyMs` while the
+ * page is visible: a dashboard tile while live previews are off. On 401 it mints a viewer token, as
+ * mountPlayer does. `onStatus('error', reason)` hears of a refusal (503 is not one: the stream's own state
+ * says why there is no picture), `onStatus('', '')` of a picture. Returns a function that stops it.
+ */
+export function mountSnapshots(host, stream, { everyMs = 5000, onStatus = () => {}, onToken = () => {} } = {}) {
+  const img = el('img', { class: 'snapshot', alt: `${stream}: current picture` });
+  host.replaceChildren(img);
+  let stopped = false;
+  let objectUrl = null;
+  let timer = null;
+  let lastMint = 0;
+  const get = (token) => {
+    // Rounded up to a multiple of 160 px, so dashboards of about one size share the server's cached decode.
+    const width = Math.min(4096, Math.max(160, Math.ceil((host.clientWidth * devicePixelRatio) / 160) * 160));
+    const q = new URLSearchParams(token ? { src: stream, width, token } : { src: stream, width });
+    return fetch(`api/frame.jpeg?${q}`, { cache: 'no-store' });
+  };
+  const load = async () => {
+    if (stopped || document.hidden) return;
+    const known = tokens.get(stream);
+    let token = known && known.expires > Date.now() ? known.token : undefined;
+    try {
+      let res = await get(token);
+      if (res.status === 401 && Date.now() - lastMint > 10000) {
+        lastMint = Date.now();
+        token = await viewerToken(stream, { fresh: !!token });
+        onToken(token);
+        res = await get(token);
+      }
+      if (stopped) return;
+      if (res.ok) {
+        const previous = objectUrl;
+        objectUrl = URL.createObjectURL(await res.blob());
+        img.src = objectUrl;
+        if (previous) URL.revokeObjectURL(previous);
+        onStatus('', '');
+      } else if (res.status !== 503) {
+        const problem = await res.json().catch(() => null);
+        onStatus('error', String(problem?.detail ?? res.statusText));
+      }
+    } catch (err) {
+      if (!stopped) onStatus('error', err.message);
+    }
+  };
+  const tick = async () => {
+    await load();
+    if (!stopped) timer = setTimeout(tick, everyMs);
+  };
+  tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    img.remove();
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+  };
+}
+
+/**
  * Plays a tile only while it is on screen: `show()` when it scrolls in, `hide()` when it leaves, so
  * a page of many streams decodes only what can be seen.
  */

@@ -117,7 +117,7 @@ public sealed partial class AdminAuthTests(TokenModeFactory factory) : IClassFix
             .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(["api/stream.mp4", "api/ws"], open);
+        Assert.Equal(["api/frame.jpeg", "api/stream.mp4", "api/ws"], open);
     }
 
     internal static List<(string Method, string Path)> AdminEndpoints(AuthFactory factory)

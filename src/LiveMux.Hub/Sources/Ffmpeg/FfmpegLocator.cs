@@ -1,7 +1,7 @@
 namespace LiveMux.Hub.Sources.Ffmpeg;
 
 /// <summary>Finds the ffmpeg binary: LiveMux:Ffmpeg:Path (one setting for the whole server), or <c>ffmpeg</c> on PATH.</summary>
-internal static class FfmpegLocator
+public static class FfmpegLocator
 {
     public const string NotFound = "ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path";
 

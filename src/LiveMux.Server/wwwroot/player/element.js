@@ -8,7 +8,7 @@
 import { limits } from './append-queue.js';
 import { FrameWatcher } from './frames.js';
 import { LiveEdgeController, TICK_MS, maxLatency, measure, targetLatency } from './live-edge.js';
-import { Session, wsUrl } from './session.js';
+import { Session, posterUrl, wsUrl } from './session.js';
 import { STATUS_STYLE, backoffDelay, statusOf } from './status.js';
 import { OVERLAY_HTML, OVERLAY_STYLE, RateLog, StatsOverlay } from './stats-overlay.js';
 
@@ -25,8 +25,8 @@ ${OVERLAY_STYLE}`;
  * from POST /api/tokens, when the server requires them), `muted` (muted unless `muted="false"`, so autoplay
  * works), `controls`, `target-latency` (ms of buffer to hold, default 100, and never less than two frame
  * intervals, nor 130 with audio), `max-latency` (ms behind live before a hard jump, default 1500), `stats`
- * (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls).
- *
+ * (shows an overlay with the true latency, fps, bitrate, dropped frames and stalls), `poster` (shown while it
+ * connects: an image URL, or `snapshot` for the stream's current picture from /api/frame.jpeg).
  * Events: `statuschange` with detail `{status, reason}`; status is one of connecting, buffering,
  * playing, reconnecting, error (or paused when the browser blocked autoplay).
  */
@@ -245,6 +245,7 @@ export class LiveMuxPlayer extends HTMLElement {
     let url;
     try {
       url = wsUrl(this.getAttribute('server'), src, this.getAttribute('token'));
+      this.#video.poster = posterUrl(this.getAttribute('poster'), this.getAttribute('server'), src, this.getAttribute('token'), this.clientWidth * devicePixelRatio);
     } catch {
       return this.#refuse(`bad server attribute: ${this.getAttribute('server')}`);
     }

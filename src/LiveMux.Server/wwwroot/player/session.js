@@ -52,6 +52,29 @@ export function wsUrl(server, src, token) {
   return url.href;
 }
 
+/**
+ * The `<video>` poster for the element's `poster` attribute: `snapshot` is the stream's current picture
+ * (frameUrl), anything else an image URL as given; none without the attribute. Opt-in: each snapshot is an
+ * ffmpeg decode on the server, and a stream with no picture answers it with an error the page's console shows.
+ */
+export function posterUrl(poster, server, src, token, width) {
+  return poster === 'snapshot' ? frameUrl(server, src, token, width) : poster ?? '';
+}
+
+/**
+ * The stream's current picture (GET /api/frame.jpeg): `width` device pixels wide rounded up to a multiple of
+ * 160, so players of about one size share the server's cached decode; full size when not laid out yet.
+ */
+export function frameUrl(server, src, token, width) {
+  const base = server ? new URL(server.endsWith('/') ? server : `${server}/`, location.href) : null;
+  const url = base ? new URL('api/frame.jpeg', base) : new URL('/api/frame.jpeg', location.href);
+  const q = new URLSearchParams({ src });
+  if (width > 0) q.set('width', String(Math.min(4096, Math.max(160, Math.ceil(width / 160) * 160))));
+  if (token) q.set('token', token);
+  url.search = q.toString();
+  return url.href;
+}
+
 export class Session {
   /**
    * @param {HTMLVideoElement} video
