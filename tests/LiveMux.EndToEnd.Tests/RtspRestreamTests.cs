@@ -45,6 +45,73 @@ public sealed partial class RtspRestreamTests : IDisposable
     }
 
     [Fact]
+    public async Task Ten_mse_viewers_ten_rtsp_clients_and_snapshots_share_one_camera_session()
+    {
+        await using var camera = await TestCamera.StartAsync(0, "--fps", "15", "--gop", "30");
+        var (server, rtsp) = await RtspRig.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        await using var _ = server;
+        var url = new Uri(rtsp + "/cam");
+
+        var viewers = new List<WsViewer>();
+        var readers = new List<(RawRtspClient Client, Task<int> Reading)>();
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                viewers.Add(await WsViewer.ConnectAsync(server.WebSocketUrl("cam")));
+                var client = await RawRtspClient.ConnectAsync(url);
+                Assert.Equal(200, (await client.RequestAsync("DESCRIBE", url.ToString())).Status);
+                var setup = await client.RequestAsync("SETUP", url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+                Assert.Equal(200, setup.Status);
+                Assert.Equal(200, (await client.RequestAsync("PLAY", url.ToString(), $"Session: {setup.Headers["Session"].Split(';')[0]}")).Status);
+                readers.Add((client, ReadPacketsAsync(client, 200)));
+            }
+
+            var snapshots = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => server.Http.GetAsync(new Uri(server.BaseUrl, "api/frame.jpeg?src=cam"))));
+            Assert.All(snapshots, r => Assert.Equal("image/jpeg", r.Content.Headers.ContentType?.MediaType));
+
+            foreach (var viewer in viewers)
+            {
+                await viewer.WaitForAsync(v => v.BinaryMessages >= 30, TimeSpan.FromSeconds(30), "30 fragments");
+            }
+
+            Assert.All(await Task.WhenAll(readers.Select(r => r.Reading)), n => Assert.Equal(200, n));
+
+            var stream = await server.StreamAsync("cam");
+            Assert.Equal(10, stream.GetProperty("rtsp").GetProperty("clients").GetInt32());
+            Assert.All(stream.GetProperty("rtsp").GetProperty("sessions").EnumerateArray(), s => Assert.Equal("tcp", s.GetProperty("transport").GetString()));
+            Assert.True(stream.GetProperty("viewers").GetInt32() >= 20, stream.ToString());
+            var metrics = await server.Http.GetStringAsync(new Uri(server.BaseUrl, "metrics"));
+            Assert.Contains("livemux_stream_rtsp_clients{stream=\"cam\",mode=\"play\"} 10", metrics, StringComparison.Ordinal);
+            Assert.Equal(1, camera.MaxSessions);
+        }
+        finally
+        {
+            foreach (var viewer in viewers)
+            {
+                await viewer.DisposeAsync();
+            }
+
+            foreach (var (client, _) in readers)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> RTP packets (passing over sender reports), as a client that keeps up.</summary>
+    private static async Task<int> ReadPacketsAsync(RawRtspClient client, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await client.ReadRtpAsync();
+        }
+
+        return count;
+    }
+
+    [Fact]
     public async Task An_H265_and_AAC_camera_passes_through_unchanged()
     {
         // 15 fps: x265 on a busy two-core machine keeps up.
