@@ -80,6 +80,13 @@ internal static class HelpText
           Limits:MaxViewers                  2000       viewers per stream, WebSocket and stream.mp4; more are
                                                        told so (WebSocket error message, HTTP 503)
           Metrics:RequireAdmin               false      make /metrics admin-only
+          Rtsp:Port                          8554       RTSP server: every stream at rtsp://HOST:8554/<name>,
+                                                       publishers on publish streams; 0 turns it off
+          Rtsp:Address                       (none)     IP to listen on; none: the HTTP server's interfaces
+          Rtsp:UdpPort                       8000       UDP RTP port (RTCP: the next); 0: any free pair;
+                                                       -1: TCP only
+          Rtsp:MaxConnections                200        open RTSP connections; more are answered 503
+          Rtsp:SessionTimeout                00:01:00   an RTSP client silent this long is closed
           Snapshots:CacheTime                00:00:00.5 a snapshot answers requests of the same size this long
                                                        (0: decode for each; concurrent requests share one)
           Snapshots:Timeout                  00:00:10   how long a snapshot waits for an idle stream's picture
@@ -105,6 +112,9 @@ internal static class HelpText
           streams.json             LiveMux:StreamsFile; written by the API; in the container and the
                                    systemd unit: /var/lib/livemux/streams.json
           wwwroot/                 the dashboard, player.html and livemux-player.js
+
+        RTSP readers follow viewer auth: with Auth:Viewers=token the password (any user name, Basic) is a
+        viewer token for the stream, or the admin's password or API key; public streams stay open.
 
         Endpoints: / (dashboard), /player.html?src=<name>, /api/ws?src=<name>, /api/stream.mp4?src=<name>,
         /api/frame.jpeg?src=<name>[&width=W][&height=H], /api/streams, /openapi/v1.json, /metrics, /healthz, /readyz.

@@ -25,13 +25,16 @@ namespace LiveMux.Rtsp.Server;
 /// </summary>
 internal sealed partial class ServerConnection
 {
-    private const string PublicMethods = "OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, GET_PARAMETER, TEARDOWN";
+    private const string ReadMethods = "OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER, TEARDOWN";
+    private const string AllMethods = "OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, GET_PARAMETER, TEARDOWN";
     private const string Realm = "LiveMux";
 
     /// <summary>Answers one request; false closes the connection once the answer is sent.</summary>
     private async ValueTask<bool> HandleAsync(RtspServerRequest request)
     {
         var keepOpen = !_reject;
+        // Publishing needs paths to publish to: a server of fixed mounts only reads.
+        var publicMethods = _server.Paths is null ? ReadMethods : AllMethods;
         Action? afterAnswer = null;
         var cseq = request.CSeq;
         Reply reply;
@@ -49,12 +52,12 @@ internal sealed partial class ServerConnection
             {
                 case "OPTIONS":
                 case "GET_PARAMETER":
-                    reply = CheckSession(request, required: false) ?? WithSession(new Reply(RtspStatus.Ok, [new("Public", PublicMethods)]));
+                    reply = CheckSession(request, required: false) ?? WithSession(new Reply(RtspStatus.Ok, [new("Public", publicMethods)]));
                     break;
                 case "DESCRIBE":
                     reply = await DescribeAsync(request).ConfigureAwait(false);
                     break;
-                case "ANNOUNCE":
+                case "ANNOUNCE" when _server.Paths is not null:
                     reply = Announce(request);
                     break;
                 case "SETUP":
@@ -63,14 +66,14 @@ internal sealed partial class ServerConnection
                 case "PLAY":
                     (reply, afterAnswer) = Play(request);
                     break;
-                case "RECORD":
+                case "RECORD" when _server.Paths is not null:
                     (reply, afterAnswer) = Record(request);
                     break;
                 case "TEARDOWN":
                     reply = Teardown(request, ref keepOpen);
                     break;
                 default:
-                    reply = new Reply(RtspStatus.NotImplemented, [new("Public", PublicMethods)]);
+                    reply = new Reply(RtspStatus.NotImplemented, [new("Public", publicMethods)]);
                     break;
             }
         }

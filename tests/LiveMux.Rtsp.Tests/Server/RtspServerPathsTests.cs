@@ -74,6 +74,32 @@ public sealed class RtspServerPathsTests
         Assert.Single(paths.Publishers);
     }
 
+    [Theory]
+    [InlineData("", "OPTIONS", "/pub", "", 200)]
+    [InlineData("", "ANNOUNCE", "/pub", "", 415)]
+    [InlineData("", "ANNOUNCE", "/pub", "Content-Type: text/plain", 415)]
+    [InlineData("", "ANNOUNCE", "/pub/trackID=0", "", 400)]
+    [InlineData("", "RECORD", "/pub", "", 455)]
+    [InlineData("describe", "ANNOUNCE", "/pub", "Content-Type: application/sdp", 455)]
+    public async Task Publishing_requests_out_of_turn_get_their_status(string first, string method, string path, string header, int expected)
+    {
+        await using var host = ServerTestHost.Start(paths: new TestPaths());
+        using var client = await RawRtspClient.ConnectAsync(host.Url);
+        if (first == "describe")
+        {
+            var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("any:" + TestPaths.ReaderPassword));
+            Assert.Equal(200, (await client.RequestAsync("DESCRIBE", $"{host.Base}/guarded", $"Authorization: {basic}")).Status);
+        }
+
+        var response = await client.RequestAsync(method, host.Base + path, header.Length == 0 ? [] : [header]);
+        Assert.Equal(expected, response.Status);
+        if (method == "OPTIONS")
+        {
+            Assert.Contains("ANNOUNCE", response.Headers["Public"], StringComparison.Ordinal);
+            Assert.Contains("RECORD", response.Headers["Public"], StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_publisher_over_tcp_delivers_its_packets_and_garbage_on_other_channels_is_ignored()
     {
