@@ -83,8 +83,16 @@ def rtsp_relay(d):
     if not d:
         return []
     o, e = d["summary"]["origin"], d["summary"]["edge"]
-    return [(f"relay hop: glass-to-glass {key} on the edge (baseline: on the origin)", f"{e[key]:.0f} ms" if e[key] is not None else "-",
+    rows = [(f"relay hop: glass-to-glass {key} in Chromium on the edge (baseline: on the origin)", f"{e[key]:.0f} ms" if e[key] is not None else "-",
              f"{o[key]:.0f} ms" if o[key] is not None else "-", ratio(e[key], o[key]), "-") for key in ("p50", "p95")]
+    age = d.get("rtspReaders")
+    if age:
+        ao, ae = age["age"]["origin"], age["age"]["edge"]
+        rows += [(f"relay hop: picture age {key} at an RTSP reader of the edge (baseline: of the origin)", f"{ae[key]:.0f} ms",
+                  f"{ao[key]:.0f} ms", ratio(ae[key], ao[key]), "-") for key in ("p50", "p95") if ae[key] is not None and ao[key] is not None]
+        rows.append(("relay hop: per picture, edge reader - origin reader, p50 / p95",
+                     f'{age["hop"]["p50"]:.0f} / {age["hop"]["p95"]:.0f} ms', "-", "-", "-"))
+    return rows
 
 
 def cameras(d):
