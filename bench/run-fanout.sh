@@ -2,7 +2,7 @@
 # Fan-out: N WebSocket viewers of one 4 Mbps camera stream, LiveMux against the raw-socket floor and the
 # baseline (Node + ws + one ffmpeg per viewer), in one run.
 #
-#   bench/run-fanout.sh [--viewers 1,10,100,500] [--baseline-max 100] [--skip-baseline] [--skip-floor]
+#   bench/run-fanout.sh [--viewers 1,10,100,500] [--baseline-max 100] [--skip-baseline] [--skip-floor] [--rtsp]
 #                       [--warmup 5] [--seconds 20] [--bitrate 4000] [--size 1280x720] [--out FILE.json]
 #
 # The camera is tests/tools/rtsp_replay_camera.py: GStreamer's RTSP server sending a pre-encoded loop, so
@@ -16,6 +16,9 @@
 #             plain loop of blocking sends; measured: the floor process alone.
 #   baseline  bench/baseline/server.mjs; measured: node and its ffmpeg children. Only up to --baseline-max
 #             viewers: at 100 it already holds 100 camera sessions and several GB.
+#   livemux-rtsp  (--rtsp) LiveMux again, started fresh, read by N RTSP clients over TCP interleaved instead
+#             (LoadGen with an rtsp:// URL: DESCRIBE, SETUP, PLAY, then it drains the socket and finds the same
+#             frame stamps in the RTP payloads); measured: the server process.
 # CPU is utime+stime over the window in % of one core (bench/fanout/procmon.py); "CPU per Gbit/s" divides
 # it by the Gbit/s the viewers actually received. The load generator's own CPU is reported too: on this
 # 2-core machine it competes with the server. Prints a markdown table; writes JSON
@@ -23,7 +26,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-VIEWERS="1,10,100,500" BASELINE_MAX=100 SKIP_BASELINE=0 SKIP_FLOOR=0
+VIEWERS="1,10,100,500" BASELINE_MAX=100 SKIP_BASELINE=0 SKIP_FLOOR=0 RTSP=0
 WARMUP=5 SECONDS_=20 BITRATE=4000 SIZE=1280x720 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,13 +39,15 @@ while [ $# -gt 0 ]; do
     --bitrate) BITRATE="$2"; shift ;;
     --size) SIZE="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --rtsp) RTSP=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift
 done
 [[ "$SIZE" =~ ^[0-9]+x[0-9]+$ ]] || die "--size must be WxH"
 [[ "$VIEWERS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--viewers must be a comma list of numbers"
+MAX_VIEWERS="$(tr ',' '\n' <<<"$VIEWERS" | sort -n | tail -1)"
 
 require_base_tools
 require ffprobe "apt-get install ffmpeg"
@@ -94,11 +99,17 @@ measure() { # measure SERVER N URL PID [procmon args...]: viewers + CPU/RSS of P
     "$WORK/viewers.json" "$WORK/procmon.json" "$server" "$n" "$WORK/camera-proc.json" "$WORK/loadgen-proc.json" >>"$ROWS"
 }
 
+start_livemux_rtsp() { # start_livemux_rtsp LOGFILE: LiveMux with its RTSP server on a free port (never the default 8554)
+  RTSP_PORT="$(free_port)"
+  start_livemux "$REPO_ROOT" "$1" "--LiveMux:Streams:cam:Url=$CAMERA_URL" "--LiveMux:Streams:cam:AlwaysOn=true" \
+    "--LiveMux:Rtsp:Port=$RTSP_PORT" "--LiveMux:Rtsp:UdpPort=-1" "--LiveMux:Rtsp:MaxConnections=$((MAX_VIEWERS + 100))"
+}
+
 ROWS="$WORK/rows.jsonl"
 : >"$ROWS"
 for n in ${VIEWERS//,/ }; do
   wait_sessions_zero
-  start_livemux "$REPO_ROOT" "$WORK/livemux-$n.log"
+  start_livemux_rtsp "$WORK/livemux-$n.log"
   run_fg sleep 2
   # `dotnet run` is only a launcher: measure its descendants (the server), not itself.
   measure livemux "$n" "ws://127.0.0.1:$LIVEMUX_PORT/api/ws?src=cam" "$LIVEMUX_PID" --skip-root
@@ -112,6 +123,13 @@ for n in ${VIEWERS//,/ }; do
     stop_pgid "$FLOOR_PID"
   fi
   stop_pgid "$LIVEMUX_PID"
+  if [ "$RTSP" = 1 ]; then
+    wait_sessions_zero
+    start_livemux_rtsp "$WORK/livemux-rtsp-$n.log"
+    run_fg sleep 2
+    measure livemux-rtsp "$n" "rtsp://127.0.0.1:$RTSP_PORT/cam" "$LIVEMUX_PID" --skip-root
+    stop_pgid "$LIVEMUX_PID"
+  fi
   if [ "$SKIP_BASELINE" = 0 ] && [ "$n" -le "$BASELINE_MAX" ]; then
     wait_sessions_zero
     start_baseline "$WORK/baseline-$n.log"

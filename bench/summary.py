@@ -52,6 +52,46 @@ def fanout(d):
         rows.append((f"{n} viewer{'s' if n != 1 else ''}: frames got, worst viewer", f'{w["frameShare"]["min"]:.1f}%',
                      f'{bw["frameShare"]["min"]:.1f}%' if bw else "-", "-",
                      f'floor {fl["viewers"]["window"]["frameShare"]["min"]:.1f}%' if fl else "-"))
+        rt = by.get(("livemux-rtsp", n))
+        if rt:  # run-fanout.sh --rtsp: the "baseline" column holds LiveMux's MSE viewers
+            rows.append((f"{n} RTSP client{'s' if n != 1 else ''}: CPU per delivered Gbit/s (baseline: LiveMux MSE)", f'{rt["cpuPerGbit"]:.1f}',
+                         f'{lm["cpuPerGbit"]:.1f}', ratio(rt["cpuPerGbit"], lm["cpuPerGbit"]), ratio(rt["cpuPerGbit"], fl and fl.get("cpuPerGbit"))))
+            rows.append((f"{n} RTSP client{'s' if n != 1 else ''}: peak RSS (baseline: LiveMux MSE)", f'{rt["process"]["peakRssMb"]:.0f} MB',
+                         f'{lm["process"]["peakRssMb"]:.0f} MB', ratio(rt["process"]["peakRssMb"], lm["process"]["peakRssMb"]),
+                         ratio(rt["process"]["peakRssMb"], fl and fl["process"]["peakRssMb"])))
+            rows.append((f"{n} RTSP client{'s' if n != 1 else ''}: frames got, worst client", f'{rt["viewers"]["window"]["frameShare"]["min"]:.1f}%',
+                         f'{w["frameShare"]["min"]:.1f}%', "-", "-"))
+    return rows
+
+
+def rtsp_first_frame(d):
+    """run-rtsp-first-frame.sh: the "baseline" is the same client pulling the camera directly."""
+    if not d:
+        return []
+    rows = []
+    for proto, s in d["summary"].items():
+        lm, direct = s["livemux"]["first"], s["direct"]["first"]
+        for key in ("p50", "p95"):
+            rows.append((f"RTSP first picture {key}, {proto} (baseline: the camera directly, {d['gopSeconds']:g} s GOP)",
+                         f"{lm[key]:.0f} ms" if lm[key] is not None else "-", f"{direct[key]:.0f} ms" if direct[key] is not None else "-",
+                         ratio(lm[key], direct[key]), "-"))
+    return rows
+
+
+def rtsp_relay(d):
+    """run-rtsp-relay.sh: the "baseline" is a viewer on the origin, LiveMux one on the edge."""
+    if not d:
+        return []
+    o, e = d["summary"]["origin"], d["summary"]["edge"]
+    rows = [(f"relay hop: glass-to-glass {key} in Chromium on the edge (baseline: on the origin)", f"{e[key]:.0f} ms" if e[key] is not None else "-",
+             f"{o[key]:.0f} ms" if o[key] is not None else "-", ratio(e[key], o[key]), "-") for key in ("p50", "p95")]
+    age = d.get("rtspReaders")
+    if age:
+        ao, ae = age["age"]["origin"], age["age"]["edge"]
+        rows += [(f"relay hop: picture age {key} at an RTSP reader of the edge (baseline: of the origin)", f"{ae[key]:.0f} ms",
+                  f"{ao[key]:.0f} ms", ratio(ae[key], ao[key]), "-") for key in ("p50", "p95") if ae[key] is not None and ao[key] is not None]
+        rows.append(("relay hop: per picture, edge reader - origin reader, p50 / p95",
+                     f'{age["hop"]["p50"]:.0f} / {age["hop"]["p95"]:.0f} ms', "-", "-", "-"))
     return rows
 
 
@@ -80,6 +120,7 @@ def main():
     f = lambda name: os.path.join(a.dir, name.format(a.stamp))  # noqa: E731
     rows = latency(load(f("latency-30fps-{}.json")), 30) + latency(load(f("latency-5fps-{}.json")), 5)
     rows += fanout(load(f("fanout-{}.json"))) + cameras(load(f("cameras-{}.json")))
+    rows += rtsp_first_frame(load(f("rtsp-first-frame-{}.json"))) + rtsp_relay(load(f("rtsp-relay-{}.json")))
     print(f"Run {a.stamp}, bench/run-all.sh; files in {a.dir}/*{a.stamp}*\n")
     print("| measure | LiveMux | baseline | LiveMux / baseline | LiveMux / floor |")
     print("|---|---:|---:|---:|---:|")

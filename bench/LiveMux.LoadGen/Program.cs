@@ -2,11 +2,11 @@ using System.Globalization;
 using LiveMux.LoadGen;
 
 // The fan-out load generator and the raw-socket floor (bench/README.md):
-//   viewers --url ws://HOST/api/ws?src=cam [--url ...] [--n N per url] [--warmup 5] [--seconds 20]
+//   viewers --url ws://HOST/api/ws?src=cam|rtsp://HOST:PORT/cam [--url ...] [--n N per url] [--warmup 5] [--seconds 20]
 //           [--report-every S] [--connect-rate 500] [--no-request]
 //   floor   --upstream ws://HOST/api/ws?src=cam [--port 0]
 const string Usage = """
-    usage: LiveMux.LoadGen viewers --url WS_URL [--url WS_URL ...] [--n N] [--warmup S] [--seconds S] [--report-every S] [--connect-rate PER_S] [--no-request]
+    usage: LiveMux.LoadGen viewers --url WS_URL|RTSP_URL [--url ...] [--n N] [--warmup S] [--seconds S] [--report-every S] [--connect-rate PER_S] [--no-request]
            LiveMux.LoadGen floor --upstream WS_URL [--port P]
     """;
 

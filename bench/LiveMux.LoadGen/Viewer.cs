@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -5,7 +6,9 @@ namespace LiveMux.LoadGen;
 
 /// <summary>
 /// One WebSocket viewer: asks for MSE like a browser player, then reads every message, timing each frame
-/// against the camera's clock stamp and each fragment against its prft (the hub's receive time).
+/// against the camera's clock stamp and each fragment against its prft (the hub's receive time). An rtsp:// URL
+/// makes it an RTSP reader over TCP interleaved (<see cref="RtspPlay"/>) that drains the socket the same way
+/// (no prft there: camera latency only).
 /// </summary>
 internal sealed class Viewer(int group, Uri url, string? request, TimeProvider time)
 {
@@ -35,6 +38,12 @@ internal sealed class Viewer(int group, Uri url, string? request, TimeProvider t
     public async Task RunAsync(CancellationToken stop)
     {
         _startedUs = NowUs();
+        if (url.Scheme is "rtsp")
+        {
+            await RunRtspAsync(stop);
+            return;
+        }
+
         using var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         try
@@ -74,6 +83,57 @@ internal sealed class Viewer(int group, Uri url, string? request, TimeProvider t
         finally
         {
             Closed = !stop.IsCancellationRequested;
+        }
+    }
+
+    private async Task RunRtspAsync(CancellationToken stop)
+    {
+        try
+        {
+            using var play = await RtspPlay.OpenAsync(url, stop);
+            OnBinary(play.TakeLeftover(), messageStart: false);
+            using var keepAlive = new PeriodicTimer(TimeSpan.FromSeconds(20), time);
+            var keepAliveLoop = KeepAliveAsync(play, keepAlive, stop);
+            var buffer = new byte[256 * 1024];
+            while (!stop.IsCancellationRequested)
+            {
+                var n = await play.Stream.ReadAsync(buffer, stop);
+                if (n == 0)
+                {
+                    Error ??= "closed by the server";
+                    break;
+                }
+
+                OnBinary(buffer.AsSpan(0, n), messageStart: false);
+            }
+
+            keepAlive.Dispose();
+            await keepAliveLoop;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            Error ??= e.Message;
+        }
+        finally
+        {
+            Closed = !stop.IsCancellationRequested;
+        }
+    }
+
+    private static async Task KeepAliveAsync(RtspPlay play, PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await play.KeepAliveAsync(stop);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
         }
     }
 

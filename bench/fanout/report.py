@@ -63,6 +63,21 @@ def main():
     if vs_base:
         print("\nLiveMux / baseline: " + "; ".join(f"{n} viewers: CPU {c:.2f}, RSS {m:.2f}" for n, c, m in vs_base))
 
+    # --rtsp: the same server read by RTSP clients instead of MSE WebSocket viewers, and both against the floor.
+    vs_ws = []
+    for n in sorted({r["n"] for r in rows}):
+        rtsp, ws, floor = by.get(("livemux-rtsp", n)), by.get(("livemux", n)), by.get(("floor", n))
+        if not (rtsp and ws and per_gbit(rtsp) and per_gbit(ws) and ws["process"]["peakRssMb"]):
+            continue
+        floor_cpu = per_gbit(floor) if floor else None
+        floor_rss = floor["process"]["peakRssMb"] if floor else None
+        vs_ws.append(f"{n} clients: CPU per Gbit/s RTSP {per_gbit(rtsp):.1f}, MSE {per_gbit(ws):.1f}, floor {fmt(floor_cpu, '{:.1f}')}: "
+                     f"RTSP = {per_gbit(rtsp) / per_gbit(ws):.2f} x MSE = {fmt(per_gbit(rtsp) / floor_cpu if floor_cpu else None)} x floor; "
+                     f"peak RSS MB RTSP {rtsp['process']['peakRssMb']:.0f}, MSE {ws['process']['peakRssMb']:.0f}, floor {fmt(floor_rss, '{:.0f}')}: "
+                     f"RTSP = {rtsp['process']['peakRssMb'] / ws['process']['peakRssMb']:.2f} x MSE")
+    if vs_ws:
+        print("\nLiveMux RTSP against LiveMux MSE and the floor:\n  " + "\n  ".join(vs_ws))
+
     json.dump({"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": machine(),
                "camera": {"kind": "rtsp_replay_camera", "size": a.size, "askedKbps": int(a.bitrate), "realKbps": int(a.camera_kbps)},

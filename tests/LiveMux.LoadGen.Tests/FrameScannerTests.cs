@@ -6,7 +6,7 @@ namespace LiveMux.LoadGen.Tests;
 public sealed class FrameScannerTests
 {
     /// <summary>An SEI NAL as rtsp_replay_camera.py writes it, emulation prevention included.</summary>
-    private static byte[] Sei(long epochUs, uint frame)
+    internal static byte[] Sei(long epochUs, uint frame)
     {
         var payload = new byte[16 + 12];
         FrameClock.Uuid.CopyTo(payload);
