@@ -10,8 +10,9 @@
 #   3. 50 cameras of 2 Mbps, without and with one viewer each         bench/run-cameras.sh
 #   4. an RTSP client's first picture, LiveMux against the camera     bench/run-rtsp-first-frame.sh
 #   5. the latency a LiveMux-to-LiveMux relay hop adds                bench/run-rtsp-relay.sh
-#   6. micro benchmarks with allocations                              bench/run-micro.sh
-#   7. (--with-soak) 100 viewers for an hour                          bench/run-soak.sh
+#   6. snapshot latency and staleness against "next keyframe, then ffmpeg" bench/run-snapshot.sh
+#   7. micro benchmarks with allocations                              bench/run-micro.sh
+#   8. (--with-soak) 100 viewers for an hour                          bench/run-soak.sh
 # Fuzzing (bench/run-fuzz.sh) and the fault runs (bench/run-faults.sh) are separate: they are proofs of
 # robustness, not measurements. --quick shortens every window (a smoke run, not for the README).
 # Results go to bench/results/ (or --out-dir) with the machine and date; the summary is printed and
@@ -24,16 +25,16 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --with-soak) SOAK=1 ;;
     --out-dir) OUT_DIR="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 mkdir -p "$OUT_DIR"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-WINDOW=(--warmup 5 --seconds 20) LAT_WINDOW=(--warmup 5 --measure 20) MICRO=() TRIALS=(--trials 20) RELAY=(--rounds 2 --warmup 5 --measure 15)
+WINDOW=(--warmup 5 --seconds 20) LAT_WINDOW=(--warmup 5 --measure 20) MICRO=() TRIALS=(--trials 20) SNAPSHOTS=(-n 100) RELAY=(--rounds 2 --warmup 5 --measure 15)
 if [ "$QUICK" = 1 ]; then
-  WINDOW=(--warmup 3 --seconds 6); LAT_WINDOW=(--warmup 3 --measure 6); MICRO=(--job dry); TRIALS=(--trials 3)
+  WINDOW=(--warmup 3 --seconds 6); LAT_WINDOW=(--warmup 3 --measure 6); MICRO=(--job dry); TRIALS=(--trials 3); SNAPSHOTS=(-n 10)
   RELAY=(--rounds 1 --warmup 3 --measure 6)
 fi
 
@@ -51,6 +52,8 @@ step "RTSP first picture"
 "$BENCH_DIR/run-rtsp-first-frame.sh" "${TRIALS[@]}" --out "$OUT_DIR/rtsp-first-frame-$STAMP.json"
 step "relay hop"
 "$BENCH_DIR/run-rtsp-relay.sh" "${RELAY[@]}" --out "$OUT_DIR/rtsp-relay-$STAMP.json"
+step "snapshots"
+"$BENCH_DIR/run-snapshot.sh" "${SNAPSHOTS[@]}" --out "$OUT_DIR/snapshot-$STAMP.json"
 step "micro benchmarks"
 "$BENCH_DIR/run-micro.sh" --out "$OUT_DIR" "${MICRO[@]}"
 if [ "$SOAK" = 1 ]; then
