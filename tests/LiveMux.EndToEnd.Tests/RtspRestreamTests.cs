@@ -20,9 +20,10 @@ public sealed partial class RtspRestreamTests : IDisposable
     public async Task Ffmpeg_and_GStreamer_play_every_frame_over_tcp_and_udp_with_the_cameras_codecs()
     {
         await using var camera = await TestCamera.StartAsync(0, "--fps", "30", "--gop", "60", "--audio", "pcma");
-        var (server, rtsp) = await RtspRig.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        var (server, rtsp) = await RtspRig.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}", "--LiveMux:Streams:cam:AlwaysOn=true");
         await using var _ = server;
         var url = rtsp + "/cam";
+        await RtspRig.WaitLiveAsync(server, "cam", TimeSpan.FromSeconds(2));
 
         // H.264 and PCMA (G.711) unchanged: browsers get FLAC, RTSP clients the camera's own audio.
         Assert.Equal("h264,pcm_alaw", await RtspRig.CodecsAsync(url));
@@ -116,9 +117,10 @@ public sealed partial class RtspRestreamTests : IDisposable
     {
         // 15 fps: x265 on a busy two-core machine keeps up.
         await using var camera = await TestCamera.StartAsync(0, "--codec", "h265", "--fps", "15", "--gop", "30", "--audio", "aac");
-        var (server, rtsp) = await RtspRig.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}");
+        var (server, rtsp) = await RtspRig.StartAsync($"--LiveMux:Streams:cam:Url={camera.Url()}", "--LiveMux:Streams:cam:AlwaysOn=true");
         await using var _ = server;
         var url = rtsp + "/cam";
+        await RtspRig.WaitLiveAsync(server, "cam", TimeSpan.FromSeconds(2));
 
         Assert.Equal("hevc,aac", await RtspRig.CodecsAsync(url));
         RtspRig.AssertEveryFrame(await RtspRig.RecordVideoAsync(url, "udp", 3, _dir), fps: 15, atLeast: 40);
