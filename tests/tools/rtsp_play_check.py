@@ -43,6 +43,8 @@ def main() -> int:
     started = time.monotonic()
 
     def on_handoff(_sink, buffer, _pad):
+        if state["result"] == 0:
+            return  # done: pictures still in flight before the loop quits are not counted
         if state["first"] is None:
             state["first"] = (time.monotonic() - started) * 1000
         if buffer.pts != Gst.CLOCK_TIME_NONE:
