@@ -148,18 +148,8 @@ internal sealed partial class ServerConnection
         return publish.Tracks.Count == 1 && requested == announced ? 0 : null;
     }
 
-    private static string PathOf(string uri)
-    {
-        var rest = uri;
-        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            var slash = uri.IndexOf('/', scheme + 3);
-            rest = slash < 0 ? "" : uri[slash..];
-        }
-        var query = rest.IndexOf('?', StringComparison.Ordinal);
-        return (query >= 0 ? rest[..query] : rest).Trim('/');
-    }
+    /// <summary>The path as the server reads request URLs, track suffix included (a control is not always trackID=).</summary>
+    private static string PathOf(string uri) => ServerRequestUrl.TryGetPath(uri, out var path) ? path.Trim('/') : "";
 
     private void EndPublish(string reason)
     {

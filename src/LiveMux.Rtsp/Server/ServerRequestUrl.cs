@@ -17,27 +17,10 @@ internal static class ServerRequestUrl
     {
         path = "";
         track = null;
-        string rest;
-        if (uri.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase))
-        {
-            var authority = uri.IndexOf("://", StringComparison.Ordinal) + 3;
-            var slash = uri.IndexOf('/', authority);
-            rest = slash < 0 ? "/" : uri[slash..];
-        }
-        else if (uri.StartsWith('/'))
-        {
-            rest = uri;
-        }
-        else
+        if (!TryGetPath(uri, out var rest))
         {
             return false;
         }
-        var query = rest.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0)
-        {
-            rest = rest[..query];
-        }
-        rest = rest.TrimEnd('/');
         var trackAt = rest.LastIndexOf(TrackPrefix, StringComparison.Ordinal);
         if (trackAt >= 0)
         {
@@ -50,6 +33,33 @@ internal static class ServerRequestUrl
             rest = rest[..trackAt];
         }
         path = rest.Trim('/');
+        return true;
+    }
+
+    /// <summary>The URL's path without scheme, authority, query or trailing '/' (a track suffix is kept).</summary>
+    public static bool TryGetPath(string uri, out string path)
+    {
+        if (uri.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase))
+        {
+            var authority = uri.IndexOf("://", StringComparison.Ordinal) + 3;
+            var slash = uri.IndexOf('/', authority);
+            path = slash < 0 ? "/" : uri[slash..];
+        }
+        else if (uri.StartsWith('/'))
+        {
+            path = uri;
+        }
+        else
+        {
+            path = "";
+            return false;
+        }
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            path = path[..query];
+        }
+        path = path.TrimEnd('/');
         return true;
     }
 }
