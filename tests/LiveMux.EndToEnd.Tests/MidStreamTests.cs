@@ -30,7 +30,7 @@ public sealed class MidStreamTests(ITestOutputHelper output)
         Assert.Equal(42, await page.EvaluateAsync<int>("() => window.__noReload"));
         Assert.Empty(errors);
         Assert.Contains("SIZE_CHANGED 320x240", camera.Output);
-        Assert.Contains("new init segment", server.Log);
+        await server.WaitForLogAsync("new init segment", TimeSpan.FromSeconds(5));
     }
 
     [Fact]

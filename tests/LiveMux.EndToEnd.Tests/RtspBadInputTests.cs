@@ -90,7 +90,7 @@ public sealed class RtspBadInputTests
         var pub = await server.StreamAsync("pub");
         Assert.Equal("waiting for the publisher", pub.GetProperty("error").GetString());
         Assert.True(pub.GetProperty("counters").GetProperty("drops").GetProperty("Malformed").GetInt64() > 0, pub.ToString());
-        Assert.Contains("no media from the publisher", server.Log, StringComparison.Ordinal);
+        await server.WaitForLogAsync("no media from the publisher", TimeSpan.FromSeconds(5));
 
         // The camera's viewer never stalled, and the server holds no more than it did.
         await viewer.WaitForAsync(v => v.BinaryMessages >= 150, TimeSpan.FromSeconds(20), "the camera keeps playing");

@@ -112,6 +112,20 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the server's log holds <paramref name="text"/>. The console logger writes from its own queue, so a
+    /// line about a request may reach the log after the request's answer reaches the test.
+    /// </summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout, string? context = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the log never said \"{text}\" within {timeout.TotalSeconds:0.#} s\n{context}\n{Log}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<System.Text.Json.JsonElement> StreamAsync(string name)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync(new Uri(BaseUrl, "api/streams")));
