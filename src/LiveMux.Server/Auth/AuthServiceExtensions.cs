@@ -11,6 +11,7 @@ internal static class AuthServiceExtensions
         services.AddSingleton<AdminGuessLimiter>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton(sp => new ViewerTokens(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ViewerRules>();
         services.AddSingleton<ViewerAccess>();
         services.AddSingleton<OriginPolicy>();
         return services;

@@ -1,4 +1,3 @@
-using LiveMux.Hub;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveMux.Server.Auth;
@@ -8,24 +7,16 @@ namespace LiveMux.Server.Auth;
 /// a public stream, presented admin credentials (loopback alone is not enough: behind a reverse proxy every
 /// viewer would be local), or a valid token for the stream in <c>?token=</c> or <c>Authorization: Bearer</c>.
 /// </summary>
-internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin, ViewerTokens tokens, AdminGuessLimiter limiter)
+internal sealed class ViewerAccess(ViewerRules rules, AdminAuthenticator admin, AdminGuessLimiter limiter)
 {
     public const string TokenParameter = "token";
 
-    private readonly HashSet<string> _public = new(options.PublicStreams, StringComparer.Ordinal);
-
-    public bool TokensRequired => options.Viewers == ViewerAccessMode.Token;
+    public bool TokensRequired => rules.TokensRequired;
 
     public ViewerCheck Check(HttpRequest request, string stream)
     {
-        if (!TokensRequired)
-        {
-            return ViewerCheck.Allow;
-        }
-
-        // The H.264 companion of a stream is the same camera: its token and its public listing cover it.
-        var camera = CompanionName.TryGetParent(stream, out var parent) ? parent : stream;
-        if (_public.Contains(camera) || AdminGranted(request))
+        var camera = ViewerRules.CameraOf(stream);
+        if (rules.IsOpen(camera) || AdminGranted(request))
         {
             return ViewerCheck.Allow;
         }
@@ -41,13 +32,12 @@ internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin
             return new ViewerCheck(false, StatusCodes.Status401Unauthorized, "a viewer token is required");
         }
 
-        return tokens.Validate(token, camera) switch
+        var verdict = rules.Judge(token, camera);
+        return verdict.Kind switch
         {
-            ViewerTokenStatus.Valid => ViewerCheck.Allow,
-            ViewerTokenStatus.Expired => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "token expired"),
-            ViewerTokenStatus.BadSignature => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "bad token signature"),
-            ViewerTokenStatus.WrongStream => new ViewerCheck(false, StatusCodes.Status403Forbidden, "token is for another stream"),
-            _ => new ViewerCheck(false, StatusCodes.Status401Unauthorized, "malformed token"),
+            ViewerVerdictKind.Allowed => ViewerCheck.Allow,
+            ViewerVerdictKind.Forbidden => new ViewerCheck(false, StatusCodes.Status403Forbidden, verdict.Reason),
+            _ => new ViewerCheck(false, StatusCodes.Status401Unauthorized, verdict.Reason),
         };
     }
 
@@ -76,7 +66,7 @@ internal sealed class ViewerAccess(AuthOptions options, AdminAuthenticator admin
 
         var viewerBearer = !request.Headers.ContainsKey(AdminAuthenticator.ApiKeyHeader)
             && AdminAuthenticator.TryScheme(request.Headers[HeaderNames.Authorization].ToString(), "Bearer", out var bearer)
-            && bearer.StartsWith("v1.", StringComparison.Ordinal);
+            && ViewerRules.LooksLikeToken(bearer);
         if (!viewerBearer)
         {
             limiter.RecordFailure(partition);

@@ -1,5 +1,4 @@
 using System.Net;
-using LiveMux.Hub;
 using LiveMux.Rtsp.Auth;
 using LiveMux.Rtsp.Server;
 using LiveMux.Server.Auth;
@@ -7,7 +6,7 @@ using LiveMux.Server.Auth;
 namespace LiveMux.Server.Egress.Rtsp;
 
 /// <summary>
-/// Who may read or publish over RTSP, by the rules viewers follow on the web (<see cref="ViewerAccess"/>):
+/// Who may read or publish over RTSP, by the rules viewers follow on the web (<see cref="ViewerRules"/>):
 /// <list type="bullet">
 /// <item>Viewers=open: anyone who reaches the port reads.</item>
 /// <item>Viewers=token: public streams are open; otherwise the password (any user name) is a viewer token for the
@@ -18,19 +17,12 @@ namespace LiveMux.Server.Egress.Rtsp;
 /// Wrong admin or publish passwords count against the address like wrong admin credentials on the API, and an
 /// address out of guesses is refused without a check.
 /// </summary>
-internal sealed class RtspAccessPolicy(AuthOptions auth, ViewerTokens tokens, AdminGuessLimiter limiter)
+internal sealed class RtspAccessPolicy(AuthOptions auth, ViewerRules rules, AdminGuessLimiter limiter)
 {
-    private readonly HashSet<string> _public = new(auth.PublicStreams, StringComparer.Ordinal);
-
     public (RtspRefusal Refusal, string Reason) CheckRead(string stream, RtspCredentials? credentials, IPEndPoint? remote)
     {
-        if (auth.Viewers != ViewerAccessMode.Token)
-        {
-            return (RtspRefusal.None, "");
-        }
-
-        var camera = CompanionName.TryGetParent(stream, out var parent) ? parent : stream;
-        if (_public.Contains(camera))
+        var camera = ViewerRules.CameraOf(stream);
+        if (rules.IsOpen(camera))
         {
             return (RtspRefusal.None, "");
         }
@@ -46,25 +38,23 @@ internal sealed class RtspAccessPolicy(AuthOptions auth, ViewerTokens tokens, Ad
             return (RtspRefusal.Unauthorized, "too many failed attempts; wait a second");
         }
 
-        var token = credentials.BasicPassword is { } password && password.StartsWith("v1.", StringComparison.Ordinal)
-            ? tokens.Validate(password, camera)
-            : (ViewerTokenStatus?)null;
-        if (token == ViewerTokenStatus.Valid || IsAdmin(credentials))
+        var verdict = credentials.BasicPassword is { } password && ViewerRules.LooksLikeToken(password)
+            ? rules.Judge(password, camera)
+            : (ViewerVerdict?)null;
+        if (verdict?.Kind == ViewerVerdictKind.Allowed || IsAdmin(credentials))
         {
             return (RtspRefusal.None, "");
         }
 
-        switch (token)
+        switch (verdict)
         {
-            case ViewerTokenStatus.WrongStream:
-                return (RtspRefusal.Forbidden, "token is for another stream");
-            case ViewerTokenStatus.Expired:
-                return (RtspRefusal.Unauthorized, "token expired");
             case null:
                 limiter.RecordFailure(partition); // a password, not a token: a guess at the admin's
                 return (RtspRefusal.Unauthorized, "wrong credentials: the password must be a viewer token for this stream");
-            default:
-                return (RtspRefusal.Unauthorized, "bad or malformed token");
+            case { Kind: ViewerVerdictKind.Forbidden } forbidden:
+                return (RtspRefusal.Forbidden, forbidden.Reason);
+            case { } refused:
+                return (RtspRefusal.Unauthorized, refused.Reason);
         }
     }
 
