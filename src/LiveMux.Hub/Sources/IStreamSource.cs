@@ -50,8 +50,9 @@ internal interface ISampleSink
     void OnSessionStarted(int trackCount);
 
     /// <summary>
-    /// A track's typed format (codec parameters from the SDP), before its first frame, for egresses that write the
-    /// codec's own payload format again (RTSP). Sources that know none (ffmpeg's fMP4) do not call it.
+    /// A track's typed format (codec parameters from the SDP, or from ffmpeg's MP4 sample entry), before its config
+    /// and first frame, for egresses that write the codec's own payload format again (RTSP). Not called for a track
+    /// whose codec has no RTP payload format (FLAC from ffmpeg).
     /// </summary>
     void OnTrackFormat(int track, MediaFormat format)
     {

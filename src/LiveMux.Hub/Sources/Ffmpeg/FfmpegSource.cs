@@ -305,6 +305,25 @@ internal sealed class FfmpegSource(
             _videoSeen = false;
             sink.OnSessionStarted(usable);
 
+            // Typed formats first: the stream's format is made when the last config comes, and takes the formats
+            // known by then. The RTSP egress serves the tracks that have one.
+            for (var i = 0; i < tracks.Count; i++)
+            {
+                if (_map[i] < 0)
+                {
+                    continue;
+                }
+
+                if (tracks[i].Format is { } format)
+                {
+                    sink.OnTrackFormat(_map[i], format);
+                }
+                else
+                {
+                    FfmpegLog.NoRtpFormat(logger, tracks[i].TrackId, tracks[i].FormatUnsupported ?? tracks[i].SampleEntryType);
+                }
+            }
+
             // The moov names every track's configuration up front: the first init segment holds them all,
             // instead of a video-only init followed by another when the first audio frame arrives.
             for (var i = 0; i < tracks.Count; i++)

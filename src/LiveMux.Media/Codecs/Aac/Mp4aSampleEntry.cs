@@ -62,4 +62,84 @@ public static class Mp4aSampleEntry
         w.End(box);
         return buffer;
     }
+
+    /// <summary>
+    /// Reads an esds payload (after its box header) as any muxer writes it: the DecoderConfigDescriptor's
+    /// objectTypeIndication and its DecoderSpecificInfo (empty when there is none). Descriptor sizes may take the
+    /// 1-4 byte forms; false when a descriptor is missing or overruns its parent.
+    /// </summary>
+    public static bool TryReadEsds(ReadOnlySpan<byte> esds, out byte objectType, out ReadOnlySpan<byte> decoderSpecificInfo)
+    {
+        objectType = 0;
+        decoderSpecificInfo = default;
+        if (esds.Length < 4)
+        {
+            return false;
+        }
+
+        var d = esds[4..];
+        if (!TryDescriptor(ref d, 3, out var es) || es.Length < 3)
+        {
+            return false;
+        }
+
+        // ES_ID(2), then flags: streamDependence (ES_ID follows), URL (length and text follow), OCRstream (ES_ID follows).
+        var flags = es[2];
+        var skip = 3 + ((flags & 0x80) != 0 ? 2 : 0) + ((flags & 0x20) != 0 ? 2 : 0);
+        if ((flags & 0x40) != 0)
+        {
+            skip += es.Length > skip ? 1 + es[skip] : es.Length;
+        }
+
+        if (skip > es.Length)
+        {
+            return false;
+        }
+
+        es = es[skip..];
+        if (!TryDescriptor(ref es, 4, out var config) || config.Length < 13)
+        {
+            return false;
+        }
+
+        objectType = config[0];
+        var rest = config[13..];
+        if (TryDescriptor(ref rest, 5, out var info))
+        {
+            decoderSpecificInfo = info;
+        }
+
+        return true;
+    }
+
+    /// <summary>A descriptor of <paramref name="tag"/> at the start of <paramref name="data"/>: tag, then a size of up to 4 x 7 bits.</summary>
+    private static bool TryDescriptor(scoped ref ReadOnlySpan<byte> data, byte tag, out ReadOnlySpan<byte> body)
+    {
+        body = default;
+        if (data.Length < 2 || data[0] != tag)
+        {
+            return false;
+        }
+
+        var size = 0;
+        var i = 1;
+        for (; i < 5 && i < data.Length; i++)
+        {
+            size = (size << 7) | (data[i] & 0x7F);
+            if ((data[i] & 0x80) == 0)
+            {
+                break;
+            }
+        }
+
+        i++;
+        if (i > data.Length || size > data.Length - i)
+        {
+            return false;
+        }
+
+        body = data.Slice(i, size);
+        data = data[(i + size)..];
+        return true;
+    }
 }

@@ -38,6 +38,63 @@ public static class HevcConfigurationRecord
         return record;
     }
 
+    /// <summary>
+    /// The first VPS, SPS and PPS of a record's arrays; false when one is missing, the record is cut short, or its
+    /// samples do not use 4-byte NAL lengths (the only length LiveMux's access units carry).
+    /// </summary>
+    public static bool TryReadFirst(ReadOnlySpan<byte> record, out ReadOnlySpan<byte> vps, out ReadOnlySpan<byte> sps, out ReadOnlySpan<byte> pps)
+    {
+        vps = sps = pps = default;
+        if (record.Length < HeaderBytes || record[0] != 1 || (record[21] & 3) != 3)
+        {
+            return false;
+        }
+
+        var at = HeaderBytes;
+        for (var array = 0; array < record[22]; array++)
+        {
+            if (at + 3 > record.Length)
+            {
+                return false;
+            }
+
+            var type = (H265NalUnitType)(record[at] & 0x3F);
+            var count = (record[at + 1] << 8) | record[at + 2];
+            at += 3;
+            for (var n = 0; n < count; n++)
+            {
+                if (at + 2 > record.Length)
+                {
+                    return false;
+                }
+
+                var length = (record[at] << 8) | record[at + 1];
+                at += 2;
+                if (length < H265NalUnit.HeaderSize || length > record.Length - at)
+                {
+                    return false;
+                }
+
+                var nal = record.Slice(at, length);
+                at += length;
+                switch (type)
+                {
+                    case H265NalUnitType.Vps when vps.IsEmpty:
+                        vps = nal;
+                        break;
+                    case H265NalUnitType.Sps when sps.IsEmpty:
+                        sps = nal;
+                        break;
+                    case H265NalUnitType.Pps when pps.IsEmpty:
+                        pps = nal;
+                        break;
+                }
+            }
+        }
+
+        return !vps.IsEmpty && !sps.IsEmpty && !pps.IsEmpty;
+    }
+
     private static int WriteArray(byte[] record, int i, H265NalUnitType type, ReadOnlySpan<byte> nal)
     {
         record[i++] = (byte)(0x80 | (byte)type);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using LiveMux.Media.Mp4;
 
 namespace LiveMux.Media.Codecs.Opus;
@@ -35,5 +36,23 @@ public static class OpusSampleEntry
         w.U8(0);
         w.End(box);
         return buffer;
+    }
+
+    /// <summary>
+    /// Reads a dOps payload (after its box header): the output channel count, the input sample rate and the channel
+    /// mapping family; false when it is shorter than its fixed fields or not version 0.
+    /// </summary>
+    public static bool TryReadDOps(ReadOnlySpan<byte> dOps, out int channels, out int inputSampleRate, out int mappingFamily)
+    {
+        channels = inputSampleRate = mappingFamily = 0;
+        if (dOps.Length < 11 || dOps[0] != 0)
+        {
+            return false;
+        }
+
+        channels = dOps[1];
+        inputSampleRate = (int)Math.Min(int.MaxValue, BinaryPrimitives.ReadUInt32BigEndian(dOps[4..]));
+        mappingFamily = dOps[10];
+        return true;
     }
 }

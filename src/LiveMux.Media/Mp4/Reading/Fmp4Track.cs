@@ -1,3 +1,5 @@
+using LiveMux.Media.Formats;
+
 namespace LiveMux.Media.Mp4.Reading;
 
 /// <summary>
@@ -17,6 +19,15 @@ public sealed record Fmp4Track
     public required string SampleEntryType { get; init; }
 
     public string? Unsupported { get; init; }
+
+    /// <summary>
+    /// The track's typed format for egresses that write RTP (RTSP), from the sample entry's codec configuration;
+    /// null when <see cref="Config"/> is, or when the codec has no RTP payload format LiveMux writes
+    /// (<see cref="FormatUnsupported"/> then says why).
+    /// </summary>
+    public MediaFormat? Format { get; init; }
+
+    public string? FormatUnsupported { get; init; }
 
     internal uint DefaultDuration { get; init; }
 

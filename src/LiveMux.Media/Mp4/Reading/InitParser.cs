@@ -11,7 +11,8 @@ namespace LiveMux.Media.Mp4.Reading;
 ///   mvex  trex(track_ID, default duration/size/flags)
 /// </code>
 /// The first sample entry of each track is passed through whole as <see cref="TrackConfig.SampleEntry"/>;
-/// the codec string comes from its configuration box (avcC, hvcC, esds) or its type (Opus, fLaC).
+/// the codec string comes from its configuration box (avcC, hvcC, esds) or its type (Opus, fLaC), and the typed
+/// RTP format from the same boxes (<see cref="SampleEntryFormats"/>).
 /// </summary>
 internal static class InitParser
 {
@@ -139,7 +140,14 @@ internal static class InitParser
         var config = kind == TrackKind.Video
             ? SampleEntryCodecs.Video(entry, (int)timescale, out var reason)
             : SampleEntryCodecs.Audio(entry, (int)timescale, out reason);
-        track = config is null ? track with { Unsupported = reason } : track with { Config = config };
+        if (config is null)
+        {
+            track = track with { Unsupported = reason };
+            return true;
+        }
+
+        var format = SampleEntryFormats.From(entry, kind.Value, out var noFormat);
+        track = track with { Config = config, Format = format, FormatUnsupported = format is null ? noFormat : null };
         return true;
     }
 

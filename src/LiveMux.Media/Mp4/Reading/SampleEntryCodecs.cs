@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using LiveMux.Media.Codecs.Aac;
 using LiveMux.Media.Codecs.H264;
 using LiveMux.Media.Codecs.H265;
 
@@ -18,6 +19,7 @@ namespace LiveMux.Media.Mp4.Reading;
 internal static class SampleEntryCodecs
 {
     private const int VisualFields = 8 + 78;
+    private const int AudioFields = 8 + 28;
     private const uint Avc1 = 0x61766331;
     private const uint Avc3 = 0x61766333;
     private const uint Hvc1 = 0x68766331;
@@ -28,6 +30,24 @@ internal static class SampleEntryCodecs
     private const uint Esds = 0x65736473;
     private const uint Opus = 0x4F707573;
     private const uint FLaC = 0x664C6143;
+
+    /// <summary>The boxes after a VisualSampleEntry's fixed fields (avcC, hvcC...); empty when it is too short.</summary>
+    internal static ReadOnlySpan<byte> VisualChildren(ReadOnlySpan<byte> entry) =>
+        entry.Length >= VisualFields ? entry[VisualFields..] : default;
+
+    /// <summary>The boxes after an AudioSampleEntry's fixed fields (esds, dOps...); empty when it is too short.</summary>
+    internal static ReadOnlySpan<byte> AudioChildren(ReadOnlySpan<byte> entry)
+    {
+        if (entry.Length < AudioFields)
+        {
+            return default;
+        }
+
+        // QuickTime sound description versions 1 and 2 append 16 and 36 bytes of fields.
+        var version = BinaryPrimitives.ReadUInt16BigEndian(entry[16..]);
+        var fields = AudioFields + version switch { 1 => 16, 2 => 36, _ => 0 };
+        return entry.Length >= fields ? entry[fields..] : default;
+    }
 
     public static TrackConfig? Video(ReadOnlySpan<byte> entry, int timescale, out string reason)
     {
@@ -41,7 +61,7 @@ internal static class SampleEntryCodecs
 
         var width = BinaryPrimitives.ReadUInt16BigEndian(entry[32..]);
         var height = BinaryPrimitives.ReadUInt16BigEndian(entry[34..]);
-        var children = entry[VisualFields..];
+        var children = VisualChildren(entry);
         string? codec;
         double? frameRate = null;
         switch (type)
@@ -80,16 +100,13 @@ internal static class SampleEntryCodecs
     {
         var type = BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
         var name = InitParser.FourCcText(type);
-        if (entry.Length < 8 + 28)
+        if (entry.Length < AudioFields)
         {
             reason = $"audio sample entry {name} is too short";
             return null;
         }
 
-        // QuickTime sound description versions 1 and 2 append 16 and 36 bytes of fields.
-        var version = BinaryPrimitives.ReadUInt16BigEndian(entry[16..]);
-        var fields = 8 + 28 + version switch { 1 => 16, 2 => 36, _ => 0 };
-        var children = entry.Length >= fields ? entry[fields..] : default;
+        var children = AudioChildren(entry);
         string? codec;
         switch (type)
         {
@@ -156,43 +173,17 @@ internal static class SampleEntryCodecs
     /// <summary>esds: full box header, then ES_Descriptor(3) { DecoderConfigDescriptor(4) { oti, ..., DecoderSpecificInfo(5) } }.</summary>
     internal static string? Mp4aCodec(ReadOnlySpan<byte> esds)
     {
-        if (esds.Length < 4)
+        if (!Mp4aSampleEntry.TryReadEsds(esds, out var oti, out var asc))
         {
             return null;
         }
 
-        var d = esds[4..];
-        if (!TryDescriptor(ref d, 3, out var es) || es.Length < 3)
-        {
-            return null;
-        }
-
-        var flags = es[2];
-        var skip = 3 + ((flags & 0x80) != 0 ? 2 : 0) + ((flags & 0x20) != 0 ? 2 : 0);
-        if ((flags & 0x40) != 0)
-        {
-            skip += es.Length > skip ? 1 + es[skip] : es.Length;
-        }
-
-        if (skip > es.Length)
-        {
-            return null;
-        }
-
-        es = es[skip..];
-        if (!TryDescriptor(ref es, 4, out var config) || config.Length < 13)
-        {
-            return null;
-        }
-
-        var oti = config[0];
         if (oti != 0x40)
         {
             return $"mp4a.{oti:X2}";
         }
 
-        var rest = config[13..];
-        if (!TryDescriptor(ref rest, 5, out var asc) || asc.Length < 1)
+        if (asc.Length < 1)
         {
             return null;
         }
@@ -210,36 +201,5 @@ internal static class SampleEntryCodecs
         }
 
         return $"mp4a.40.{aot}";
-    }
-
-    /// <summary>A descriptor of <paramref name="tag"/> at the start of <paramref name="data"/>: tag, then a size of up to 4 x 7 bits.</summary>
-    private static bool TryDescriptor(ref ReadOnlySpan<byte> data, byte tag, out ReadOnlySpan<byte> body)
-    {
-        body = default;
-        if (data.Length < 2 || data[0] != tag)
-        {
-            return false;
-        }
-
-        var size = 0;
-        var i = 1;
-        for (; i < 5 && i < data.Length; i++)
-        {
-            size = (size << 7) | (data[i] & 0x7F);
-            if ((data[i] & 0x80) == 0)
-            {
-                break;
-            }
-        }
-
-        i++;
-        if (i > data.Length || size > data.Length - i)
-        {
-            return false;
-        }
-
-        body = data.Slice(i, size);
-        data = data[(i + size)..];
-        return true;
     }
 }

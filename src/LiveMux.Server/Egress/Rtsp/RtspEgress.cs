@@ -3,6 +3,7 @@ using LiveMux.Hub;
 using LiveMux.Hub.Distribution;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
+using LiveMux.Media.Rtp;
 using LiveMux.Rtsp.Server;
 
 namespace LiveMux.Server.Egress.Rtsp;
@@ -108,15 +109,19 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
         RtpFrame frame;
         try
         {
-            // RTP carries the presentation time; the hub's timeline keeps it continuous across camera reconnects.
-            var clock = egress.Format.ClockRate;
+            // RTP carries the presentation time; the hub's timeline keeps it continuous across camera reconnects. It
+            // is in the track's timescale, which need not be the RTP clock (ffmpeg's MP4 video: 15360 Hz, 1000 Hz...).
+            var timescale = mount.Timescales[item.Track];
+            var sinceZero = unchecked((ulong)RtpClock.ToNtp(sample.PresentationTime, timescale));
             if (mount.NtpBase == 0)
             {
-                mount.NtpBase = ProducerReferenceTime.ToNtp(time.GetUtcNow()) - (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
+                mount.NtpBase = unchecked(ProducerReferenceTime.ToNtp(time.GetUtcNow()) - sinceZero);
             }
-            var ntp = mount.NtpBase + (ulong)(long)(sample.PresentationTime * 4294967296.0 / clock);
+
+            var ntp = unchecked(mount.NtpBase + sinceZero);
+            var timestamp = RtpClock.Rescale(sample.PresentationTime, timescale, egress.Format.ClockRate);
             // Each track starts at its own keyframe (every audio frame is one): StartsGop would hold audio back for good.
-            frame = egress.Packetize(sample.Data, sample.PresentationTime, sample.IsKeyframe, ntp);
+            frame = egress.Packetize(sample.Data, timestamp, sample.IsKeyframe, ntp);
         }
         catch (ArgumentException e)
         {
@@ -133,6 +138,12 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
         var codecs = string.Join(",", Enumerable.Range(0, format.Tracks.Count).Select(i => format.FormatOf(i)?.EncodingName ?? "-"));
         if (_mount is { } current && current.Codecs == codecs)
         {
+            // The hub's timeline moves to a returning source's timescale; the RTP clock stays.
+            for (var i = 0; i < current.Timescales.Length; i++)
+            {
+                current.Timescales[i] = format.Tracks[i].Timescale;
+            }
+
             return;
         }
 
@@ -160,7 +171,8 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
             return;
         }
 
-        var mount = new Mount(codecs, new ServerStream(tracks, stream.Options.GopCacheMaxBytes), egresses, slots);
+        var timescales = format.Tracks.Select(t => t.Timescale).ToArray();
+        var mount = new Mount(codecs, new ServerStream(tracks, stream.Options.GopCacheMaxBytes), egresses, slots, timescales);
         var previous = _mount;
         Volatile.Write(ref _mount, mount);
         onMount?.Invoke(mount.Stream);
@@ -178,10 +190,10 @@ internal sealed class RtspEgress(LiveStream stream, TimeProvider time, ILogger l
     }
 
     /// <summary>
-    /// One mount: the codecs it was made for, its server stream, each stream track's egress and server track, and the
-    /// wall-clock time (NTP) of the timeline's zero, fixed by its first frame.
+    /// One mount: the codecs it was made for, its server stream, each stream track's egress, server track and timescale
+    /// (the clock of its samples' times), and the wall-clock time (NTP) of the timeline's zero, fixed by its first frame.
     /// </summary>
-    private sealed record Mount(string Codecs, ServerStream Stream, RtpEgress?[] Egresses, int[] Slots)
+    private sealed record Mount(string Codecs, ServerStream Stream, RtpEgress?[] Egresses, int[] Slots, int[] Timescales)
     {
         public ulong NtpBase { get; set; }
     }

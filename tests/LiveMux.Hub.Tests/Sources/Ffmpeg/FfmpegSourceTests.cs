@@ -6,6 +6,7 @@ using LiveMux.Hub.Tests.Infrastructure;
 using LiveMux.Media.Formats;
 using LiveMux.Media.Mp4;
 using LiveMux.Media.Rtp;
+using LiveMux.Tests;
 
 namespace LiveMux.Hub.Tests.Sources.Ffmpeg;
 
@@ -27,11 +28,19 @@ public sealed partial class FfmpegSourceTests : IDisposable
 
         public long Bytes { get; private set; }
 
+        /// <summary>The session, format and config calls in the order they came.</summary>
+        public List<string> Calls { get; } = [];
+
         public void OnSessionStarted(int trackCount)
         {
             Sessions++;
             TrackCount = trackCount;
+            Calls.Add($"session {trackCount}");
         }
+
+        public void OnTrackFormat(int track, MediaFormat format) => Calls.Add($"format {track} {format.EncodingName}/{format.ClockRate}");
+
+        public void OnTrackConfig(int track, TrackConfig config) => Calls.Add($"config {track} {config.Codec[..4]}");
 
         public void OnSample(int track, TrackConfig config, Sample sample)
         {
@@ -140,6 +149,52 @@ public sealed partial class FfmpegSourceTests : IDisposable
         var source = Source(new FfmpegOptions { Input = "a.mp4" }, "", new ListLogger(), ffmpegPath: Path.Combine(_dir, "no-such-ffmpeg"));
         var error = await Assert.ThrowsAsync<StreamSourceException>(() => source.RunAsync(new RecordingSink(), CancellationToken.None));
         Assert.StartsWith("ffmpeg not found: install ffmpeg or set LiveMux:Ffmpeg:Path", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FfmpegAudio.Aac, "MPEG4-GENERIC/48000", "mp4a")]
+    [InlineData(FfmpegAudio.Opus, "opus/48000", "opus")]
+    public async Task Each_tracks_typed_format_comes_before_the_configs_so_the_stream_is_served_over_rtsp(FfmpegAudio audio, string audioFormat, string audioCodec)
+    {
+        var log = new ListLogger();
+        var source = Source(new FfmpegOptions
+        {
+            Input = "testsrc=size=160x120:rate=25[out0];sine=frequency=440:sample_rate=48000[out1]",
+            Video = FfmpegVideo.H264,
+            Audio = audio,
+        }, "-re -f lavfi", log);
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await Wait.UntilAsync(() => sink.Count >= 5, "5 units from ffmpeg");
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        // The stream's format is made when the last config comes: the formats must be known by then.
+        Assert.Equal(["session 2", "format 0 H264/90000", $"format 1 {audioFormat}", "config 0 avc1", $"config 1 {audioCodec}"], sink.Calls);
+        Assert.DoesNotContain(log.Entries, e => e.EventId == 4150);
+    }
+
+    [Fact]
+    public async Task A_track_without_an_rtp_format_is_still_carried_and_says_why_it_is_not_served_over_rtsp()
+    {
+        // ffmpeg 5 muxes FLAC into MP4 only with -strict -2, which an input cannot ask for: a script replays such output.
+        var output = Path.Combine(_dir, "h264-flac.mp4");
+        var (code, _, stderr) = await Tool.RunAsync("ffmpeg",
+            ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+             "-t", "1", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "flac", "-strict", "-2",
+             "-f", "mp4", "-movflags", "empty_moov+default_base_moof", "-frag_duration", "1", output], TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, stderr);
+        var log = new ListLogger();
+        var source = Source(new FfmpegOptions { Input = "clip.mkv" }, "", log, ffmpegPath: Script($"cat '{output}'"));
+        var sink = new RecordingSink();
+        var ended = await Assert.ThrowsAsync<StreamSourceException>(() => source.RunAsync(sink, CancellationToken.None));
+        Assert.StartsWith("ffmpeg ended: the input finished", ended.Message, StringComparison.Ordinal);
+        Assert.True(sink.Units.Count(u => u.Codec == "flac") > 5, "the FLAC track is still carried");
+
+        Assert.Equal(["session 2", "format 0 H264/90000", "config 0 avc1", "config 1 flac"], sink.Calls);
+        var why = Assert.Single(log.Entries, e => e.EventId == 4150);
+        Assert.Equal("ffmpeg output track 2 is not served over RTSP: fLaC has no RTP payload format LiveMux writes", why.Message);
     }
 
     [Fact]
