@@ -22,6 +22,6 @@ internal static partial class FfmpegLog
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "ffmpeg (pid {Pid}) did not exit within {Seconds} s of being killed")]
     public static partial void ExitTimeout(ILogger logger, int pid, double seconds);
 
-    [LoggerMessage(EventId = 4150, Level = LogLevel.Information, Message = "ffmpeg output track {TrackId} is not served over RTSP: {Reason}")]
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Information, Message = "ffmpeg output track {TrackId} is not served over RTSP: {Reason}")]
     public static partial void NoRtpFormat(ILogger logger, uint trackId, string reason);
 }

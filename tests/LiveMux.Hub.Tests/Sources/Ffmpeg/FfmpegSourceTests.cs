@@ -172,7 +172,7 @@ public sealed partial class FfmpegSourceTests : IDisposable
 
         // The stream's format is made when the last config comes: the formats must be known by then.
         Assert.Equal(["session 2", "format 0 H264/90000", $"format 1 {audioFormat}", "config 0 avc1", $"config 1 {audioCodec}"], sink.Calls);
-        Assert.DoesNotContain(log.Entries, e => e.EventId == 4150);
+        Assert.DoesNotContain(log.Entries, e => e.EventId == 2107);
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed partial class FfmpegSourceTests : IDisposable
         Assert.True(sink.Units.Count(u => u.Codec == "flac") > 5, "the FLAC track is still carried");
 
         Assert.Equal(["session 2", "format 0 H264/90000", "config 0 avc1", "config 1 flac"], sink.Calls);
-        var why = Assert.Single(log.Entries, e => e.EventId == 4150);
+        var why = Assert.Single(log.Entries, e => e.EventId == 2107);
         Assert.Equal("ffmpeg output track 2 is not served over RTSP: fLaC has no RTP payload format LiveMux writes", why.Message);
     }
 
