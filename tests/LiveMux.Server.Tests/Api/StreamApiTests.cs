@@ -324,6 +324,21 @@ public sealed class StreamApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hand_edit_saved_with_a_byte_order_mark_is_applied_and_kept_by_the_next_post()
+    {
+        _ = _factory.Server;
+        await File.WriteAllTextAsync(_factory.StreamsFile, "{\"LiveMux\":{\"Streams\":{\"bom\":{\"Url\":\"rtsp://192.0.2.6/live\"}}}}", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await WaitAsync(async () => (await ListAsync()).Any(s => s.GetProperty("name").GetString() == "bom"), "the stream of a file with a BOM");
+
+        using (var created = await PostAsync(new { name = "after", url = "rtsp://192.0.2.3/live" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(["after", "bom", "cam1"], (await ListAsync()).Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_hand_edit_just_before_a_post_is_kept_in_the_file_and_applied_with_it()
     {
         using (var first = await PostAsync(new { name = "api1", url = "rtsp://192.0.2.2/live" }))
