@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,6 +20,18 @@ namespace LiveMux.Server.Api;
 internal sealed class StreamsFile : IDisposable
 {
     private readonly PhysicalFileProvider _directory;
+
+    // What the configuration last loaded from the file (null: there was none), when known: the file differing
+    // from it on disk is someone else's edit. All state below is used under the reconciler's gate.
+    private byte[]? _loaded;
+    private bool _loadedKnown;
+
+    // The content last read or written and its parse: reading an unchanged file again does not parse it again.
+    private byte[]? _cachedBytes;
+    private JsonObject? _cachedRoot;
+
+    // The last write, when it was made over exactly what the configuration held: only that stream changed.
+    private (string Name, byte[] Bytes)? _ownWrite;
 
     public const string Key = "LiveMux:StreamsFile";
     private const long MaxBytes = 4 * 1024 * 1024;
@@ -98,12 +111,76 @@ internal sealed class StreamsFile : IDisposable
     /// <summary>Re-reads the file into configuration now. Callers hold the reconciler's gate: loads never overlap.</summary>
     public void Reload(IConfiguration configuration)
     {
+        _ownWrite = null;
+
+        // Read before the provider reads: a change in between leaves the file differing from what is remembered
+        // (so it is reloaded again on its change), never the other way round.
+        byte[]? bytes = null;
+        var known = true;
+        try
+        {
+            bytes = ReadBytes();
+        }
+        catch (Exception e) when (e is StreamsFileException or IOException or UnauthorizedAccessException)
+        {
+            known = false;
+        }
+
         if (configuration is IConfigurationRoot root)
         {
             foreach (var provider in root.Providers.Where(Feeds))
             {
                 provider.Load();
             }
+        }
+
+        _loaded = bytes;
+        _loadedKnown = known;
+    }
+
+    /// <summary>
+    /// After a <see cref="Write"/> made over exactly what the configuration held: loads what it wrote into the
+    /// configuration (from memory, so exactly those bytes, and without a configuration change event: the caller
+    /// applies it) and gives the one stream it changed. False when there is no such write; then
+    /// <see cref="IsCurrent"/> tells whether the file needs a <see cref="Reload"/>.
+    /// </summary>
+    public bool TryLoadWrite(IConfiguration configuration, [NotNullWhen(true)] out string? name)
+    {
+        name = null;
+        if (_ownWrite is not { } write || configuration is not IConfigurationRoot root)
+        {
+            return false;
+        }
+
+        _ownWrite = null;
+        foreach (var provider in root.Providers.Where(Feeds))
+        {
+            using var content = new MemoryStream(write.Bytes, writable: false);
+            ((JsonConfigurationProvider)provider).Load(content);
+        }
+
+        _loaded = write.Bytes;
+        _loadedKnown = true;
+        LoadError = null;
+        name = write.Name;
+        return true;
+    }
+
+    /// <summary>True when the file on disk is what the configuration last loaded: nobody else changed it since.</summary>
+    public bool IsCurrent()
+    {
+        if (!_loadedKnown)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Same(ReadBytes(), _loaded);
+        }
+        catch (Exception e) when (e is StreamsFileException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -113,7 +190,13 @@ internal sealed class StreamsFile : IDisposable
     /// <summary>Sets (or with null removes) one stream and rewrites the file; everything else in it is kept.</summary>
     public void Write(string name, JsonObject? entry)
     {
-        var root = Load();
+        var before = ReadBytes();
+        var root = Parse(before);
+
+        // The cached parse is changed below: forgotten until the change is on disk.
+        _cachedBytes = null;
+        _cachedRoot = null;
+        _ownWrite = null;
         var streams = Streams(root, create: true)!;
         if (Find(streams, name) is { } existing)
         {
@@ -148,34 +231,89 @@ internal sealed class StreamsFile : IDisposable
             File.Delete(temporary);
             throw;
         }
+
+        _cachedBytes = bytes;
+        _cachedRoot = root;
+        _ownWrite = _loadedKnown && Same(before, _loaded) ? (name, bytes) : null;
     }
 
     /// <summary>Stops watching the directory (the configuration does not own a file provider it was given).</summary>
     public void Dispose() => _directory.Dispose();
 
-    private JsonObject Load()
+    private JsonObject Load() => Parse(ReadBytes());
+
+    /// <summary>The file's content, null when there is none; at most <see cref="MaxBytes"/>.</summary>
+    private byte[]? ReadBytes()
     {
-        if (!File.Exists(FullPath))
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        using (stream)
+        {
+            if (stream.Length > MaxBytes)
+            {
+                throw TooLarge();
+            }
+
+            // A hand edit may still be growing it: the limit holds for what is read, not only the length seen.
+            using var content = new MemoryStream((int)stream.Length);
+            var chunk = new byte[64 * 1024];
+            int read;
+            while ((read = stream.Read(chunk)) > 0)
+            {
+                if (content.Length + read > MaxBytes)
+                {
+                    throw TooLarge();
+                }
+
+                content.Write(chunk, 0, read);
+            }
+
+            return content.ToArray();
+        }
+    }
+
+    /// <summary>The parse of <paramref name="bytes"/>; the same object for the same content until a write changes it.</summary>
+    private JsonObject Parse(byte[]? bytes)
+    {
+        if (bytes is null)
         {
             return [];
         }
 
-        var info = new FileInfo(FullPath);
-        if (info.Length > MaxBytes)
+        if (_cachedRoot is not null && Same(bytes, _cachedBytes))
         {
-            throw new StreamsFileException($"the streams file is larger than {MaxBytes} bytes");
+            return _cachedRoot;
         }
 
+        JsonObject root;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(FullPath), documentOptions: s_lenient) as JsonObject
+            // As File.ReadAllText reads it: a byte order mark chooses the encoding, UTF-8 otherwise.
+            using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            root = JsonNode.Parse(reader.ReadToEnd(), documentOptions: s_lenient) as JsonObject
                 ?? throw new StreamsFileException("the streams file is not a JSON object");
         }
         catch (JsonException e)
         {
             throw new StreamsFileException("the streams file is not valid JSON: " + e.Message);
         }
+
+        _cachedBytes = bytes;
+        _cachedRoot = root;
+        return root;
     }
+
+    private static StreamsFileException TooLarge() => new($"the streams file is larger than {MaxBytes} bytes");
+
+    private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
 
     // Configuration keys are case-insensitive, so a hand-written "livemux"/"streams" is the same section.
     private static JsonObject? Streams(JsonObject root, bool create)

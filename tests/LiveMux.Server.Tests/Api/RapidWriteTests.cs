@@ -1,21 +1,31 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LiveMux.Server.Api;
 using LiveMux.Server.Tests.Endpoints;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveMux.Server.Tests.Api;
 
 /// <summary>
 /// Many API writes in a row on a real streams file, whose watcher reloads it while the next write is on its way:
-/// every one is answered with what it did, and none is undone by a late reload of an older file.
+/// every one is answered with what it did, and none is undone by a late reload of an older file. The watcher sees
+/// that the file holds what the API wrote and does not read it into configuration again.
 /// </summary>
 public sealed class RapidWriteTests : IDisposable
 {
     private const int Count = 400;
     private readonly LiveMuxFactory _factory = new();
     private readonly HttpClient _client;
+    private readonly int _reloadsAtStart;
 
-    public RapidWriteTests() => _client = _factory.CreateClient();
+    public RapidWriteTests()
+    {
+        _client = _factory.CreateClient();
+        _reloadsAtStart = Reconciler.FileReloads;
+    }
+
+    private StreamReconciler Reconciler => _factory.Services.GetRequiredService<StreamReconciler>();
 
     public void Dispose()
     {
@@ -72,6 +82,7 @@ public sealed class RapidWriteTests : IDisposable
         var stored = file.RootElement.GetProperty("LiveMux").GetProperty("Streams").EnumerateObject().Select(p => p.Name)
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n != prefix + "-last").Order(StringComparer.Ordinal);
         Assert.Equal(expected, stored);
+        Assert.Equal(_reloadsAtStart, Reconciler.FileReloads);
     }
 
     private async Task<List<string>> ListedAsync(string prefix)

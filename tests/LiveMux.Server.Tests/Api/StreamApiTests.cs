@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LiveMux.Server.Tests.Endpoints;
 
 namespace LiveMux.Server.Tests.Api;
@@ -320,6 +321,45 @@ public sealed class StreamApiTests : IDisposable
 
         await File.WriteAllTextAsync(_factory.StreamsFile, "{}");
         await WaitAsync(async () => (await ListAsync()).Count == 1, "the stream's removal");
+    }
+
+    [Fact]
+    public async Task A_hand_edit_saved_with_a_byte_order_mark_is_applied_and_kept_by_the_next_post()
+    {
+        _ = _factory.Server;
+        await File.WriteAllTextAsync(_factory.StreamsFile, "{\"LiveMux\":{\"Streams\":{\"bom\":{\"Url\":\"rtsp://192.0.2.6/live\"}}}}", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await WaitAsync(async () => (await ListAsync()).Any(s => s.GetProperty("name").GetString() == "bom"), "the stream of a file with a BOM");
+
+        using (var created = await PostAsync(new { name = "after", url = "rtsp://192.0.2.3/live" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(["after", "bom", "cam1"], (await ListAsync()).Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_hand_edit_just_before_a_post_is_kept_in_the_file_and_applied_with_it()
+    {
+        using (var first = await PostAsync(new { name = "api1", url = "rtsp://192.0.2.2/live" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        // A stream added by hand to what the API wrote; the next write may come before the watcher reads the
+        // edit. Either way, once the write is answered the hand-added stream runs and the file still holds it.
+        var edited = JsonNode.Parse(await File.ReadAllTextAsync(_factory.StreamsFile))!;
+        edited["LiveMux"]!["Streams"]!["hand"] = new JsonObject { ["Url"] = "rtsp://192.0.2.6/live" };
+        await File.WriteAllTextAsync(_factory.StreamsFile, edited.ToJsonString());
+        using (var second = await PostAsync(new { name = "api2", url = "rtsp://192.0.2.3/live" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        }
+
+        Assert.Equal(["api1", "api2", "cam1", "hand"], (await ListAsync()).Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal("api", (await GetAsync("hand")).GetProperty("managed").GetString());
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(_factory.StreamsFile));
+        Assert.Equal(["api1", "api2", "hand"], file.RootElement.GetProperty("LiveMux").GetProperty("Streams").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
