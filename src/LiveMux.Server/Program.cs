@@ -132,7 +132,19 @@ if (options.Metrics.RequireAdmin)
     metrics.RequireAdmin();
 }
 
-await app.RunAsync();
+// Made before the host runs: the host disposes its services when it fails to start.
+var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LiveMux.Server");
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another program (often another LiveMux) has the address: say which, and how to choose another.
+    ServerLog.AddressInUse(startup, e.Message);
+    return 2;
+}
+
 return 0;
 
 /// <summary>Lets the test host find the entry point.</summary>

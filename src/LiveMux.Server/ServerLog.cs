@@ -20,6 +20,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Viewer of {Stream} gets no {Codecs}: its browser cannot play it")]
     public static partial void TracksLeftOut(ILogger logger, string stream, string codecs);
 
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Critical, Message = "Cannot start: {Reason} Another program, or another LiveMux, listens there: stop it or choose another address with --urls (for example --urls http://127.0.0.1:8081)")]
+    public static partial void AddressInUse(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Viewer of {Stream} moved to {Fallback}: {Reason}")]
     public static partial void ViewerFallback(ILogger logger, string stream, string reason, string fallback);
 }

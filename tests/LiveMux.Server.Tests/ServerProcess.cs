@@ -40,6 +40,25 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts it with <c>--key=value</c> arguments and environment variables, and waits until it answers.</summary>
     public static async Task<ServerProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        // The free port is free when it is picked, not always when the server binds it: a parallel test's client
+        // socket may take it in between. Only that is tried again, on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = await TryStartAsync(workingDirectory, environment, arguments);
+            if (server._process.HasExited && attempt < 3 && server.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.DisposeAsync();
+                continue;
+            }
+
+            Assert.False(server._process.HasExited, "LiveMux exited during start-up:\n" + server.Output);
+            return server;
+        }
+    }
+
+    /// <summary>The started server once it answers, or once it has exited.</summary>
+    private static async Task<ServerProcess> TryStartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
@@ -72,7 +91,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            Assert.False(server._process.HasExited, "LiveMux exited during start-up:\n" + server.Output);
+            if (server._process.HasExited)
+            {
+                // Its output ends once its pipes close: then it says why it exited.
+                await server._process.WaitForExitAsync();
+                return server;
+            }
+
             try
             {
                 using var response = await http.GetAsync(new Uri(server.BaseUrl, "healthz"));

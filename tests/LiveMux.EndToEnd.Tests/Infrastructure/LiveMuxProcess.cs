@@ -45,6 +45,25 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
     /// <summary>Starts LiveMux with <c>--key=value</c> configuration arguments, and waits until it answers.</summary>
     public static async Task<LiveMuxProcess> StartAsync(params string[] configuration)
     {
+        // The free port is free when it is picked, not always when the server binds it: another program's client
+        // socket may take it in between. Only that is tried again, on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = await TryStartAsync(configuration);
+            if (server._process.HasExited && attempt < 3 && server.Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.DisposeAsync();
+                continue;
+            }
+
+            Assert.False(server._process.HasExited, "LiveMux exited during start-up:\n" + server.Log);
+            return server;
+        }
+    }
+
+    /// <summary>The started server once it answers, or once it has exited.</summary>
+    private static async Task<LiveMuxProcess> TryStartAsync(string[] configuration)
+    {
         var port = FreePort();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "LiveMux.Server.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -83,7 +102,13 @@ internal sealed class LiveMuxProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            Assert.False(server._process.HasExited, "LiveMux exited during start-up:\n" + server.Log);
+            if (server._process.HasExited)
+            {
+                // Its output ends once its pipes close: then it says why it exited.
+                await server._process.WaitForExitAsync();
+                return server;
+            }
+
             try
             {
                 using var response = await server.Http.GetAsync(new Uri(server.BaseUrl, "api/streams"));
