@@ -122,7 +122,8 @@ internal static class HelpText
         Exit codes:
           0   stopped normally (SIGTERM/Ctrl-C: viewers are told, cameras get TEARDOWN), or --help
           2   invalid configuration (each problem is logged with its key)
-          other: the host failed to start (e.g. the address is in use)
+          3   the HTTP address is in use by another program (the log names it)
+          other: the host failed to start
 
         """;
 }

@@ -141,8 +141,9 @@ try
 catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     // Another program (often another LiveMux) has the address: say which, and how to choose another.
+    // Not 2: the service manager restarts it, since the address may be freed (an old instance still stopping).
     ServerLog.AddressInUse(startup, e.Message);
-    return 2;
+    return 3;
 }
 
 return 0;

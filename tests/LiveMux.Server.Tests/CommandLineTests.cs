@@ -43,13 +43,13 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task A_taken_address_is_a_clear_error_and_exit_code_2_not_a_crash()
+    public async Task A_taken_address_is_a_clear_error_and_exit_code_3_not_a_crash()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var (exit, stdout, stderr) = await RunAsync($"--urls=http://127.0.0.1:{port}", "--LiveMux:Demo=false");
-        Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains($"Cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.", stdout, StringComparison.Ordinal);
         Assert.Contains("choose another address with --urls", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", stdout + stderr, StringComparison.Ordinal);
