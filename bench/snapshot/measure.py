@@ -24,13 +24,15 @@ LiveMux log lines "snapshot decoded" (event 3440, Debug) in --decodes-log.
 import argparse
 import concurrent.futures
 import json
+import os
 import random
 import subprocess
 import sys
 import time
 import urllib.request
 
-CELL, CELLS = 16, 32
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from clock_barcode import CELL, CELLS, decode  # noqa: E402
 
 
 def barcode(jpeg):
@@ -41,21 +43,12 @@ def barcode(jpeg):
     stride = CELL * CELLS
     if r.returncode != 0 or len(gray) < stride * 2 * CELL:
         return None
-    bits = []
-    for band in range(2):
-        cells = []
-        for c in range(CELLS):
-            s = sum(gray[y * stride + x] for y in range(band * CELL + 4, band * CELL + 12) for x in range(c * CELL + 4, c * CELL + 12))
-            cells.append(1 if s / 64 >= 128 else 0)
-        if cells[:2] != [1, 0] or cells[30:] != [0, 1]:
-            return None
-        bits += cells[2:30]
-    value = int("".join(map(str, bits[:48])), 2)
-    check = int("".join(map(str, bits[48:])), 2)
-    x = 0
-    for b in value.to_bytes(6, "big"):
-        x ^= b
-    return value if x == check else None
+
+    # The middle 8x8 of each cell: JPEG blurs its edges.
+    def mean(band, c):
+        return sum(gray[y * stride + x] for y in range(band * CELL + 4, band * CELL + 12) for x in range(c * CELL + 4, c * CELL + 12)) / 64
+
+    return decode(mean)
 
 
 def get(url):
