@@ -95,6 +95,27 @@ def rtsp_relay(d):
     return rows
 
 
+def snapshots(d):
+    """run-snapshot.sh: the "baseline" waits for the next keyframe, then runs ffmpeg; the floor is one ffmpeg run on
+    one keyframe file. Staleness is the request's time minus the picture's barcode (negative: a picture from after
+    the request, as the baseline's next keyframe is)."""
+    if not d:
+        return []
+    by = {r["target"]: r for r in d["results"]}
+    lm, base, floor = by.get("livemux"), by.get("baseline"), by.get("floor")
+    if not lm:
+        return []
+    rows = [(f"snapshot latency {key}, 30 fps", f'{lm["latency_" + key]:.0f} ms', f'{base["latency_" + key]:.0f} ms' if base else "-",
+             ratio(lm["latency_" + key], base and base["latency_" + key]), ratio(lm["latency_" + key], floor and floor["latency_" + key]))
+            for key in ("p50", "p95")]
+    rows.append(("snapshot staleness p50 / p95 / max", f'{lm["staleness_p50"]:.0f} / {lm["staleness_p95"]:.0f} / {lm["staleness_max"]:.0f} ms',
+                 f'{base["staleness_p50"]:.0f} / {base["staleness_p95"]:.0f} / {base["staleness_max"]:.0f} ms' if base else "-", "-", "-"))
+    c = d.get("concurrent")
+    if c:
+        rows.append((f'{c["requests"]} concurrent snapshot requests: decodes', str(c["decodes"]), "-", "-", "-"))
+    return rows
+
+
 def cameras(d):
     if not d:
         return []
@@ -121,6 +142,7 @@ def main():
     rows = latency(load(f("latency-30fps-{}.json")), 30) + latency(load(f("latency-5fps-{}.json")), 5)
     rows += fanout(load(f("fanout-{}.json"))) + cameras(load(f("cameras-{}.json")))
     rows += rtsp_first_frame(load(f("rtsp-first-frame-{}.json"))) + rtsp_relay(load(f("rtsp-relay-{}.json")))
+    rows += snapshots(load(f("snapshot-{}.json")))
     print(f"Run {a.stamp}, bench/run-all.sh; files in {a.dir}/*{a.stamp}*\n")
     print("| measure | LiveMux | baseline | LiveMux / baseline | LiveMux / floor |")
     print("|---|---:|---:|---:|---:|")
