@@ -1,6 +1,6 @@
 namespace LiveMux.Media.Mp4;
 
-/// <summary>Box types used by the muxer, as big-endian integers.</summary>
+/// <summary>Box and sample entry types used by the muxer and the reader, as big-endian integers.</summary>
 internal static class FourCc
 {
     public const uint Ftyp = 0x66747970;
@@ -35,9 +35,16 @@ internal static class FourCc
     public const uint Trun = 0x7472756E;
     public const uint Mdat = 0x6D646174;
     public const uint Avc1 = 0x61766331;
+    public const uint Avc3 = 0x61766333;
     public const uint AvcC = 0x61766343;
     public const uint Hvc1 = 0x68766331;
+    public const uint Hev1 = 0x68657631;
     public const uint HvcC = 0x68766343;
+    public const uint Mp4a = 0x6D703461;
+    public const uint Esds = 0x65736473;
+    public const uint Opus = 0x4F707573;
+    public const uint DOps = 0x644F7073;
+    public const uint FLaC = 0x664C6143;
     public const uint Vide = 0x76696465;
     public const uint Soun = 0x736F756E;
     public const uint Iso5 = 0x69736F35;

@@ -16,16 +16,6 @@ namespace LiveMux.Media.Mp4.Reading;
 /// </summary>
 internal static class InitParser
 {
-    private const uint Tkhd = 0x746B6864;
-    private const uint Mdia = 0x6D646961;
-    private const uint Mdhd = 0x6D646864;
-    private const uint Hdlr = 0x68646C72;
-    private const uint Minf = 0x6D696E66;
-    private const uint Stbl = 0x7374626C;
-    private const uint Stsd = 0x73747364;
-    private const uint Trak = 0x7472616B;
-    private const uint Mvex = 0x6D766578;
-    private const uint Trex = 0x74726578;
 
     public static Fmp4ErrorKind TryParse(ReadOnlySpan<byte> moov, int maxTracks, out Fmp4Track[] tracks, out string error)
     {
@@ -36,13 +26,13 @@ internal static class InitParser
         var cursor = new BoxCursor(moov);
         while (cursor.Next(out var type, out var payload))
         {
-            if (type == Mvex)
+            if (type == FourCc.Mvex)
             {
                 var mvex = new BoxCursor(payload);
                 while (mvex.Next(out var t, out var trex))
                 {
                     // full box header, track_ID, default_sample_description_index, duration, size, flags
-                    if (t == Trex && trex.Length >= 24)
+                    if (t == FourCc.Trex && trex.Length >= 24)
                     {
                         defaults[Be32(trex, 4)] = (Be32(trex, 12), Be32(trex, 16), Be32(trex, 20));
                     }
@@ -51,7 +41,7 @@ internal static class InitParser
                 continue;
             }
 
-            if (type != Trak)
+            if (type != FourCc.Trak)
             {
                 continue;
             }
@@ -91,7 +81,7 @@ internal static class InitParser
     private static bool TryParseTrak(ReadOnlySpan<byte> trak, out Fmp4Track track, out string error)
     {
         track = null!;
-        if (!BoxCursor.TryFind(trak, Tkhd, out var tkhd) || tkhd.Length < 24)
+        if (!BoxCursor.TryFind(trak, FourCc.Tkhd, out var tkhd) || tkhd.Length < 24)
         {
             error = "trak without a valid tkhd";
             return false;
@@ -99,12 +89,12 @@ internal static class InitParser
 
         // version 1 has 64-bit creation and modification times before track_ID.
         var trackId = Be32(tkhd, tkhd[0] == 1 ? 20 : 12);
-        if (!BoxCursor.TryFind(trak, Mdia, out var mdia)
-            || !BoxCursor.TryFind(mdia, Mdhd, out var mdhd) || mdhd.Length < 24
-            || !BoxCursor.TryFind(mdia, Hdlr, out var hdlr) || hdlr.Length < 12
-            || !BoxCursor.TryFind(mdia, Minf, out var minf)
-            || !BoxCursor.TryFind(minf, Stbl, out var stbl)
-            || !BoxCursor.TryFind(stbl, Stsd, out var stsd) || stsd.Length < 8 + 8)
+        if (!BoxCursor.TryFind(trak, FourCc.Mdia, out var mdia)
+            || !BoxCursor.TryFind(mdia, FourCc.Mdhd, out var mdhd) || mdhd.Length < 24
+            || !BoxCursor.TryFind(mdia, FourCc.Hdlr, out var hdlr) || hdlr.Length < 12
+            || !BoxCursor.TryFind(mdia, FourCc.Minf, out var minf)
+            || !BoxCursor.TryFind(minf, FourCc.Stbl, out var stbl)
+            || !BoxCursor.TryFind(stbl, FourCc.Stsd, out var stsd) || stsd.Length < 8 + 8)
         {
             error = $"track {trackId}: mdia, mdhd, hdlr or stsd missing or short";
             return false;

@@ -20,16 +20,6 @@ internal static class SampleEntryCodecs
 {
     private const int VisualFields = 8 + 78;
     private const int AudioFields = 8 + 28;
-    private const uint Avc1 = 0x61766331;
-    private const uint Avc3 = 0x61766333;
-    private const uint Hvc1 = 0x68766331;
-    private const uint Hev1 = 0x68657631;
-    private const uint AvcC = 0x61766343;
-    private const uint HvcC = 0x68766343;
-    private const uint Mp4a = 0x6D703461;
-    private const uint Esds = 0x65736473;
-    private const uint Opus = 0x4F707573;
-    private const uint FLaC = 0x664C6143;
 
     /// <summary>The boxes after a VisualSampleEntry's fixed fields (avcC, hvcC...); empty when it is too short.</summary>
     internal static ReadOnlySpan<byte> VisualChildren(ReadOnlySpan<byte> entry) =>
@@ -66,7 +56,7 @@ internal static class SampleEntryCodecs
         double? frameRate = null;
         switch (type)
         {
-            case Avc1 or Avc3:
+            case FourCc.Avc1 or FourCc.Avc3:
                 codec = AvcCodec(children, name, out var sps, out reason);
                 if (sps is not null)
                 {
@@ -74,8 +64,8 @@ internal static class SampleEntryCodecs
                 }
 
                 break;
-            case Hvc1 or Hev1:
-                codec = BoxCursor.TryFind(children, HvcC, out var hvcC) ? HevcCodec(hvcC, name) : null;
+            case FourCc.Hvc1 or FourCc.Hev1:
+                codec = BoxCursor.TryFind(children, FourCc.HvcC, out var hvcC) ? HevcCodec(hvcC, name) : null;
                 reason = codec is null ? $"{name} without a valid hvcC" : "";
                 break;
             default:
@@ -110,15 +100,15 @@ internal static class SampleEntryCodecs
         string? codec;
         switch (type)
         {
-            case Mp4a:
-                codec = BoxCursor.TryFind(children, Esds, out var esds) ? Mp4aCodec(esds) : null;
+            case FourCc.Mp4a:
+                codec = BoxCursor.TryFind(children, FourCc.Esds, out var esds) ? Mp4aCodec(esds) : null;
                 reason = codec is null ? "mp4a without a valid esds" : "";
                 break;
-            case Opus:
+            case FourCc.Opus:
                 codec = "opus";
                 reason = "";
                 break;
-            case FLaC:
+            case FourCc.FLaC:
                 codec = "flac";
                 reason = "";
                 break;
@@ -141,7 +131,7 @@ internal static class SampleEntryCodecs
     {
         sps = null;
         // version, profile, compat, level, 6 bits + lengthSizeMinusOne, 3 bits + numOfSps, u16 length, SPS
-        if (!BoxCursor.TryFind(children, AvcC, out var avcC) || avcC.Length < 8)
+        if (!BoxCursor.TryFind(children, FourCc.AvcC, out var avcC) || avcC.Length < 8)
         {
             reason = $"{name} without a valid avcC";
             return null;

@@ -26,16 +26,6 @@ internal static class SampleEntryFormats
 
     public const int AudioPayloadType = 97;
 
-    private const uint Avc1 = 0x61766331;
-    private const uint Avc3 = 0x61766333;
-    private const uint Hvc1 = 0x68766331;
-    private const uint Hev1 = 0x68657631;
-    private const uint AvcC = 0x61766343;
-    private const uint HvcC = 0x68766343;
-    private const uint Mp4a = 0x6D703461;
-    private const uint Esds = 0x65736473;
-    private const uint Opus = 0x4F707573;
-    private const uint DOps = 0x644F7073;
 
     /// <summary>Byte offset of an AudioSampleEntry's channelcount (after header, reserved, index, version, revision, vendor).</summary>
     private const int ChannelCountOffset = 24;
@@ -52,10 +42,10 @@ internal static class SampleEntryFormats
         var name = InitParser.FourCcText(type);
         return (kind, type) switch
         {
-            (TrackKind.Video, Avc1 or Avc3) => H264(SampleEntryCodecs.VisualChildren(entry), name, out reason),
-            (TrackKind.Video, Hvc1 or Hev1) => H265(SampleEntryCodecs.VisualChildren(entry), name, out reason),
-            (TrackKind.Audio, Mp4a) => Aac(entry, out reason),
-            (TrackKind.Audio, Opus) => OpusOf(SampleEntryCodecs.AudioChildren(entry), out reason),
+            (TrackKind.Video, FourCc.Avc1 or FourCc.Avc3) => H264(SampleEntryCodecs.VisualChildren(entry), name, out reason),
+            (TrackKind.Video, FourCc.Hvc1 or FourCc.Hev1) => H265(SampleEntryCodecs.VisualChildren(entry), name, out reason),
+            (TrackKind.Audio, FourCc.Mp4a) => Aac(entry, out reason),
+            (TrackKind.Audio, FourCc.Opus) => OpusOf(SampleEntryCodecs.AudioChildren(entry), out reason),
             _ => None<MediaFormat>(out reason, $"{name} has no RTP payload format LiveMux writes"),
         };
     }
@@ -63,7 +53,7 @@ internal static class SampleEntryFormats
     private static H264Format? H264(ReadOnlySpan<byte> children, string name, out string reason)
     {
         // avcC: version, profile, compat, level, then lengthSizeMinusOne in the low bits of byte 4.
-        if (!BoxCursor.TryFind(children, AvcC, out var avcC) || avcC.Length < 7 || (avcC[4] & 3) != 3
+        if (!BoxCursor.TryFind(children, FourCc.AvcC, out var avcC) || avcC.Length < 7 || (avcC[4] & 3) != 3
             || !AvcConfigurationRecord.TryReadFirst(avcC, out var sps, out var pps) || sps.Length < 4)
         {
             return None<H264Format>(out reason, $"{name} without an avcC holding an SPS and a PPS with 4-byte NAL lengths");
@@ -75,7 +65,7 @@ internal static class SampleEntryFormats
 
     private static H265Format? H265(ReadOnlySpan<byte> children, string name, out string reason)
     {
-        if (!BoxCursor.TryFind(children, HvcC, out var hvcC) || !HevcConfigurationRecord.TryReadFirst(hvcC, out var vps, out var sps, out var pps))
+        if (!BoxCursor.TryFind(children, FourCc.HvcC, out var hvcC) || !HevcConfigurationRecord.TryReadFirst(hvcC, out var vps, out var sps, out var pps))
         {
             return None<H265Format>(out reason, $"{name} without an hvcC holding a VPS, an SPS and a PPS with 4-byte NAL lengths");
         }
@@ -86,7 +76,7 @@ internal static class SampleEntryFormats
 
     private static Mpeg4AudioFormat? Aac(ReadOnlySpan<byte> entry, out string reason)
     {
-        if (!BoxCursor.TryFind(SampleEntryCodecs.AudioChildren(entry), Esds, out var esds)
+        if (!BoxCursor.TryFind(SampleEntryCodecs.AudioChildren(entry), FourCc.Esds, out var esds)
             || !Mp4aSampleEntry.TryReadEsds(esds, out var objectType, out var ascBytes))
         {
             return None<Mpeg4AudioFormat>(out reason, "mp4a without a valid esds");
@@ -125,7 +115,7 @@ internal static class SampleEntryFormats
 
     private static OpusFormat? OpusOf(ReadOnlySpan<byte> children, out string reason)
     {
-        if (!BoxCursor.TryFind(children, DOps, out var dOps) || !OpusSampleEntry.TryReadDOps(dOps, out var channels, out var inputRate, out var family))
+        if (!BoxCursor.TryFind(children, FourCc.DOps, out var dOps) || !OpusSampleEntry.TryReadDOps(dOps, out var channels, out var inputRate, out var family))
         {
             return None<OpusFormat>(out reason, "Opus without a valid dOps");
         }
