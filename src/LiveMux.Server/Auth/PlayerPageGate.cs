@@ -5,7 +5,7 @@ namespace LiveMux.Server.Auth;
 /// the static files, which would otherwise serve the page to anyone. The token stays in the page's URL, so
 /// the page is not cached and sends no Referer.
 /// </summary>
-internal sealed class PlayerPageGate(RequestDelegate next, ViewerAccess viewers, AdminAuthenticator admin, ILogger<PlayerPageGate> logger)
+internal sealed class PlayerPageGate(RequestDelegate next, ViewerAccess viewers, ILogger<PlayerPageGate> logger)
 {
     public const string PageName = "player.html";
 
@@ -15,12 +15,8 @@ internal sealed class PlayerPageGate(RequestDelegate next, ViewerAccess viewers,
         // case-insensitive file system would match any case.
         if (viewers.TokensRequired && context.Request.Path.Value?.TrimStart('/', '\\').Equals(PageName, StringComparison.OrdinalIgnoreCase) == true)
         {
-            var stream = context.Request.Query["src"].ToString();
-            var check = viewers.Check(context.Request, stream);
-            if (!check.Allowed)
+            if (!await viewers.AdmitAsync(context, context.Request.Query["src"].ToString(), "player page", logger))
             {
-                AuthLog.ViewerRefused(logger, stream, "player page", check.Reason);
-                await AuthProblems.WriteViewerAsync(context, admin, check);
                 return;
             }
 

@@ -42,6 +42,23 @@ internal sealed class ViewerAccess(ViewerRules rules, AdminAuthenticator admin, 
     }
 
     /// <summary>
+    /// The HTTP viewer endpoints' gate: true when the request may watch <paramref name="stream"/>; otherwise the
+    /// refusal is logged (the name cut to 64 characters) and answered as a problem, with the admin's challenge on 401.
+    /// </summary>
+    public async Task<bool> AdmitAsync(HttpContext context, string stream, string endpoint, ILogger logger)
+    {
+        var check = Check(context.Request, stream);
+        if (check.Allowed)
+        {
+            return true;
+        }
+
+        AuthLog.ViewerRefused(logger, stream.Length <= 64 ? stream : stream[..64], endpoint, check.Reason);
+        await AuthProblems.WriteViewerAsync(context, admin, check);
+        return false;
+    }
+
+    /// <summary>
     /// Admin credentials grant viewing, so a wrong one here is a guess like on the admin API: it is counted, and an
     /// address out of guesses has its admin credentials ignored (the request then needs a token like anyone's).
     /// A viewer token sent as Bearer is no admin guess.

@@ -12,14 +12,11 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class Mp4StreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, MseEgress mse, ViewerAccess viewers, AdminAuthenticator admin, ViewerSlots viewerSlots, LimitRefusals refusals, ILogger<ViewerAccess> logger)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, MseEgress mse, ViewerAccess viewers, ViewerSlots viewerSlots, LimitRefusals refusals, ILogger<ViewerAccess> logger)
     {
         var name = context.Request.Query["src"].ToString();
-        var access = viewers.Check(context.Request, name);
-        if (!access.Allowed)
+        if (!await viewers.AdmitAsync(context, name, "HTTP stream", logger))
         {
-            AuthLog.ViewerRefused(logger, name.Length <= 64 ? name : name[..64], "HTTP stream", access.Reason);
-            await AuthProblems.WriteViewerAsync(context, admin, access);
             return;
         }
 

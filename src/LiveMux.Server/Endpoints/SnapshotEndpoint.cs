@@ -12,15 +12,12 @@ namespace LiveMux.Server.Endpoints;
 /// </summary>
 internal static class SnapshotEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, StreamHub hub, SnapshotEgress snapshots, ViewerAccess viewers, AdminAuthenticator admin, ILogger<SnapshotEgress> logger)
+    public static async Task HandleAsync(HttpContext context, StreamHub hub, SnapshotEgress snapshots, ViewerAccess viewers, ILogger<SnapshotEgress> logger)
     {
         var query = context.Request.Query;
         var name = query["src"].ToString();
-        var access = viewers.Check(context.Request, name);
-        if (!access.Allowed)
+        if (!await viewers.AdmitAsync(context, name, "snapshot", logger))
         {
-            AuthLog.ViewerRefused(logger, name.Length <= 64 ? name : name[..64], "snapshot", access.Reason);
-            await AuthProblems.WriteViewerAsync(context, admin, access);
             return;
         }
 
